@@ -1,0 +1,84 @@
+"""Settings: one frozen dataclass shared by the CLI and the pytest plugin.
+
+Every setting is a CLI flag, a pytest option (`--lens-*`) and an environment variable
+(`LENS_*`), so the gate, a developer's `pytest` and CI all read the same thing.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PROJECT_SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+TARGETS = ("embedded", "docker", "dsn")
+SUTS = ("reference", "naive")
+
+
+def _env_bool(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    target: str = "embedded"
+    dsn: str | None = None
+    sql_dir: Path = PROJECT_SQL_DIR
+    pg_bin: str | None = None
+    docker_image: str = "postgres:15-alpine"
+    allow_migrate: bool = False
+    allow_writes: bool = False
+    sut: str = "reference"
+    api_url: str | None = None
+    jwt_secret: str = "lens-harness-test-secret-change-me-0123456789"
+    large_adjust_threshold: int = 10
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def verify_only(self) -> bool:
+        """An existing server is read, never written, unless the user said otherwise."""
+        return self.target == "dsn" and not self.allow_writes
+
+    @property
+    def may_migrate(self) -> bool:
+        return self.target != "dsn" or self.allow_migrate
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, **overrides) -> "Settings":
+        """Defaults < LENS_* environment < explicit overrides (flags); None means not given."""
+        env = {
+            "target": os.environ.get("LENS_TARGET"),
+            "dsn": os.environ.get("LENS_DSN"),
+            "sql_dir": os.environ.get("LENS_SQL_DIR"),
+            "pg_bin": os.environ.get("LENS_PG_BIN"),
+            "docker_image": os.environ.get("LENS_DOCKER_IMAGE"),
+            "sut": os.environ.get("LENS_SUT"),
+            "api_url": os.environ.get("LENS_API_URL"),
+            "jwt_secret": os.environ.get("LENS_JWT_SECRET"),
+            "allow_migrate": _env_bool("LENS_ALLOW_MIGRATE") or None,
+            "allow_writes": _env_bool("LENS_ALLOW_WRITES") or None,
+        }
+        values = {k: v for k, v in env.items() if v not in (None, "")}
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        if "sql_dir" in values:
+            values["sql_dir"] = Path(values["sql_dir"]).expanduser().resolve()
+        if "large_adjust_threshold" in values:
+            values["large_adjust_threshold"] = int(values["large_adjust_threshold"])
+        settings = cls(**values)
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        from harness.errors import HarnessError
+
+        if self.target not in TARGETS:
+            raise HarnessError(f"unknown target {self.target!r}: choose one of {', '.join(TARGETS)}")
+        if self.sut not in SUTS:
+            raise HarnessError(f"unknown SUT {self.sut!r}: choose one of {', '.join(SUTS)}")
+        if self.target == "dsn" and not self.dsn:
+            raise HarnessError("--target dsn needs --dsn postgresql://user@host:port/dbname (or LENS_DSN)")
+        if not self.sql_dir.is_dir():
+            raise HarnessError(f"SQL directory {self.sql_dir} does not exist: point --sql-dir at your migrations")

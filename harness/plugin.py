@@ -1,0 +1,277 @@
+"""pytest plugin (`pytest11` entry point `lens`): options, the provisioned database, fixtures.
+
+Provisioning happens once per pytest run. Under xdist the controller starts the server and
+migrates the template; each worker receives the admin DSN through `workerinput` and clones the
+template into its own database. Without xdist the first test that needs a database provisions.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from harness import db as dbmod
+from harness.config import SUTS, TARGETS, Settings
+from harness.errors import HarnessError
+from harness.factories import Factory, purge_yachts
+from harness.provision import Database, clone_for, prepare, provisioner_for
+from harness.provision.dsn import ExistingServer
+
+RUNTIME = pytest.StashKey["LensRuntime"]()
+ID_MARKERS = {"acceptance": "acceptance_id", "negative": "negative_id"}
+MARKERS = [
+    "acceptance(id): one of the 21 acceptance tests A01-A21 (CONTRACT section 8)",
+    "negative(id): one of the negative controls N1-N8",
+    "concurrency: concurrent-consume stress, checker and model-based tests",
+    "api: tests of the reference HTTP API",
+    "matrix: the role x action matrix",
+    "writes: the test commits data (skipped on a verify-only DSN)",
+]
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("lens", "Inventory Lens harness")
+    group.addoption("--lens-target", choices=TARGETS, default=None, help="embedded (default), docker or dsn")
+    group.addoption("--lens-dsn", default=None, help="existing server for --lens-target dsn")
+    group.addoption("--lens-sql-dir", default=None, help="migration directory (default: the project's sql/)")
+    group.addoption("--lens-pg-bin", default=None, help="directory of initdb/postgres/pg_ctl")
+    group.addoption("--lens-allow-migrate", action="store_true", default=None, help="dsn target: apply migrations")
+    group.addoption("--lens-allow-writes", action="store_true", default=None, help="dsn target: let suites commit (own yachts, purged after)")
+    group.addoption("--lens-sut", choices=SUTS, default=None, help="reference (default) or naive (deliberate race defect)")
+    group.addoption("--lens-api-url", default=None, help="test your own API instead of the in-process reference")
+    group.addoption("--lens-attach", default=None, help="admin DSN of a harness-owned server whose template to clone (set by the gate and xdist)")
+    group.addoption("--lens-profile", choices=("smoke", "full"), default=None, help="stress sizes (default smoke)")
+    group.addoption("--lens-artifacts", default=None, help="directory for histories and other evidence of this run")
+
+
+def _settings(config) -> Settings:
+    opt = config.getoption
+    return Settings.from_env(
+        target=opt("--lens-target"), dsn=opt("--lens-dsn"), sql_dir=opt("--lens-sql-dir"),
+        pg_bin=opt("--lens-pg-bin"), allow_migrate=opt("--lens-allow-migrate"),
+        allow_writes=opt("--lens-allow-writes"), sut=opt("--lens-sut"), api_url=opt("--lens-api-url"),
+    )
+
+
+class LensRuntime:
+    """The server and database of this pytest process, created on first use."""
+
+    def __init__(self, config):
+        self.config = config
+        self.settings: Settings | None = None
+        self.server = None
+        self.owned = False
+        self.template: Database | None = None
+        self.database: Database | None = None
+        worker = getattr(config, "workerinput", {})
+        self.worker_id = worker.get("workerid", "main")
+        self.attach = worker.get("lens_attach") or config.getoption("--lens-attach")
+
+    def _start_server(self) -> None:
+        self.settings = _settings(self.config)
+        if self.attach:
+            self.server = ExistingServer(self.attach)
+            self.template = Database(self.attach, "attached", template="lens_template")
+            return
+        self.server = provisioner_for(self.settings).start()
+        self.owned = self.settings.target != "dsn"
+        self.template = prepare(self.server, self.settings)
+
+    def shared_server(self) -> str:
+        """Controller side of xdist: provision now, hand the admin DSN to the workers."""
+        if self.server is None:
+            self._start_server()
+        return self.server.admin_dsn
+
+    def get_database(self) -> Database:
+        if self.database is None:
+            if self.server is None:
+                self._start_server()
+            name = f"lens_{self.worker_id}_{os.getpid()}"
+            self.database = clone_for(self.server, self.template, name)
+            if self.attach:
+                self.database.target = self.settings.target
+        return self.database
+
+    def close(self) -> None:
+        from harness.provision import janitor
+
+        if self.database is not None and self.database is not self.template and self.server is not None:
+            try:
+                janitor.drop_database(self.server.admin_dsn, self.database.dsn.rsplit("/", 1)[-1])
+            except Exception:  # noqa: BLE001 - the server may already be gone
+                pass
+        if self.owned and self.server is not None:
+            self.server.stop()
+        self.server = None
+
+
+def _is_xdist_controller(config) -> bool:
+    return not hasattr(config, "workerinput") and bool(getattr(config.option, "numprocesses", 0)) and getattr(config.option, "dist", "no") != "no"
+
+
+def pytest_configure(config):
+    for marker in MARKERS:
+        config.addinivalue_line("markers", marker)
+    runtime = LensRuntime(config)
+    config.stash[RUNTIME] = runtime
+    if _is_xdist_controller(config) and not runtime.attach:
+        try:
+            runtime.shared_server()
+        except HarnessError as exc:
+            raise pytest.UsageError(str(exc)) from None
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    runtime = node.config.stash[RUNTIME]
+    if runtime.server is not None:
+        node.workerinput["lens_attach"] = runtime.server.admin_dsn
+
+
+def pytest_unconfigure(config):
+    runtime = config.stash.get(RUNTIME, None)
+    if runtime is not None:
+        runtime.close()
+
+
+def pytest_collection_modifyitems(items):
+    """IDs and suite names become JUnit properties, so the report can build its matrices."""
+    for item in items:
+        for marker, prop in ID_MARKERS.items():
+            m = item.get_closest_marker(marker)
+            if m and m.args:
+                item.user_properties.append((prop, m.args[0]))
+        parts = Path(str(item.fspath)).parts
+        if "suites" in parts and parts.index("suites") + 1 < len(parts) - 1:
+            item.user_properties.append(("suite", parts[parts.index("suites") + 1]))
+
+
+def pytest_runtest_setup(item):
+    try:
+        from harness.report.allure import label_item
+    except ImportError:
+        return
+    label_item(item)
+
+
+# -- fixtures -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def lens_settings(pytestconfig) -> Settings:
+    try:
+        return _settings(pytestconfig)
+    except HarnessError as exc:
+        pytest.exit(str(exc), returncode=2)
+
+
+@pytest.fixture(scope="session")
+def lens_database(pytestconfig) -> Database:
+    """The migrated database of this process (a private clone unless the target is a DSN)."""
+    try:
+        return pytestconfig.stash[RUNTIME].get_database()
+    except HarnessError as exc:
+        pytest.exit(str(exc), returncode=2)
+
+
+@pytest.fixture(scope="session")
+def lens_profile(pytestconfig) -> str:
+    return pytestconfig.getoption("--lens-profile") or os.environ.get("LENS_PROFILE", "smoke")
+
+
+@pytest.fixture(scope="session")
+def lens_artifacts(pytestconfig) -> Path:
+    """Where histories and other per-run evidence go (the gate points it into the report)."""
+    chosen = pytestconfig.getoption("--lens-artifacts") or os.environ.get("LENS_ARTIFACTS")
+    path = Path(chosen) if chosen else Path(tempfile.mkdtemp(prefix="lens-artifacts-"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def lens_pool(lens_database):
+    pool = await dbmod.create_pool(lens_database.dsn, max_size=20)
+    yield pool
+    await pool.close()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def lens_tx(lens_pool):
+    """An owner connection inside a transaction that is always rolled back: nothing commits."""
+    async with lens_pool.acquire() as conn:
+        tx = conn.transaction()
+        await tx.start()
+        try:
+            yield conn
+        finally:
+            await tx.rollback()
+
+
+@pytest.fixture
+def factory(lens_tx) -> Factory:
+    """Factories writing inside `lens_tx` (rolled back): safe even on a verify-only DSN."""
+    return Factory(lens_tx)
+
+
+@pytest.fixture
+def as_user(lens_tx):
+    """`async with as_user(user) as conn:` — a savepoint on `lens_tx` running as `authenticated`."""
+    return functools.partial(dbmod.as_user, lens_tx)
+
+
+@pytest.fixture
+def writes_allowed(lens_database):
+    if lens_database.verify_only:
+        pytest.skip("verify-only DSN: this check must commit data; rerun with --lens-allow-writes to run it")
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def lens_connect(lens_database):
+    """Open separate connections (one per concurrent actor); all closed after the test."""
+    opened = []
+
+    async def open_connection():
+        conn = await dbmod.connect(lens_database.dsn)
+        opened.append(conn)
+        return conn
+
+    yield open_connection
+    for conn in opened:
+        if not conn.is_closed():
+            await conn.close(timeout=5)
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def committed_factory(writes_allowed, lens_connect):
+    """Factories that commit (for concurrency and HTTP tests); their yachts are purged after."""
+    conn = await lens_connect()
+    factory = Factory(conn)
+    yield factory
+    await purge_yachts(conn, factory.yacht_ids)
+
+
+@pytest.fixture(scope="session")
+def sut(lens_settings, lens_database):
+    """The system under test over HTTP: the in-process reference API unless --lens-api-url."""
+    from harness.sut.adapter import SutClient
+    from harness.sut.auth import mint
+
+    minter = functools.partial(mint, secret=lens_settings.jwt_secret)
+    if lens_settings.api_url:
+        yield SutClient(lens_settings.api_url, minter)
+        return
+    from harness.sut.api import create_app
+    from harness.sut.server import serve_in_thread
+
+    app = create_app(lens_database.dsn, jwt_secret=lens_settings.jwt_secret, variant=lens_settings.sut,
+                     large_adjust_threshold=lens_settings.large_adjust_threshold)
+    base_url, stop = serve_in_thread(app)
+    try:
+        yield SutClient(base_url, minter)
+    finally:
+        stop()

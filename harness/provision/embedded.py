@@ -1,0 +1,222 @@
+"""Embedded provisioner: a private, throwaway PostgreSQL cluster from the machine's binaries.
+
+Why the details matter:
+* PostgreSQL refuses to run as root, and CI machines run as root, so the cluster is created and
+  run as an unprivileged account (`postgres` when it exists, else `nobody`).
+* The server is a direct child (not daemonised by pg_ctl) with a parent-death signal, so even a
+  SIGKILLed harness leaves no orphan `postgres`; normal exit, errors and SIGINT/SIGTERM stop it
+  and remove its directory.
+* Durability is switched off (fsync, full_page_writes, synchronous_commit): the data is
+  disposable, and tests run several times faster.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import glob
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from harness.errors import HarnessError
+from harness.provision import lifecycle
+
+SERVER_BINARIES = ("initdb", "postgres", "pg_ctl")
+SUPERUSER = "postgres"
+TEST_SETTINGS = {
+    "fsync": "off",
+    "full_page_writes": "off",
+    "synchronous_commit": "off",
+    "max_connections": "300",
+    "shared_buffers": "128MB",
+    "listen_addresses": "127.0.0.1",
+    "max_locks_per_transaction": "256",
+}
+_PR_SET_PDEATHSIG = 1
+
+
+def candidate_bin_dirs(pg_bin: str | None) -> list[Path]:
+    """Where server binaries are looked for, in order: --pg-bin, PATH, pg_config, Debian layout."""
+    dirs: list[Path] = []
+    if pg_bin:
+        return [Path(pg_bin)]
+    found = shutil.which("postgres")
+    if found:
+        dirs.append(Path(os.path.realpath(found)).parent)
+    pg_config = shutil.which("pg_config")
+    if pg_config:
+        out = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, check=False)
+        if out.returncode == 0 and out.stdout.strip():
+            dirs.append(Path(out.stdout.strip()))
+    debian = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name) if Path(p).parent.name.isdigit() else 0, reverse=True)
+    dirs.extend(Path(d) for d in debian)
+    return dirs
+
+
+def find_bin_dir(pg_bin: str | None = None) -> Path:
+    searched = candidate_bin_dirs(pg_bin)
+    for d in searched:
+        if all((d / b).is_file() and os.access(d / b, os.X_OK) for b in SERVER_BINARIES):
+            return d
+    where = ", ".join(str(d) for d in searched) or "PATH, pg_config --bindir, /usr/lib/postgresql/*/bin"
+    raise HarnessError(
+        f"PostgreSQL server binaries (initdb, postgres, pg_ctl) not found (searched: {where}): "
+        "install them (Debian: apt-get install postgresql) or pass --pg-bin DIR"
+    )
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _run_as_account() -> pwd.struct_passwd | None:
+    """The account the cluster runs as: None = ourselves (not root)."""
+    if os.geteuid() != 0:
+        return None
+    for name in ("postgres", "nobody"):
+        try:
+            return pwd.getpwnam(name)
+        except KeyError:
+            continue
+    raise HarnessError("running as root and no unprivileged account (postgres or nobody) exists to run PostgreSQL as")
+
+
+def _die_with_parent() -> None:
+    """preexec_fn: the server gets SIGQUIT (immediate shutdown) if the harness dies."""
+    libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGQUIT)
+
+
+class EmbeddedServer:
+    """A private cluster: `start()` runs initdb and the server; `stop()` removes every trace."""
+
+    kind = "embedded"
+
+    def __init__(self, pg_bin: str | None = None, settings: dict | None = None):
+        self.bin_dir = find_bin_dir(pg_bin)
+        self.account = _run_as_account()
+        self.settings = {**TEST_SETTINGS, **(settings or {})}
+        self.base_dir: Path | None = None
+        self.port: int | None = None
+        self.process: subprocess.Popen | None = None
+
+    # -- paths and DSNs ---------------------------------------------------------------------
+    @property
+    def data_dir(self) -> Path:
+        return self.base_dir / "data"
+
+    @property
+    def log_file(self) -> Path:
+        return self.base_dir / "postgres.log"
+
+    def dsn_for(self, dbname: str = "postgres") -> str:
+        return f"postgresql://{SUPERUSER}@127.0.0.1:{self.port}/{dbname}"
+
+    @property
+    def admin_dsn(self) -> str:
+        return self.dsn_for("postgres")
+
+    # -- lifecycle --------------------------------------------------------------------------
+    def _popen_kwargs(self) -> dict:
+        if self.account is None:
+            return {}
+        return {"user": self.account.pw_uid, "group": self.account.pw_gid, "extra_groups": [],
+                "env": {**os.environ, "HOME": str(self.base_dir), "USER": self.account.pw_name}}
+
+    def _initdb(self) -> None:
+        self.base_dir = Path(tempfile.mkdtemp(prefix="lens-pg-"))
+        if self.account is not None:
+            os.chown(self.base_dir, self.account.pw_uid, self.account.pw_gid)
+        cmd = [str(self.bin_dir / "initdb"), "-D", str(self.data_dir), "-U", SUPERUSER, "-A", "trust",
+               "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"]
+        out = subprocess.run(cmd, capture_output=True, text=True, cwd=self.base_dir, **self._popen_kwargs())
+        if out.returncode != 0:
+            last = (out.stderr.strip().splitlines() or ["initdb failed"])[-1]
+            raise HarnessError(f"initdb failed: {last}")
+
+    def _launch(self) -> None:
+        args = [str(self.bin_dir / "postgres"), "-D", str(self.data_dir), "-p", str(self.port),
+                "-k", str(self.base_dir)]
+        for key, value in self.settings.items():
+            args += ["-c", f"{key}={value}"]
+        with open(self.log_file, "ab") as log:
+            self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, cwd=self.base_dir,
+                                            preexec_fn=_die_with_parent, **self._popen_kwargs())
+
+    def _wait_ready(self, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                tail = self.log_file.read_text(errors="replace").strip().splitlines()[-1:] or ["no log"]
+                raise HarnessError(f"embedded PostgreSQL exited at start: {tail[0]}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    pass
+                if "ready to accept connections" in self.log_file.read_text(errors="replace"):
+                    return
+            except OSError:
+                pass
+            time.sleep(0.02)
+        raise HarnessError(f"embedded PostgreSQL did not become ready within {timeout:.0f}s (log: {self.log_file})")
+
+    def start(self) -> "EmbeddedServer":
+        lifecycle.register(self)
+        try:
+            self._initdb()
+            for attempt in range(3):  # a free port can be taken between probe and bind
+                self.port = free_port()
+                self.log_file.write_text("")
+                self._launch()
+                try:
+                    self._wait_ready()
+                    return self
+                except HarnessError:
+                    if attempt == 2 or "could not bind" not in self.log_file.read_text(errors="replace"):
+                        raise
+                    self._terminate()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _terminate(self, sig: int = signal.SIGINT, timeout: float = 15.0) -> None:
+        """SIGINT = fast shutdown; escalate to SIGQUIT (immediate) and SIGKILL if it hangs."""
+        proc, self.process = self.process, None
+        if proc is None or proc.poll() is not None:
+            return
+        for s, wait in ((sig, timeout), (signal.SIGQUIT, 5.0), (signal.SIGKILL, 5.0)):
+            try:
+                proc.send_signal(s)
+                proc.wait(timeout=wait)
+                return
+            except subprocess.TimeoutExpired:
+                continue
+            except ProcessLookupError:
+                return
+
+    def restart(self, mode: str = "immediate") -> None:
+        """Crash-restart for the nemesis: immediate = no checkpoint, like a power cut."""
+        self._terminate(signal.SIGQUIT if mode == "immediate" else signal.SIGINT)
+        self._launch()
+        self._wait_ready()
+
+    def stop(self) -> None:
+        self._terminate()
+        if self.base_dir is not None:
+            shutil.rmtree(self.base_dir, ignore_errors=True)
+            self.base_dir = None
+        lifecycle.unregister(self)
+
+    def __enter__(self) -> "EmbeddedServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
