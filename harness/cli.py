@@ -15,8 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from harness import __version__
-from harness.config import SUTS, TARGETS, Settings
-from harness.errors import EXIT_CANNOT_RUN, EXIT_INTERRUPTED, HarnessError
+from harness.config import TARGETS, Settings
+from harness.errors import EXIT_INTERRUPTED, HarnessError
 from harness.redact import redact_dsn
 
 
@@ -95,7 +95,6 @@ async def _seed(dsn: str) -> dict:
 
 def cmd_migrate(args) -> int:
     from harness import migrate
-    from harness.provision import provisioner_for
 
     settings = settings_from(args)
     if settings.target == "dsn":
@@ -167,6 +166,48 @@ def cmd_token(args) -> int:
     return 0
 
 
+def cmd_run(args) -> int:
+    from harness.gate import SUITES, GateOptions, execute
+
+    settings = settings_from(args)
+    suites = tuple(x.strip() for x in args.suites.split(",") if x.strip()) if args.suites else SUITES
+    unknown = set(suites) - set(SUITES)
+    if unknown:
+        raise HarnessError(f"unknown suite(s) {', '.join(sorted(unknown))}: choose from {', '.join(SUITES)}")
+    options = GateOptions(suites=suites, profile=args.profile, report_dir=Path(args.report_dir) if args.report_dir else None,
+                          workers=args.workers, load=args.load if args.load is not None else args.profile == "full",
+                          mutant=args.mutant, pytest_args=args.pytest_args or [], quiet=args.quiet)
+    return execute(settings, options)
+
+
+def cmd_load(args) -> int:
+    from harness.load.api_process import api_process
+    from harness.load.runner import run_load
+
+    settings = settings_from(args)
+    out = Path(args.out or "reports/load")
+    bounds = dict(users=args.users, spawn_rate=args.spawn_rate, run_time=args.run_time, iterations=args.iterations,
+                  out_dir=out, jwt_secret=settings.jwt_secret)
+    if settings.target == "dsn":
+        if not settings.allow_writes:
+            raise HarnessError("load against a DSN commits data (under its own yacht ids, purged after): add --allow-writes")
+        if args.api_url:
+            summary = run_load("api", settings.dsn, args.api_url, **bounds)
+        else:
+            summary = run_load("dsn", settings.dsn, None, **bounds)
+    else:
+        with provisioned(settings) as (_, database):
+            if args.via == "dsn":
+                summary = run_load("dsn", database.dsn, None, **bounds)
+            else:
+                with api_process(database.dsn, settings.jwt_secret, settings.sut) as url:
+                    summary = run_load("api", database.dsn, url, **bounds)
+    print(f"{summary['target']}: {summary['requests']} requests, {summary['failures']} failures, "
+          f"{summary['rps']} req/s, p50 {summary['p50_ms']} ms, p95 {summary['p95_ms']} ms, p99 {summary['p99_ms']} ms")
+    print(f"checker: {summary['checker']['valid']} — stats in {out}/")
+    return 0 if summary["ok"] else 1
+
+
 # -- entry point --------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -196,8 +237,35 @@ def build_parser() -> argparse.ArgumentParser:
     _target_args(p)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8787)
-    p.add_argument("--sut", choices=SUTS, default=None, help="reference (default) or naive")
+    p.add_argument("--sut", default=None, help="handler variant: reference (default), naive, ... (see docs/MUTANTS.md)")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("run", help="the gate: provision, migrate, evidence, suites, report; exit 0 only on PASS")
+    _target_args(p)
+    p.add_argument("--sut", default=None, help="handler variant under test (default reference)")
+    p.add_argument("--api-url", default=None, help="test your own API at this URL instead of the reference")
+    p.add_argument("--suites", default=None, help="comma-separated subset of rls,ledger,negative,api,concurrency")
+    p.add_argument("--profile", choices=("smoke", "full"), default="smoke", help="stress sizes (full for sign-off)")
+    p.add_argument("--report-dir", default=None, help="default reports/<run-id>")
+    p.add_argument("--workers", type=int, default=2, help="pytest-xdist workers (1 = no xdist)")
+    p.add_argument("--load", dest="load", action="store_true", default=None, help="add a locust load step (default with --profile full)")
+    p.add_argument("--no-load", dest="load", action="store_false")
+    p.add_argument("--mutant", default=None, help="run against a catalogued mutant (for selftest and demos)")
+    p.add_argument("--quiet", action="store_true", help="no live progress")
+    p.add_argument("pytest_args", nargs="*", help="extra pytest arguments after --")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("load", help="headless locust load with the checker's invariants verified afterwards")
+    _target_args(p)
+    p.add_argument("--sut", default=None)
+    p.add_argument("--via", choices=("api", "dsn"), default="api", help="embedded target: drive the reference API or the SQL functions")
+    p.add_argument("--api-url", default=None, help="dsn target: drive this API instead of the SQL functions")
+    p.add_argument("--users", type=int, default=10)
+    p.add_argument("--spawn-rate", type=float, default=10)
+    p.add_argument("--run-time", type=float, default=None, help="seconds")
+    p.add_argument("--iterations", type=int, default=None, help="stop after this many requests")
+    p.add_argument("--out", default=None, help="directory for CSV stats (default reports/load)")
+    p.set_defaults(func=cmd_load)
 
     p = sub.add_parser("token", help="mint a JWT for a seeded user (e.g. deckhand@a) or a user id")
     p.add_argument("--user", required=True)

@@ -12,7 +12,6 @@ from pathlib import Path
 
 PROJECT_SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 TARGETS = ("embedded", "docker", "dsn")
-SUTS = ("reference", "naive")
 
 
 def _env_bool(name: str) -> bool:
@@ -76,8 +75,10 @@ class Settings:
 
         if self.target not in TARGETS:
             raise HarnessError(f"unknown target {self.target!r}: choose one of {', '.join(TARGETS)}")
-        if self.sut not in SUTS:
-            raise HarnessError(f"unknown SUT {self.sut!r}: choose one of {', '.join(SUTS)}")
+        from harness.sut.variants import VARIANTS
+
+        if self.sut not in VARIANTS:
+            raise HarnessError(f"unknown SUT {self.sut!r}: choose one of {', '.join(VARIANTS)}")
         if self.target == "dsn" and not self.dsn:
             raise HarnessError("--target dsn needs --dsn postgresql://user@host:port/dbname (or LENS_DSN)")
         if not self.sql_dir.is_dir():

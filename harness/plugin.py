@@ -16,7 +16,7 @@ import pytest
 import pytest_asyncio
 
 from harness import db as dbmod
-from harness.config import SUTS, TARGETS, Settings
+from harness.config import TARGETS, Settings
 from harness.errors import HarnessError
 from harness.factories import Factory, purge_yachts
 from harness.provision import Database, clone_for, prepare, provisioner_for
@@ -42,20 +42,38 @@ def pytest_addoption(parser):
     group.addoption("--lens-pg-bin", default=None, help="directory of initdb/postgres/pg_ctl")
     group.addoption("--lens-allow-migrate", action="store_true", default=None, help="dsn target: apply migrations")
     group.addoption("--lens-allow-writes", action="store_true", default=None, help="dsn target: let suites commit (own yachts, purged after)")
-    group.addoption("--lens-sut", choices=SUTS, default=None, help="reference (default) or naive (deliberate race defect)")
+    group.addoption("--lens-sut", default=None, help="reference (default) or naive (deliberate race defect)")
     group.addoption("--lens-api-url", default=None, help="test your own API instead of the in-process reference")
     group.addoption("--lens-attach", default=None, help="admin DSN of a harness-owned server whose template to clone (set by the gate and xdist)")
+    group.addoption("--lens-template", default=None, help="with --lens-attach: the migrated template database to clone (default lens_template)")
     group.addoption("--lens-profile", choices=("smoke", "full"), default=None, help="stress sizes (default smoke)")
     group.addoption("--lens-artifacts", default=None, help="directory for histories and other evidence of this run")
+    group.addoption("--lens-mutant", default=None, help="run against a deliberately broken variant (name or YAML path)")
+
+
+SETTINGS = pytest.StashKey[Settings]()
 
 
 def _settings(config) -> Settings:
+    """Settings of this run, computed once; a mutant swaps in its SQL copy and handler variant."""
+    if SETTINGS in config.stash:
+        return config.stash[SETTINGS]
     opt = config.getoption
-    return Settings.from_env(
+    settings = Settings.from_env(
         target=opt("--lens-target"), dsn=opt("--lens-dsn"), sql_dir=opt("--lens-sql-dir"),
         pg_bin=opt("--lens-pg-bin"), allow_migrate=opt("--lens-allow-migrate"),
         allow_writes=opt("--lens-allow-writes"), sut=opt("--lens-sut"), api_url=opt("--lens-api-url"),
     )
+    if opt("--lens-mutant"):
+        from harness import mutants
+
+        mutant = mutants.find(opt("--lens-mutant"))
+        sql_dir = settings.sql_dir
+        if mutant.touches_sql:
+            sql_dir = mutants.materialize(mutant, settings.sql_dir, Path(tempfile.mkdtemp(prefix=f"lens-mutant-{mutant.name}-")))
+        settings = settings.with_(sql_dir=sql_dir, sut=mutant.sut)
+    config.stash[SETTINGS] = settings
+    return settings
 
 
 class LensRuntime:
@@ -74,9 +92,11 @@ class LensRuntime:
 
     def _start_server(self) -> None:
         self.settings = _settings(self.config)
+        worker = getattr(self.config, "workerinput", {})
         if self.attach:
             self.server = ExistingServer(self.attach)
-            self.template = Database(self.attach, "attached", template="lens_template")
+            template = self.config.getoption("--lens-template") or worker.get("lens_template") or "lens_template"
+            self.template = Database(self.attach, "attached", template=template)
             return
         self.server = provisioner_for(self.settings).start()
         self.owned = self.settings.target != "dsn"
@@ -132,6 +152,7 @@ def pytest_configure_node(node):
     runtime = node.config.stash[RUNTIME]
     if runtime.server is not None:
         node.workerinput["lens_attach"] = runtime.server.admin_dsn
+        node.workerinput["lens_template"] = runtime.template.template
 
 
 def pytest_unconfigure(config):

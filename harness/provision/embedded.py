@@ -143,6 +143,7 @@ class EmbeddedServer:
             raise HarnessError(f"initdb failed: {last}")
 
     def _launch(self) -> None:
+        self._log_offset = self.log_file.stat().st_size if self.log_file.exists() else 0
         args = [str(self.bin_dir / "postgres"), "-D", str(self.data_dir), "-p", str(self.port),
                 "-k", str(self.base_dir)]
         for key, value in self.settings.items():
@@ -151,16 +152,23 @@ class EmbeddedServer:
             self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, cwd=self.base_dir,
                                             preexec_fn=_die_with_parent, **self._popen_kwargs())
 
+    def _log_since_launch(self) -> str:
+        with open(self.log_file, "rb") as log:
+            log.seek(self._log_offset)
+            return log.read().decode(errors="replace")
+
     def _wait_ready(self, timeout: float = 30.0) -> None:
+        """Ready = this launch logged "ready to accept connections" (not a previous one) and
+        the port answers."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                tail = self.log_file.read_text(errors="replace").strip().splitlines()[-1:] or ["no log"]
+                tail = self._log_since_launch().strip().splitlines()[-1:] or ["no log"]
                 raise HarnessError(f"embedded PostgreSQL exited at start: {tail[0]}")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
                     pass
-                if "ready to accept connections" in self.log_file.read_text(errors="replace"):
+                if "ready to accept connections" in self._log_since_launch():
                     return
             except OSError:
                 pass
@@ -173,13 +181,12 @@ class EmbeddedServer:
             self._initdb()
             for attempt in range(3):  # a free port can be taken between probe and bind
                 self.port = free_port()
-                self.log_file.write_text("")
                 self._launch()
                 try:
                     self._wait_ready()
                     return self
                 except HarnessError:
-                    if attempt == 2 or "could not bind" not in self.log_file.read_text(errors="replace"):
+                    if attempt == 2 or "could not bind" not in self._log_since_launch():
                         raise
                     self._terminate()
         except BaseException:

@@ -1,0 +1,14 @@
+"""Handler variants selectable with ``--lens-sut`` / ``LENS_SUT`` (name -> service class).
+
+``reference`` is the default and the only correct one; ``naive`` is the deliberate
+race defect of ``naive.py``.  Handler mutants register further names here.
+"""
+from __future__ import annotations
+
+from harness.sut.naive import NaiveInventoryService
+from harness.sut.service import InventoryService
+
+VARIANTS = {
+    "reference": InventoryService,
+    "naive": NaiveInventoryService,
+}

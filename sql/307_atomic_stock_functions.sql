@@ -1,0 +1,529 @@
+-- 307_atomic_stock_functions.sql
+-- Atomic stock functions (CONTRACT §6, ARCHITECTURE "SQL interface"), the guards the
+-- database enforces on its own (soft delete, reversal), updated_at touch, the
+-- reconciliation views and check_inventory_drift().
+
+-- ===========================================================================
+-- Triggers
+-- ===========================================================================
+
+-- updated_at touch ----------------------------------------------------------
+CREATE OR REPLACE FUNCTION public.touch_updated_at()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = public, pg_temp
+AS $$
+BEGIN
+  NEW.updated_at := now();
+  RETURN NEW;
+END
+$$;
+
+DROP TRIGGER IF EXISTS trg_inventory_stock_touch_updated_at ON public.pms_inventory_stock;
+CREATE TRIGGER trg_inventory_stock_touch_updated_at
+  BEFORE UPDATE ON public.pms_inventory_stock
+  FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
+
+DROP TRIGGER IF EXISTS trg_parts_touch_updated_at ON public.pms_parts;
+CREATE TRIGGER trg_parts_touch_updated_at
+  BEFORE UPDATE ON public.pms_parts
+  FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
+
+-- Soft delete, stock side: a deactivated row refuses every update except the
+-- one that clears deleted_at (reactivation).  Whoever updates (owner included).
+CREATE OR REPLACE FUNCTION public.inventory_stock_soft_delete_guard()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = public, pg_temp
+AS $$
+BEGIN
+  IF OLD.deleted_at IS NOT NULL AND NEW.deleted_at IS NOT NULL THEN
+    RAISE EXCEPTION 'stock_deactivated: stock % is deactivated', OLD.id
+      USING ERRCODE = '55000',
+            HINT = 'Reactivate it (set deleted_at = NULL) first.';
+  END IF;
+  RETURN NEW;
+END
+$$;
+
+DROP TRIGGER IF EXISTS trg_inventory_stock_soft_delete ON public.pms_inventory_stock;
+CREATE TRIGGER trg_inventory_stock_soft_delete
+  BEFORE UPDATE ON public.pms_inventory_stock
+  FOR EACH ROW EXECUTE FUNCTION public.inventory_stock_soft_delete_guard();
+
+-- Soft delete, ledger side: no new ledger row against a deactivated stock row,
+-- whoever inserts.  Also keeps the row consistent with its stock row (same yacht,
+-- same part; part_id filled in when omitted).  SECURITY DEFINER so that the check
+-- sees the stock row whatever the inserter's RLS view is.
+CREATE OR REPLACE FUNCTION public.inventory_tx_stock_active_guard()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = public, pg_temp
+AS $$
+DECLARE
+  v_stock public.pms_inventory_stock%ROWTYPE;
+BEGIN
+  SELECT * INTO v_stock
+  FROM public.pms_inventory_stock s
+  WHERE s.id = NEW.stock_id
+  FOR SHARE;
+
+  IF NOT FOUND THEN
+    RETURN NEW;  -- NOT NULL / foreign key report it
+  END IF;
+  IF v_stock.yacht_id IS DISTINCT FROM NEW.yacht_id THEN
+    RAISE EXCEPTION 'stock_yacht_mismatch: stock % does not belong to yacht %', NEW.stock_id, NEW.yacht_id
+      USING ERRCODE = '23514';
+  END IF;
+  IF NEW.part_id IS NULL THEN
+    NEW.part_id := v_stock.part_id;
+  ELSIF NEW.part_id <> v_stock.part_id THEN
+    RAISE EXCEPTION 'stock_part_mismatch: stock % is not part %', NEW.stock_id, NEW.part_id
+      USING ERRCODE = '23514';
+  END IF;
+  IF v_stock.deleted_at IS NOT NULL THEN
+    RAISE EXCEPTION 'stock_deactivated: stock % is deactivated', NEW.stock_id
+      USING ERRCODE = '55000';
+  END IF;
+  RETURN NEW;
+END
+$$;
+
+DROP TRIGGER IF EXISTS trg_inventory_tx_stock_active ON public.pms_inventory_transactions;
+CREATE TRIGGER trg_inventory_tx_stock_active
+  BEFORE INSERT ON public.pms_inventory_transactions
+  FOR EACH ROW EXECUTE FUNCTION public.inventory_tx_stock_active_guard();
+
+-- Reversal guard: a 'reversed' row must name an existing row of the same yacht and
+-- stock, that row must not itself be a reversal, and the change must have the
+-- opposite sign.  (Reversing twice: unique index uq_inventory_tx_reverses.)
+CREATE OR REPLACE FUNCTION public.inventory_tx_reversal_guard()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = public, pg_temp
+AS $$
+DECLARE
+  v_target public.pms_inventory_transactions%ROWTYPE;
+BEGIN
+  IF NEW.transaction_type IS DISTINCT FROM 'reversed' THEN
+    RETURN NEW;  -- reverses_transaction_id on other types: chk_inventory_tx_reversal_link
+  END IF;
+  IF NEW.reverses_transaction_id IS NULL THEN
+    RAISE EXCEPTION 'invalid_reversal: a reversed row must name reverses_transaction_id'
+      USING ERRCODE = '23514';
+  END IF;
+
+  SELECT * INTO v_target
+  FROM public.pms_inventory_transactions t
+  WHERE t.id = NEW.reverses_transaction_id;
+
+  IF NOT FOUND OR v_target.yacht_id IS DISTINCT FROM NEW.yacht_id THEN
+    RAISE EXCEPTION 'invalid_reversal: transaction % not found on this yacht', NEW.reverses_transaction_id
+      USING ERRCODE = '23514';
+  END IF;
+  IF v_target.transaction_type = 'reversed' THEN
+    RAISE EXCEPTION 'invalid_reversal: transaction % is itself a reversal', NEW.reverses_transaction_id
+      USING ERRCODE = '23514';
+  END IF;
+  IF v_target.stock_id IS DISTINCT FROM NEW.stock_id THEN
+    RAISE EXCEPTION 'invalid_reversal: a reversal applies to the stock row of the reversed transaction'
+      USING ERRCODE = '23514';
+  END IF;
+  IF sign(NEW.quantity_change) <> -sign(v_target.quantity_change) THEN
+    RAISE EXCEPTION 'invalid_reversal: quantity_change must have the opposite sign of the reversed row'
+      USING ERRCODE = '23514';
+  END IF;
+  RETURN NEW;
+END
+$$;
+
+DROP TRIGGER IF EXISTS trg_inventory_tx_reversal_guard ON public.pms_inventory_transactions;
+CREATE TRIGGER trg_inventory_tx_reversal_guard
+  BEFORE INSERT ON public.pms_inventory_transactions
+  FOR EACH ROW EXECUTE FUNCTION public.inventory_tx_reversal_guard();
+
+-- ===========================================================================
+-- Atomic stock change (shared core of deduct_stock_inventory / add_stock_inventory)
+-- ===========================================================================
+-- p_direction: -1 (deduct) or +1 (add).  Not executable by API roles: it is only
+-- reached through the two wrappers below.
+CREATE OR REPLACE FUNCTION public.apply_stock_change(
+  p_direction        integer,
+  p_stock_id         uuid,
+  p_quantity         integer,
+  p_yacht_id         uuid,
+  p_transaction_type text,
+  p_details          jsonb
+)
+RETURNS TABLE (success boolean, quantity_before integer, quantity_after integer,
+               error_code text, transaction_id uuid)
+LANGUAGE plpgsql
+VOLATILE
+SECURITY DEFINER
+SET search_path = public, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+  v_uid        uuid;
+  v_yacht      uuid := p_yacht_id;
+  v_type       text := p_transaction_type;
+  d            jsonb := coalesce(p_details, '{}'::jsonb);
+  v_stock      public.pms_inventory_stock%ROWTYPE;
+  v_target     public.pms_inventory_transactions%ROWTYPE;
+  v_new        bigint;
+  v_tx         uuid;
+  v_existing   uuid;
+  v_constraint text;
+  v_message    text;
+  -- p_details
+  v_key        text;
+  v_usage      uuid;
+  v_signature  jsonb;
+  v_signed_by  uuid;
+  v_ref_type   text;
+  v_ref_id     uuid;
+  v_group      uuid;
+  v_reverses   uuid;
+  v_from       uuid;
+  v_to         uuid;
+  v_notes      text;
+  v_user       uuid;
+  v_allowed    boolean;
+BEGIN
+  IF p_direction IS NULL OR p_direction NOT IN (-1, 1) THEN
+    RAISE EXCEPTION 'apply_stock_change: p_direction must be -1 or 1' USING ERRCODE = '22023';
+  END IF;
+
+  -- 1. quantity -------------------------------------------------------------
+  IF p_quantity IS NULL OR p_quantity <= 0 THEN
+    RETURN QUERY SELECT false, NULL::integer, NULL::integer, 'invalid_quantity'::text, NULL::uuid;
+    RETURN;
+  END IF;
+
+  -- 2. transaction type allowed for this direction ---------------------------
+  IF v_type IS NULL
+     OR (p_direction < 0 AND v_type NOT IN ('consumed', 'transferred_out', 'write_off', 'adjusted', 'reversed'))
+     OR (p_direction > 0 AND v_type NOT IN ('received', 'transferred_in', 'adjusted', 'reversed')) THEN
+    RETURN QUERY SELECT false, NULL::integer, NULL::integer, 'invalid_transaction_type'::text, NULL::uuid;
+    RETURN;
+  END IF;
+
+  -- 3. details (malformed values never raise) --------------------------------
+  IF jsonb_typeof(d) IS DISTINCT FROM 'object' THEN
+    RETURN QUERY SELECT false, NULL::integer, NULL::integer, 'invalid_details'::text, NULL::uuid;
+    RETURN;
+  END IF;
+  BEGIN
+    v_key       := nullif(d ->> 'idempotency_key', '');
+    v_usage     := nullif(d ->> 'usage_id', '')::uuid;
+    v_signature := CASE WHEN jsonb_typeof(d -> 'signature') = 'object' THEN d -> 'signature' END;
+    v_signed_by := nullif(d ->> 'signed_by', '')::uuid;
+    v_ref_type  := nullif(d ->> 'reference_type', '');
+    v_ref_id    := nullif(d ->> 'reference_id', '')::uuid;
+    v_group     := nullif(d ->> 'transfer_group_id', '')::uuid;
+    v_reverses  := nullif(d ->> 'reverses_transaction_id', '')::uuid;
+    v_from      := nullif(d ->> 'from_location_id', '')::uuid;
+    v_to        := nullif(d ->> 'to_location_id', '')::uuid;
+    v_notes     := d ->> 'notes';
+    v_user      := nullif(d ->> 'user_id', '')::uuid;
+  EXCEPTION WHEN invalid_text_representation OR invalid_parameter_value THEN
+    RETURN QUERY SELECT false, NULL::integer, NULL::integer, 'invalid_details'::text, NULL::uuid;
+    RETURN;
+  END;
+
+  -- 4. caller: with JWT claims the yacht is the caller's, and the role gate applies
+  v_uid := auth.uid();
+  IF v_uid IS NOT NULL THEN
+    v_yacht := public.get_user_yacht_id();
+    v_allowed := CASE
+                   WHEN v_yacht IS NULL THEN false
+                   WHEN v_type IN ('consumed', 'received')
+                     THEN public.is_operational_crew(v_uid, v_yacht)
+                   WHEN v_type IN ('adjusted', 'transferred_out', 'transferred_in', 'write_off')
+                     THEN public.is_hod(v_uid, v_yacht)
+                   WHEN v_type = 'reversed'
+                     THEN public.is_manager(v_uid, v_yacht)
+                   ELSE false
+                 END;
+    IF NOT coalesce(v_allowed, false) THEN
+      RETURN QUERY SELECT false, NULL::integer, NULL::integer, 'forbidden'::text, NULL::uuid;
+      RETURN;
+    END IF;
+    IF p_yacht_id IS NOT NULL AND p_yacht_id <> v_yacht THEN
+      -- a forged yacht never reaches another yacht's stock
+      RETURN QUERY SELECT false, NULL::integer, NULL::integer, 'stock_not_found'::text, NULL::uuid;
+      RETURN;
+    END IF;
+    v_user := v_uid;  -- the ledger row is attributed to the caller
+  END IF;
+
+  -- 5. lock the stock row before reading it ----------------------------------
+  SELECT * INTO v_stock
+  FROM public.pms_inventory_stock s
+  WHERE s.id = p_stock_id
+    AND (v_yacht IS NULL OR s.yacht_id = v_yacht)
+  FOR UPDATE;
+
+  IF NOT FOUND THEN
+    RETURN QUERY SELECT false, NULL::integer, NULL::integer, 'stock_not_found'::text, NULL::uuid;
+    RETURN;
+  END IF;
+
+  -- 6. idempotency (replay answers with the original row) --------------------
+  IF v_key IS NOT NULL THEN
+    SELECT t.id INTO v_existing
+    FROM public.pms_inventory_transactions t
+    WHERE t.yacht_id = v_stock.yacht_id AND t.idempotency_key = v_key;
+    IF FOUND THEN
+      RETURN QUERY SELECT false, v_stock.quantity, v_stock.quantity, 'duplicate_request'::text, v_existing;
+      RETURN;
+    END IF;
+  END IF;
+
+  -- 7. soft delete -----------------------------------------------------------
+  IF v_stock.deleted_at IS NOT NULL THEN
+    RETURN QUERY SELECT false, v_stock.quantity, v_stock.quantity, 'stock_deactivated'::text, NULL::uuid;
+    RETURN;
+  END IF;
+
+  -- 8. reversal ----------------------------------------------------------------
+  IF v_type = 'reversed' THEN
+    IF v_reverses IS NULL THEN
+      RETURN QUERY SELECT false, v_stock.quantity, v_stock.quantity, 'invalid_reversal'::text, NULL::uuid;
+      RETURN;
+    END IF;
+    SELECT * INTO v_target
+    FROM public.pms_inventory_transactions t
+    WHERE t.id = v_reverses AND t.yacht_id = v_stock.yacht_id;
+    IF NOT FOUND THEN
+      RETURN QUERY SELECT false, v_stock.quantity, v_stock.quantity, 'transaction_not_found'::text, NULL::uuid;
+      RETURN;
+    END IF;
+    IF v_target.transaction_type = 'reversed' THEN
+      RETURN QUERY SELECT false, v_stock.quantity, v_stock.quantity, 'invalid_reversal'::text, NULL::uuid;
+      RETURN;
+    END IF;
+    SELECT t.id INTO v_existing
+    FROM public.pms_inventory_transactions t
+    WHERE t.reverses_transaction_id = v_reverses;
+    IF FOUND THEN
+      RETURN QUERY SELECT false, v_stock.quantity, v_stock.quantity, 'already_reversed'::text, v_existing;
+      RETURN;
+    END IF;
+    IF v_target.stock_id <> v_stock.id OR sign(v_target.quantity_change) <> -p_direction THEN
+      RETURN QUERY SELECT false, v_stock.quantity, v_stock.quantity, 'invalid_reversal'::text, NULL::uuid;
+      RETURN;
+    END IF;
+  ELSIF v_reverses IS NOT NULL THEN
+    RETURN QUERY SELECT false, v_stock.quantity, v_stock.quantity, 'invalid_reversal'::text, NULL::uuid;
+    RETURN;
+  END IF;
+
+  -- 9. transfer locations -------------------------------------------------------
+  IF v_from IS NOT NULL AND v_to IS NOT NULL AND v_from = v_to THEN
+    RETURN QUERY SELECT false, v_stock.quantity, v_stock.quantity, 'invalid_transfer'::text, NULL::uuid;
+    RETURN;
+  END IF;
+
+  -- 10. new quantity ------------------------------------------------------------
+  v_new := v_stock.quantity::bigint + p_direction * p_quantity::bigint;
+  IF v_new < 0 THEN
+    RETURN QUERY SELECT false, v_stock.quantity, v_stock.quantity, 'insufficient_stock'::text, NULL::uuid;
+    RETURN;
+  END IF;
+  IF v_new > 2147483647 THEN
+    RETURN QUERY SELECT false, v_stock.quantity, v_stock.quantity, 'invalid_quantity'::text, NULL::uuid;
+    RETURN;
+  END IF;
+
+  -- 11. stock + ledger together; any guard firing undoes both -----------------
+  BEGIN
+    UPDATE public.pms_inventory_stock s
+    SET quantity = v_new::integer
+    WHERE s.id = v_stock.id;
+
+    INSERT INTO public.pms_inventory_transactions AS t (
+      yacht_id, part_id, stock_id, transaction_type, quantity_change,
+      quantity_before, quantity_after, from_location_id, to_location_id,
+      reference_type, reference_id, transfer_group_id, reverses_transaction_id,
+      idempotency_key, usage_id, signature, signed_by, user_id, notes)
+    VALUES (
+      v_stock.yacht_id, v_stock.part_id, v_stock.id, v_type, p_direction * p_quantity,
+      v_stock.quantity, v_new::integer, v_from, v_to,
+      v_ref_type, v_ref_id, v_group, v_reverses,
+      v_key, v_usage, v_signature, v_signed_by, v_user, v_notes)
+    RETURNING t.id INTO v_tx;
+  EXCEPTION
+    WHEN unique_violation THEN
+      GET STACKED DIAGNOSTICS v_constraint = CONSTRAINT_NAME;
+      IF v_constraint = 'uq_inventory_tx_idempotency' THEN
+        SELECT t.id INTO v_existing
+        FROM public.pms_inventory_transactions t
+        WHERE t.yacht_id = v_stock.yacht_id AND t.idempotency_key = v_key;
+        RETURN QUERY SELECT false, v_stock.quantity, v_stock.quantity, 'duplicate_request'::text, v_existing;
+        RETURN;
+      ELSIF v_constraint = 'uq_inventory_tx_reverses' THEN
+        SELECT t.id INTO v_existing
+        FROM public.pms_inventory_transactions t
+        WHERE t.reverses_transaction_id = v_reverses;
+        RETURN QUERY SELECT false, v_stock.quantity, v_stock.quantity, 'already_reversed'::text, v_existing;
+        RETURN;
+      END IF;
+      RAISE;
+    WHEN check_violation THEN
+      GET STACKED DIAGNOSTICS v_constraint = CONSTRAINT_NAME, v_message = MESSAGE_TEXT;
+      IF v_message LIKE 'invalid_reversal%' OR v_constraint = 'chk_inventory_tx_reversal_link' THEN
+        RETURN QUERY SELECT false, v_stock.quantity, v_stock.quantity, 'invalid_reversal'::text, NULL::uuid;
+        RETURN;
+      ELSIF v_constraint = 'chk_inventory_tx_transfer_locations' THEN
+        RETURN QUERY SELECT false, v_stock.quantity, v_stock.quantity, 'invalid_transfer'::text, NULL::uuid;
+        RETURN;
+      ELSIF v_constraint IN ('chk_inventory_stock_quantity_nonnegative', 'chk_inventory_tx_after_nonnegative') THEN
+        RETURN QUERY SELECT false, v_stock.quantity, v_stock.quantity, 'insufficient_stock'::text, NULL::uuid;
+        RETURN;
+      END IF;
+      RAISE;
+    WHEN object_not_in_prerequisite_state THEN
+      GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT;
+      IF v_message LIKE 'stock_deactivated%' THEN
+        RETURN QUERY SELECT false, v_stock.quantity, v_stock.quantity, 'stock_deactivated'::text, NULL::uuid;
+        RETURN;
+      END IF;
+      RAISE;
+    WHEN foreign_key_violation THEN
+      -- usage_id / location ids / reverses_transaction_id that do not exist
+      RETURN QUERY SELECT false, v_stock.quantity, v_stock.quantity, 'invalid_details'::text, NULL::uuid;
+      RETURN;
+  END;
+
+  RETURN QUERY SELECT true, v_stock.quantity, v_new::integer, NULL::text, v_tx;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION public.deduct_stock_inventory(
+  p_stock_id         uuid,
+  p_quantity         integer,
+  p_yacht_id         uuid  DEFAULT public.get_user_yacht_id(),
+  p_transaction_type text  DEFAULT 'consumed',
+  p_details          jsonb DEFAULT '{}'::jsonb
+)
+RETURNS TABLE (success boolean, quantity_before integer, quantity_after integer,
+               error_code text, transaction_id uuid)
+LANGUAGE sql
+VOLATILE
+SECURITY DEFINER
+SET search_path = public, pg_temp
+AS $$
+  SELECT * FROM public.apply_stock_change(-1, p_stock_id, p_quantity, p_yacht_id,
+                                          p_transaction_type, p_details)
+$$;
+
+CREATE OR REPLACE FUNCTION public.add_stock_inventory(
+  p_stock_id         uuid,
+  p_quantity         integer,
+  p_yacht_id         uuid  DEFAULT public.get_user_yacht_id(),
+  p_transaction_type text  DEFAULT 'received',
+  p_details          jsonb DEFAULT '{}'::jsonb
+)
+RETURNS TABLE (success boolean, quantity_before integer, quantity_after integer,
+               error_code text, transaction_id uuid)
+LANGUAGE sql
+VOLATILE
+SECURITY DEFINER
+SET search_path = public, pg_temp
+AS $$
+  SELECT * FROM public.apply_stock_change(1, p_stock_id, p_quantity, p_yacht_id,
+                                          p_transaction_type, p_details)
+$$;
+
+-- ===========================================================================
+-- Reconciliation views and drift check
+-- ===========================================================================
+-- On PostgreSQL 15+ the views are security_invoker (the caller's RLS applies).
+-- PostgreSQL 14 has no security_invoker: the views then carry the own-yacht filter
+-- themselves for callers with JWT claims.
+DO $m307_views$
+DECLARE
+  v_pg15    boolean := current_setting('server_version_num')::int >= 150000;
+  v_opts    text := CASE WHEN v_pg15 THEN ' WITH (security_invoker = true)' ELSE '' END;
+  v_filter  text := CASE WHEN v_pg15 THEN 'true'
+                         ELSE '(auth.uid() IS NULL OR %s = public.get_user_yacht_id())' END;
+BEGIN
+  EXECUTE format($v$
+    CREATE OR REPLACE VIEW public.pms_part_stock%s AS
+    SELECT p.id                                   AS part_id,
+           p.yacht_id,
+           p.name                                 AS part_name,
+           p.part_number,
+           p.unit,
+           p.minimum_quantity,
+           coalesce(sum(s.quantity) FILTER (WHERE s.deleted_at IS NULL), 0)::integer AS on_hand,
+           count(s.id) FILTER (WHERE s.deleted_at IS NULL)::integer                  AS location_count,
+           (p.deleted_at IS NOT NULL)             AS is_deactivated
+    FROM public.pms_parts p
+    LEFT JOIN public.pms_inventory_stock s ON s.part_id = p.id
+    WHERE %s
+    GROUP BY p.id
+  $v$, v_opts, CASE WHEN v_pg15 THEN 'true' ELSE format(v_filter, 'p.yacht_id') END);
+
+  EXECUTE format($v$
+    CREATE OR REPLACE VIEW public.v_stock_from_transactions%s AS
+    SELECT s.id                                   AS stock_id,
+           s.yacht_id,
+           s.part_id,
+           s.location_id,
+           s.quantity,
+           coalesce(l.ledger_sum, 0)::bigint      AS ledger_sum,
+           CASE WHEN s.quantity = coalesce(l.ledger_sum, 0) THEN 'OK' ELSE 'DRIFT' END
+                                                  AS reconciliation_status,
+           (s.deleted_at IS NULL)                 AS is_active
+    FROM public.pms_inventory_stock s
+    LEFT JOIN (SELECT t.stock_id, sum(t.quantity_change) AS ledger_sum
+               FROM public.pms_inventory_transactions t
+               GROUP BY t.stock_id) l ON l.stock_id = s.id
+    WHERE %s
+  $v$, v_opts, CASE WHEN v_pg15 THEN 'true' ELSE format(v_filter, 's.yacht_id') END);
+END
+$m307_views$;
+
+REVOKE ALL ON public.pms_part_stock, public.v_stock_from_transactions FROM PUBLIC, anon, authenticated;
+GRANT SELECT ON public.pms_part_stock, public.v_stock_from_transactions TO authenticated, service_role;
+
+-- One row per ACTIVE stock row whose quantity is not the sum of its ledger changes.
+-- SECURITY INVOKER: as authenticated it checks the caller's yacht (RLS); as the
+-- owner / service_role it checks everything.
+CREATE OR REPLACE FUNCTION public.check_inventory_drift()
+RETURNS TABLE (stock_id uuid, yacht_id uuid, part_id uuid, quantity integer,
+               ledger_sum bigint, drift bigint)
+LANGUAGE sql
+STABLE
+SET search_path = public, pg_temp
+AS $$
+  SELECT s.id, s.yacht_id, s.part_id, s.quantity,
+         coalesce(l.ledger_sum, 0)::bigint,
+         (s.quantity - coalesce(l.ledger_sum, 0))::bigint
+  FROM public.pms_inventory_stock s
+  LEFT JOIN (SELECT t.stock_id, sum(t.quantity_change) AS ledger_sum
+             FROM public.pms_inventory_transactions t
+             GROUP BY t.stock_id) l ON l.stock_id = s.id
+  WHERE s.deleted_at IS NULL
+    AND s.quantity <> coalesce(l.ledger_sum, 0)
+$$;
+
+-- ===========================================================================
+-- Privileges
+-- ===========================================================================
+REVOKE EXECUTE ON FUNCTION public.touch_updated_at() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION public.inventory_stock_soft_delete_guard() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION public.inventory_tx_stock_active_guard() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION public.inventory_tx_reversal_guard() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION public.apply_stock_change(integer, uuid, integer, uuid, text, jsonb) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION public.deduct_stock_inventory(uuid, integer, uuid, text, jsonb) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION public.add_stock_inventory(uuid, integer, uuid, text, jsonb) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION public.check_inventory_drift() FROM PUBLIC;
+
+GRANT EXECUTE ON FUNCTION public.deduct_stock_inventory(uuid, integer, uuid, text, jsonb) TO authenticated, service_role;
+GRANT EXECUTE ON FUNCTION public.add_stock_inventory(uuid, integer, uuid, text, jsonb) TO authenticated, service_role;
+GRANT EXECUTE ON FUNCTION public.check_inventory_drift() TO authenticated, service_role;
