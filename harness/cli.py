@@ -208,6 +208,32 @@ def cmd_load(args) -> int:
     return 0 if summary["ok"] else 1
 
 
+def cmd_selftest(args) -> int:
+    import datetime as dt
+
+    from harness import mutants
+    from harness.selftest import SelfTest, exit_code, write_matrix
+
+    catalogue = mutants.catalogue()
+    if args.list:
+        for m in catalogue:
+            print(f"{m.name:42} {', '.join(m.expect_killed_by):24} {m.description}")
+        return 0
+    selected = [mutants.find(n) for n in args.mutants] if args.mutants else catalogue
+    settings = settings_from(args)
+    if settings.target != "embedded":
+        raise HarnessError("selftest provisions its own embedded server (mutants need DDL): drop --target/--dsn")
+    out = Path(args.report_dir or f"reports/selftest-{dt.datetime.now():%Y%m%d-%H%M%S}")
+    out.mkdir(parents=True, exist_ok=True)
+    print(f"selftest: reference + {len(selected)} mutants -> {out}", flush=True)
+    outcomes = SelfTest(settings, out, workers=args.workers, all_suites=args.all_suites).run(
+        selected, progress=lambda line: print(line, flush=True))
+    md, page = write_matrix(outcomes, out)
+    print(md.read_text())
+    print(f"kill matrix: {md} and {page}")
+    return exit_code(outcomes)
+
+
 # -- entry point --------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -266,6 +292,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--iterations", type=int, default=None, help="stop after this many requests")
     p.add_argument("--out", default=None, help="directory for CSV stats (default reports/load)")
     p.set_defaults(func=cmd_load)
+
+    p = sub.add_parser("selftest", help="mutation kill matrix: the reference must pass, every mutant must be caught")
+    _target_args(p)
+    p.add_argument("mutants", nargs="*", help="mutant names or YAML files (default: the whole catalogue + LENS_MUTANTS_DIR)")
+    p.add_argument("--list", action="store_true", help="list the catalogue and exit")
+    p.add_argument("--all-suites", action="store_true", help="run every suite against every mutant (complete matrix, slower)")
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--report-dir", default=None)
+    p.set_defaults(func=cmd_selftest)
 
     p = sub.add_parser("token", help="mint a JWT for a seeded user (e.g. deckhand@a) or a user id")
     p.add_argument("--user", required=True)

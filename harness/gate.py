@@ -106,7 +106,7 @@ def _pytest_command(run: GateRun, attach_dsn: str | None) -> tuple[list[str], di
     cmd = [sys.executable, "-m", "pytest", *paths, "-q", "-rfE", "-p", "no:cacheprovider",
            f"--junitxml={rd / 'junit.xml'}", f"--alluredir={rd / 'allure-results'}",
            f"--lens-artifacts={rd}", f"--lens-profile={opts.profile}", f"--lens-sut={s.sut}",
-           "-o", "junit_family=xunit2", "--rootdir", str(PROJECT_ROOT)]
+           "-o", "junit_family=xunit1", "--rootdir", str(PROJECT_ROOT)]
     if opts.workers > 1:
         cmd += ["-n", str(opts.workers)]
     env = {**os.environ}
@@ -137,6 +137,7 @@ def _summary_line(log: Path) -> str:
 def execute(settings: Settings, options: GateOptions) -> int:
     from harness import evidence
     from harness.provision import clone_for, prepare, provisioner_for
+    from harness.report.inputs import consolidate_matrix
     from harness.report.signoff import write_signoff
 
     report_dir, run_id = _new_report_dir(options)
@@ -170,6 +171,7 @@ def execute(settings: Settings, options: GateOptions) -> int:
         with run.step(f"suites: {', '.join(options.suites)}") as step:
             code = _run_suites(run, None if settings.target == "dsn" else server.admin_dsn)
             step["note"] = f" — {_summary_line(report_dir / 'pytest.log')}"
+            consolidate_matrix(report_dir)
             if code not in (0, 1):
                 step["status"] = "error"
                 raise HarnessError(f"the suites could not run (pytest exit {code}): see {report_dir / 'pytest.log'}")

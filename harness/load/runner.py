@@ -1,0 +1,158 @@
+"""Headless locust as a library: seed, load, check, purge, summarise.
+
+``run_load`` is what ``lens-harness load`` and the benchmarks call. Locust core bounds a
+run only by time, so the iteration bound is the plan's ``Gate``. After the run the
+checker verifies the run's own stock rows (final quantity, chain, ledger, drift) from
+the recorded history; the verdict is written next to the CSV stats with the history,
+and the rows are purged whatever happened.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import functools
+import json
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any, Callable
+
+import gevent
+from locust.env import Environment
+from locust.stats import PERCENTILES_TO_REPORT, StatsCSVFileWriter
+
+from harness.checker import FinalState, check, snapshot
+from harness.errors import HarnessError
+from harness.load.api_user import CrewApiUser
+from harness.load.pg_user import CrewPgUser
+from harness.load.plan import DEFAULT_OPENING, Gate, LoadPlan, Seeded, bind, purge, seed, \
+    takes_details
+
+TARGETS = ("api", "dsn")
+PREFIX = "load"
+GRACE_SECONDS = 30  # after the time bound, how long in-flight operations may take
+
+
+def run_load(target: str, dsn: str, api_url: str | None, users: int, spawn_rate: float,
+             run_time: float | None, iterations: int | None, out_dir: str | Path, *,
+             mint: Callable | None = None, jwt_secret: str | None = None, stocks: int = 1,
+             opening: int = DEFAULT_OPENING) -> dict[str, Any]:
+    """Run one headless load and return its summary (also written as ``load_summary.json``).
+
+    ``dsn`` is the owner DSN of the database under load (the API's own database for
+    ``target='api'``): rows are seeded and purged through it, and DSN users connect with
+    it before switching to ``authenticated``. ``mint`` makes a bearer token for a seeded
+    user (default: HS256 with ``jwt_secret`` or the configured secret).
+    """
+    _validate(target, api_url, users, spawn_rate, run_time, iterations)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    seeded = asyncio.run(seed(dsn, actors=min(users, 16), stocks=stocks, opening=opening))
+    try:
+        plan = LoadPlan(seeded, gate=Gate(iterations or None), dsn=dsn,
+                        mint=mint or _minter(jwt_secret),
+                        with_details=target == "api" or asyncio.run(takes_details(dsn)))
+        before = asyncio.run(snapshot_of(dsn, seeded))
+        user_class = (bind(CrewApiUser, plan, host=api_url) if target == "api"
+                      else bind(CrewPgUser, plan))
+        started = time.monotonic()
+        env = _run(user_class, plan, users, spawn_rate, run_time, out / PREFIX)
+        seconds = time.monotonic() - started
+        after = asyncio.run(snapshot_of(dsn, seeded))
+    finally:
+        asyncio.run(purge(dsn, seeded))
+    result = check(plan.history, FinalState.between(before, after))
+    plan.history.save(out / f"{PREFIX}_history.jsonl")
+    (out / f"{PREFIX}_checker.json").write_text(result.to_json())
+    summary = _summary(env, plan, result, seconds, out,
+                       target=target, users=users, spawn_rate=spawn_rate, run_time=run_time,
+                       iterations=iterations)
+    (out / f"{PREFIX}_summary.json").write_text(json.dumps(summary, indent=2, default=str))
+    return summary
+
+
+def _validate(target, api_url, users, spawn_rate, run_time, iterations) -> None:
+    if target not in TARGETS:
+        raise HarnessError(f"unknown load target {target!r}: choose api or dsn")
+    if target == "api" and not api_url:
+        raise HarnessError("load against the API needs its URL (--api-url)")
+    if not run_time and not iterations:
+        raise HarnessError("bound the load run: give a run time or a number of iterations")
+    if users < 1 or spawn_rate <= 0:
+        raise HarnessError("load needs at least one user and a positive spawn rate")
+
+
+def _minter(jwt_secret: str | None) -> Callable:
+    from harness.config import Settings
+    from harness.sut.auth import mint
+
+    return functools.partial(mint, secret=jwt_secret or Settings.from_env().jwt_secret)
+
+
+async def snapshot_of(dsn: str, seeded: Seeded):
+    from harness.db import connect
+
+    conn = await connect(dsn)
+    try:
+        return await snapshot(conn, seeded.stock_ids)
+    finally:
+        await conn.close()
+
+
+def _run(user_class: type, plan: LoadPlan, users: int, spawn_rate: float,
+         run_time: float | None, base: Path) -> Environment:
+    """Start, stop at the time or iteration bound, and write the CSVs locust writes."""
+    env = Environment(user_classes=[user_class])
+    runner = env.create_local_runner()
+    writer = StatsCSVFileWriter(env, PERCENTILES_TO_REPORT, str(base), full_history=True)
+    stats_greenlet = gevent.spawn(writer.stats_writer)
+    runner.start(users, spawn_rate=spawn_rate)
+    if run_time:
+        gevent.spawn_later(run_time, plan.gate.close)
+        gevent.spawn_later(run_time + GRACE_SECONDS, runner.quit)  # a hung call ends as info
+    gevent.spawn(lambda: (plan.gate.done.wait(), runner.quit()))
+    runner.greenlet.join()
+    stats_greenlet.kill(block=True)
+    writer.close_files()
+    for conn in plan.connections:
+        conn.close()
+    for suffix, write in (("stats", writer.requests_csv), ("failures", writer.failures_csv),
+                          ("exceptions", writer.exceptions_csv)):
+        with open(f"{base}_{suffix}.csv", "w", newline="") as fh:  # final, complete numbers
+            write(csv.writer(fh))
+    return env
+
+
+def _summary(env: Environment, plan: LoadPlan, result, seconds: float, out: Path,
+             **run: Any) -> dict[str, Any]:
+    total = env.stats.total
+    outcomes = [op for op in plan.history if op.type != "invoke"]
+    return {
+        **run, "seconds": round(seconds, 3),
+        "requests": total.num_requests, "failures": total.num_failures,
+        "rps": round(total.total_rps, 2),
+        **_latency(total),
+        "per_request": {name: {"requests": e.num_requests, "failures": e.num_failures,
+                               **_latency(e)}
+                        for (name, _method), e in env.stats.entries.items()},
+        "errors": [{"name": e.name, "error": str(e.error), "count": e.occurrences}
+                   for e in env.stats.errors.values()],
+        "outcomes": dict(Counter(op.type for op in outcomes)),
+        "error_codes": dict(Counter(op.error for op in outcomes if op.error)),
+        "checker": {"valid": result.valid, "anomalies": result.summary(),
+                    "explain": result.explain()},
+        "ok": result.valid is True and total.num_failures == 0,
+        "files": {"stats": str(out / f"{PREFIX}_stats.csv"),
+                  "history": str(out / f"{PREFIX}_history.jsonl"),
+                  "checker": str(out / f"{PREFIX}_checker.json")},
+    }
+
+
+def _latency(entry) -> dict[str, Any]:
+    if not entry.num_requests:
+        return {"p50_ms": None, "p95_ms": None, "p99_ms": None, "avg_ms": None, "max_ms": None}
+    return {"p50_ms": entry.get_response_time_percentile(0.50),
+            "p95_ms": entry.get_response_time_percentile(0.95),
+            "p99_ms": entry.get_response_time_percentile(0.99),
+            "avg_ms": round(entry.avg_response_time, 2), "max_ms": entry.max_response_time}

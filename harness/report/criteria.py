@@ -1,0 +1,578 @@
+"""The sign-off criteria checklist and the verdict.
+
+Each criterion is ``pass``, ``fail`` or ``not run`` with a one-line reason, details, and
+relative links to the evidence files it was judged from (only files that exist).
+
+The verdict is PASS only when every criterion that ran passed and every required criterion
+(database, evidence, acceptance, negative, concurrency) ran.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .catalogue import (
+    ACCEPTANCE,
+    EXPLICIT_ARITY_HELPERS,
+    LEDGER_POLICIES,
+    LENS_TABLES,
+    NEGATIVE,
+)
+from .inputs import Link, RunInputs, load_inputs
+from .junit import ERROR, FAILED, PASSED, SKIPPED, TestResult, aggregate_outcome
+
+PASS, FAIL, NOT_RUN = "pass", "fail", "not run"
+
+REQUIRED = ("database", "evidence", "acceptance", "negative", "concurrency")
+
+SHORT_NAMES = {
+    "database": "database", "evidence": "evidence", "atomic_functions": "atomic functions",
+    "acceptance": "acceptance", "negative": "negative controls", "concurrency": "concurrency",
+    "zero_5xx": "zero 5xx", "role_action": "role × action matrix",
+}
+
+_OK_STEP = {"ok", "passed", "pass", "success", "succeeded", "done", "completed", "complete"}
+_BAD_STEP = {"failed", "fail", "error", "errored", "crashed", "aborted", "timeout"}
+
+
+@dataclass
+class Criterion:
+    key: str
+    title: str
+    status: str  # pass | fail | not run
+    reason: str
+    required: bool = False
+    details: list[str] = field(default_factory=list)
+    evidence: list[Link] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == PASS
+
+    @property
+    def short(self) -> str:
+        return SHORT_NAMES.get(self.key, self.key)
+
+
+@dataclass
+class IdRow:
+    """One line of the A01-A21 or N1-N8 matrix."""
+
+    id: str
+    title: str
+    status: str  # passed | failed | error | skipped | not run
+    tests: list[str] = field(default_factory=list)
+    reason: str = ""
+    expected: str = ""
+    actual: str = ""
+
+
+@dataclass
+class Verdict:
+    passed: bool
+    criteria: list[Criterion]
+    reasons: list[str]
+    acceptance: list[IdRow] = field(default_factory=list)
+    negative: list[IdRow] = field(default_factory=list)
+    report_dir: Path | None = None
+
+    @property
+    def label(self) -> str:
+        return "PASS" if self.passed else "FAIL"
+
+    @property
+    def line(self) -> str:
+        """The verdict line at the top of the report."""
+        if self.passed:
+            ran = sum(1 for c in self.criteria if c.status == PASS)
+            return f"Verdict: PASS — all {ran} sign-off criteria that ran passed, every required one ran."
+        failed = [c.short for c in self.criteria if c.status == FAIL]
+        missing = [c.short for c in self.criteria if c.status == NOT_RUN and c.required]
+        parts = ([f"failed: {', '.join(failed)}"] if failed else []) + (
+            [f"required but not run: {', '.join(missing)}"] if missing else [])
+        return "Verdict: FAIL — " + "; ".join(parts)
+
+    def __bool__(self) -> bool:  # `if write_signoff(d): ...`
+        return self.passed
+
+    def criterion(self, key: str) -> Criterion:
+        return next(c for c in self.criteria if c.key == key)
+
+
+# ----------------------------------------------------------------------------- helpers
+
+def _junit_links(inp: RunInputs) -> list[Link]:
+    return inp.links("junit.xml", "allure-results")
+
+
+def _fmt_test(t: TestResult) -> str:
+    return f"{t.nodeid}: {t.outcome} — {t.short_reason()}" if not t.passed else t.nodeid
+
+
+def _status_word(value) -> str:
+    return str(value or "").strip().lower()
+
+
+def _plural(n: int, word: str) -> str:
+    if n == 1:
+        return f"{n} {word}"
+    return f"{n} {word[:-1]}ies" if word.endswith("y") else f"{n} {word}s"
+
+
+# ----------------------------------------------------------------------------- criteria
+
+def crit_database(inp: RunInputs) -> Criterion:
+    c = Criterion("database", "Database provisioned and migrated", NOT_RUN, "", required=True)
+    run = inp.run
+    c.evidence = inp.links("run.json")
+    if run is None:
+        c.reason = "run.json missing: no record of provisioning or migration"
+        return c
+    steps = [s for s in run.get("steps") or [] if isinstance(s, dict)]
+    relevant = [s for s in steps if re.search(r"provision|migrat", str(s.get("name", "")), re.I)]
+    migrations = [m for m in run.get("migrations") or [] if isinstance(m, dict)]
+    if not migrations and inp.evidence:
+        migrations = [m for m in inp.evidence.get("migrations") or [] if isinstance(m, dict)]
+        if migrations:
+            c.evidence += inp.links("evidence/summary.json")
+    problems: list[str] = []
+    for s in relevant:
+        word = _status_word(s.get("status"))
+        c.details.append(f"step {s.get('name')}: {s.get('status')} ({s.get('seconds', '?')} s)")
+        if word in _BAD_STEP:
+            problems.append(f"step '{s.get('name')}' {word}")
+        elif word not in _OK_STEP:
+            problems.append(f"step '{s.get('name')}' did not complete ({s.get('status') or 'no status'})")
+    if not relevant and not migrations:
+        c.reason = "run.json records neither a provision/migrate step nor any migration"
+        return c
+    if not migrations:
+        problems.append("no applied migration recorded")
+    missing_sha = [str(m.get("version") or m.get("name")) for m in migrations
+                   if not re.fullmatch(r"[0-9a-fA-F]{64}", str(m.get("sha256") or ""))]
+    if missing_sha:
+        problems.append("migrations without a sha256 checksum: " + ", ".join(missing_sha))
+    # Cross-check against what the database itself recorded (evidence bundle).
+    if inp.evidence and run.get("migrations"):
+        recorded = {str(m.get("version")): m.get("sha256") for m in inp.evidence.get("migrations") or []
+                    if isinstance(m, dict)}
+        for m in migrations:
+            v = str(m.get("version"))
+            if v in recorded and recorded[v] and m.get("sha256") and recorded[v] != m.get("sha256"):
+                problems.append(f"migration {v}: checksum differs from the database's record")
+    c.details.append(f"{_plural(len(migrations), 'migration')} applied with checksums")
+    if problems:
+        c.status, c.reason = FAIL, "; ".join(problems)
+    else:
+        c.status = PASS
+        c.reason = f"provisioned; {_plural(len(migrations), 'migration')} applied and checksummed"
+    return c
+
+
+def _table_name(row: dict) -> str:
+    name = str(row.get("table") or row.get("name") or row.get("relname") or "")
+    return name.split(".")[-1].strip('"')
+
+
+def _helper_nargs(h: dict) -> int | None:
+    for key in ("nargs", "pronargs", "arity", "n_args", "num_args"):
+        if isinstance(h.get(key), int):
+            return h[key]
+    for key in ("args", "arguments", "identity_arguments", "argtypes"):
+        if key in h:
+            v = h[key]
+            if isinstance(v, (list, tuple)):
+                return len(v)
+            if isinstance(v, str):
+                return 0 if not v.strip() else len(v.split(","))
+    sig = h.get("signature")
+    if isinstance(sig, str) and "(" in sig:
+        inner = sig[sig.index("(") + 1: sig.rindex(")")] if ")" in sig else ""
+        return 0 if not inner.strip() else len(inner.split(","))
+    return None
+
+
+def crit_evidence(inp: RunInputs) -> Criterion:
+    c = Criterion("evidence", "Evidence bundle: RLS, SECURITY DEFINER, helpers, drift", NOT_RUN, "",
+                  required=True)
+    ev = inp.evidence
+    c.evidence = inp.links("evidence/summary.json") + [
+        lk for lk in (inp.link(p) for p in inp.evidence_files if p.name != "summary.json") if lk]
+    if ev is None:
+        c.reason = "evidence/summary.json missing" + (
+            " or unreadable" if (inp.report_dir / "evidence" / "summary.json").exists() else "")
+        return c
+    problems: list[str] = []
+
+    # RLS on every table.
+    rls = ev.get("rls")
+    if not isinstance(rls, list) or not rls:
+        problems.append("no RLS status recorded")
+    else:
+        rows = [r for r in rls if isinstance(r, dict)]
+        off = [_table_name(r) for r in rows if r.get("rls_enabled") is not True]
+        seen = {_table_name(r) for r in rows}
+        absent = [t for t in LENS_TABLES if t not in seen]
+        if off:
+            problems.append("RLS disabled on " + ", ".join(off))
+        if absent:
+            problems.append("no RLS status for " + ", ".join(absent))
+        c.details.append(f"RLS enabled on {len(rows) - len(off)}/{len(rows)} tables")
+
+    # Every SECURITY DEFINER function pins search_path.
+    sd = ev.get("security_definer")
+    if not isinstance(sd, list):
+        problems.append("SECURITY DEFINER functions not recorded")
+    else:
+        rows = [r for r in sd if isinstance(r, dict)]
+        unpinned = [str(r.get("name")) for r in rows if r.get("search_path_pinned") is not True]
+        if unpinned:
+            problems.append("SECURITY DEFINER without pinned search_path: " + ", ".join(unpinned))
+        c.details.append(f"{len(rows) - len(unpinned)}/{len(rows)} SECURITY DEFINER functions pin search_path")
+
+    # No zero-argument overloads of the explicit-arity helpers.
+    helpers = ev.get("helpers")
+    if not isinstance(helpers, list):
+        problems.append("helper signatures not recorded")
+    else:
+        zero: list[str] = []
+        for h in helpers:
+            if isinstance(h, str):
+                m = re.match(r"\s*(?:\w+\.)?(\w+)\s*\(\s*\)", h)
+                if m and m.group(1) in EXPLICIT_ARITY_HELPERS:
+                    zero.append(m.group(1))
+            elif isinstance(h, dict):
+                name = str(h.get("name") or h.get("proname") or "").split(".")[-1]
+                if h.get("zero_arg_overload") is True or (
+                        name in EXPLICIT_ARITY_HELPERS and _helper_nargs(h) == 0):
+                    zero.append(name)
+        zero += [str(z) for z in ev.get("zero_arg_overloads") or []]
+        if zero:
+            problems.append("zero-argument helper overloads exist: " + ", ".join(sorted(set(zero))))
+        c.details.append(f"{_plural(len(helpers), 'helper signature')} checked; "
+                         f"{len(set(zero))} zero-argument overloads")
+
+    # Ledger type-gating policies exist (when the policies are listed with names).
+    policies = ev.get("policies")
+    if isinstance(policies, list) and policies:
+        names = set()
+        for p in policies:
+            if isinstance(p, str):
+                names.add(p)
+            elif isinstance(p, dict):
+                names.add(str(p.get("name") or p.get("policyname") or p.get("policy") or ""))
+        if names - {""}:
+            missing = [p for p in LEDGER_POLICIES if p not in names]
+            if missing:
+                problems.append("ledger policies missing: " + ", ".join(missing))
+            c.details.append(f"{_plural(len(policies), 'policy')} recorded")
+
+    # Drift.
+    drift = ev.get("drift_rows")
+    if not isinstance(drift, int) or isinstance(drift, bool):
+        problems.append("drift not recorded")
+    elif drift != 0:
+        problems.append(f"check_inventory_drift() returned {drift} rows (expected 0)")
+    else:
+        c.details.append("check_inventory_drift(): 0 rows")
+
+    if problems:
+        c.status, c.reason = FAIL, "; ".join(problems)
+    else:
+        c.status, c.reason = PASS, ("RLS on every table, every SECURITY DEFINER function pinned, "
+                                    "no zero-argument helper overloads, drift 0")
+    return c
+
+
+def crit_atomic(inp: RunInputs) -> Criterion:
+    c = Criterion("atomic_functions", "Handlers use the atomic stock functions", NOT_RUN, "")
+    if inp.junit is None:
+        c.reason = "junit.xml missing"
+        return c
+    tagged = [t for t in inp.junit.tests if t.prop("criterion") == "atomic_functions"]
+    source = "of the tests tagged criterion=atomic_functions"
+    if not tagged:
+        tagged = inp.junit.in_suite("api")
+        source = "of the api suite's tests"
+    c.evidence = _junit_links(inp)
+    if not tagged:
+        c.reason = "no test tagged criterion=atomic_functions and no api suite in this run"
+        return c
+    return _judge_tests(c, tagged, source)
+
+
+def _judge_tests(c: Criterion, tests: list[TestResult], source: str) -> Criterion:
+    bad = [t for t in tests if t.failed]
+    ran = [t for t in tests if t.outcome != SKIPPED]
+    c.details += [_fmt_test(t) for t in bad]
+    if bad:
+        c.status = FAIL
+        c.reason = f"{len(bad)}/{len(tests)} {source} failed: " + "; ".join(
+            f"{t.name} ({t.short_reason(160)})" for t in bad[:5])
+    elif not ran:
+        c.status, c.reason = NOT_RUN, f"all {len(tests)} {source} were skipped"
+    else:
+        c.status = PASS
+        skipped = len(tests) - len(ran)
+        c.reason = f"{len(ran)}/{len(tests)} {source} passed" + (f" ({skipped} skipped)" if skipped else "")
+    return c
+
+
+def acceptance_rows(inp: RunInputs) -> list[IdRow]:
+    by_id = inp.junit.by_acceptance_id() if inp.junit else {}
+    rows = []
+    for aid, (theme, proves) in ACCEPTANCE.items():
+        tests = by_id.get(aid, [])
+        title = next((t.prop("title") for t in tests if t.prop("title")), None) or f"{theme}: {proves}"
+        status = aggregate_outcome(tests)
+        reason = ""
+        bad = [t for t in tests if t.failed] or [t for t in tests if t.outcome == SKIPPED]
+        if status != PASSED and bad:
+            reason = bad[0].short_reason()
+        rows.append(IdRow(aid, title, status, [t.nodeid for t in tests], reason))
+    return rows
+
+
+def crit_acceptance(inp: RunInputs, rows: list[IdRow]) -> Criterion:
+    c = Criterion("acceptance", "Acceptance tests 21/21 (A01–A21)", NOT_RUN, "", required=True)
+    c.evidence = _junit_links(inp)
+    if inp.junit is None:
+        c.reason = "junit.xml missing: acceptance tests not run"
+        return c
+    if not any(r.tests for r in rows):
+        c.reason = "no acceptance test (A01–A21) in junit.xml"
+        return c
+    passed = [r for r in rows if r.status == PASSED]
+    missing = [r.id for r in rows if r.status == "not run"]
+    failed = [r for r in rows if r.status in (FAILED, ERROR)]
+    skipped = [r.id for r in rows if r.status == SKIPPED]
+    problems = []
+    if failed:
+        problems.append("failed: " + ", ".join(f"{r.id} ({r.reason[:160]})" for r in failed))
+    if missing:
+        problems.append("missing: " + ", ".join(missing))
+    if skipped:
+        problems.append("skipped: " + ", ".join(skipped))
+    c.details = [f"{r.id}: {r.status}" + (f" — {r.reason}" if r.reason else "") for r in rows
+                 if r.status != PASSED]
+    if problems:
+        c.status = FAIL
+        c.reason = f"{len(passed)}/21 passed; " + "; ".join(problems)
+    else:
+        c.status, c.reason = PASS, "21/21 passed"
+    return c
+
+
+def _status_of(value) -> str:
+    return str(value).strip() if value not in (None, "") else ""
+
+
+# Codes that mean the same refusal (PostgREST maps SQLSTATE 42501 to 403 "forbidden").
+_ERROR_ALIASES = {"42501": {"42501", "forbidden", "insufficient_privilege", "permission_denied"}}
+
+
+def negative_rows(inp: RunInputs) -> list[IdRow]:
+    by_id = inp.junit.by_negative_id() if inp.junit else {}
+    rows = []
+    for nid, (what, exp_status, exp_error) in NEGATIVE.items():
+        tests = by_id.get(nid, [])
+        status = aggregate_outcome(tests)
+
+        def first(key: str) -> str:
+            return next((_status_of(t.prop(key)) for t in tests if _status_of(t.prop(key))), "")
+
+        e_status = first("expected_status") or exp_status
+        e_error = first("expected_error") or exp_error
+        a_status, a_error = first("actual_status"), first("actual_error")
+        if not a_status and not a_error:
+            a_status = first("actual")
+        expected = " ".join(x for x in (e_status, e_error) if x)
+        actual = " ".join(x for x in (a_status, a_error) if x)
+        reason = ""
+        if status in (FAILED, ERROR, SKIPPED):
+            reason = next((t.short_reason() for t in tests if not t.passed), "")
+        if status == PASSED and a_status and a_status != e_status:
+            status, reason = FAILED, f"status {a_status}, expected {e_status}"
+        elif status == PASSED and a_error and e_error and a_error not in _ERROR_ALIASES.get(e_error, {e_error}):
+            status, reason = FAILED, f"error {a_error}, expected {e_error}"
+        if not actual and status == PASSED:
+            actual = "as expected (test passed)"
+        title = next((t.prop("title") for t in tests if t.prop("title")), None) or what
+        rows.append(IdRow(nid, title, status, [t.nodeid for t in tests], reason, expected, actual))
+    return rows
+
+
+def crit_negative(inp: RunInputs, rows: list[IdRow]) -> Criterion:
+    c = Criterion("negative", "Negative controls N1–N8 (expected vs actual codes)", NOT_RUN, "",
+                  required=True)
+    c.evidence = _junit_links(inp) + inp.links("matrix/role_action.json")
+    if inp.junit is None:
+        c.reason = "junit.xml missing: negative controls not run"
+        return c
+    if not any(r.tests for r in rows):
+        c.reason = "no negative control (N1–N8) in junit.xml"
+        return c
+    bad = [r for r in rows if r.status != PASSED]
+    c.details = [f"{r.id}: expected {r.expected or '?'}, actual {r.actual or '—'} ({r.status})"
+                 for r in rows]
+    if bad:
+        c.status = FAIL
+        parts = []
+        for r in bad:
+            if r.status == "not run":
+                parts.append(f"{r.id} missing")
+            else:
+                parts.append(f"{r.id} {r.status}: expected {r.expected}"
+                             + (f", got {r.actual}" if r.actual else "")
+                             + (f" ({r.reason[:160]})" if r.reason else ""))
+        c.reason = f"{8 - len(bad)}/8 passed; " + "; ".join(parts)
+    else:
+        c.status, c.reason = PASS, "8/8 refused with the expected status and code"
+    return c
+
+
+def crit_concurrency(inp: RunInputs) -> Criterion:
+    c = Criterion("concurrency", "Concurrency: checker results valid", NOT_RUN, "", required=True)
+    c.evidence = [lk for lk in (inp.link(p) for p, _ in inp.concurrency) if lk]
+    c.evidence += [lk for lk in (inp.link(p) for p in inp.concurrency_histories) if lk]
+    c.evidence += inp.links("load/summary.json")
+    junit_tests = inp.junit.in_suite("concurrency") if inp.junit else []
+    problems: list[str] = []
+    for path, res in inp.concurrency:
+        name = str(res.get("name") or path.stem)
+        valid = res.get("valid")
+        line = (f"{name}: valid={valid}, ops={res.get('ops', '?')}, winners={res.get('winners', '?')}")
+        anomalies = res.get("anomalies")
+        if anomalies:
+            line += f", anomalies={', '.join(sorted(anomalies)) if isinstance(anomalies, dict) else anomalies}"
+        c.details.append(line)
+        if valid is True:
+            continue
+        explain = str(res.get("explain") or "").strip()
+        if valid is False:
+            problems.append(f"{name} invalid" + (f": {explain[:200]}" if explain else ""))
+        else:
+            problems.append(f"{name} result unknown" + (f": {explain[:200]}" if explain else ""))
+    bad_tests = [t for t in junit_tests if t.failed]
+    for t in bad_tests:
+        problems.append(f"test {t.name} {t.outcome}: {t.short_reason(160)}")
+    if inp.load_summary is not None:
+        inv = inp.load_summary.get("invariants_valid")
+        c.details.append(
+            "load: {requests} requests, {failures} failures, p95 {p95} ms, invariants_valid={inv}".format(
+                requests=inp.load_summary.get("requests", "?"), failures=inp.load_summary.get("failures", "?"),
+                p95=inp.load_summary.get("p95", "?"), inv=inv))
+        if inv is False:
+            problems.append("load run: invariants violated (stock/ledger)")
+    if problems:
+        c.status, c.reason = FAIL, "; ".join(problems)
+        if junit_tests:
+            c.evidence = c.evidence + _junit_links(inp)
+        return c
+    if not inp.concurrency:
+        c.reason = "no checker results in concurrency/" + (
+            f" ({len(junit_tests)} concurrency tests in junit.xml, but no checker output)" if junit_tests else "")
+        return c
+    c.status = PASS
+    c.reason = f"{_plural(len(inp.concurrency), 'checker result')} valid"
+    if inp.load_summary is not None and inp.load_summary.get("invariants_valid") is True:
+        c.reason += "; load invariants hold"
+    return c
+
+
+def _as_int(value) -> int | None:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+
+
+def crit_five_xx(inp: RunInputs) -> Criterion:
+    c = Criterion("zero_5xx", "Zero 5xx responses", NOT_RUN, "")
+    tests = []
+    if inp.junit is not None:
+        tests = [t for t in inp.junit.tests
+                 if "five_xx" in t.properties or re.search(r"no_?5xx", t.name, re.I)]
+    problems: list[str] = []
+    counted = 0
+    for t in tests:
+        for v in t.properties.get("five_xx", []):
+            n = _as_int(v)
+            if n is None:
+                continue
+            counted += n
+            if n:
+                problems.append(f"{t.name}: {n} 5xx responses")
+        if t.failed:
+            problems.append(f"{t.name} {t.outcome}: {t.short_reason(160)}")
+    rows = inp.matrix or []
+    five = [r for r in rows if (_as_int(r.get("actual_status")) or 0) >= 500]
+    for r in five:
+        problems.append(f"matrix: {r.get('action')} as {r.get('actor')} answered {r.get('actual_status')}")
+    c.evidence = (_junit_links(inp) if tests else []) + inp.links("matrix/role_action.json")
+    if not tests and not rows:
+        c.reason = "no fuzz / no-5xx test and no role × action matrix in this run"
+        return c
+    c.details.append(f"{_plural(len(tests), 'no-5xx test')}; {_plural(len(rows), 'matrix request')}; "
+                     f"{counted + len(five)} 5xx counted")
+    if problems:
+        c.status, c.reason = FAIL, "; ".join(problems)
+    elif tests and all(t.outcome == SKIPPED for t in tests) and not rows:
+        c.reason = "no-5xx tests were skipped"
+    else:
+        c.status = PASS
+        c.reason = "no 5xx in " + " and ".join(
+            x for x in ((f"{_plural(len(tests), 'fuzz/no-5xx test')}" if tests else ""),
+                        (f"{_plural(len(rows), 'matrix request')}" if rows else "")) if x)
+    return c
+
+
+def crit_matrix(inp: RunInputs) -> Criterion:
+    c = Criterion("role_action", "Role × action matrix matches CONTRACT §7", NOT_RUN, "")
+    c.evidence = inp.links("matrix/role_action.json")
+    rows = inp.matrix
+    if rows is None:
+        c.reason = "matrix/role_action.json missing"
+        return c
+    if not rows:
+        c.reason = "matrix/role_action.json is empty"
+        return c
+    bad = [r for r in rows if r.get("pass") is not True]
+    if bad:
+        c.status = FAIL
+        c.reason = f"{len(bad)} of {len(rows)} cells differ: " + "; ".join(
+            f"{r.get('action')} as {r.get('actor')}"
+            + ("" if r.get("signed") is None else (" signed" if r.get("signed") else " unsigned"))
+            + f": expected {r.get('expected_status')} {r.get('expected_error') or ''}".rstrip()
+            + f", got {r.get('actual_status')} {r.get('actual_error') or ''}".rstrip()
+            for r in bad[:6])
+    else:
+        c.status, c.reason = PASS, f"all {len(rows)} cells as expected"
+    return c
+
+
+def evaluate(report_dir: str | Path | RunInputs) -> Verdict:
+    """Judge a report directory. Never raises on missing or malformed inputs."""
+    inp = report_dir if isinstance(report_dir, RunInputs) else load_inputs(report_dir)
+    acc = acceptance_rows(inp)
+    neg = negative_rows(inp)
+    criteria = [
+        crit_database(inp),
+        crit_evidence(inp),
+        crit_atomic(inp),
+        crit_acceptance(inp, acc),
+        crit_negative(inp, neg),
+        crit_concurrency(inp),
+        crit_five_xx(inp),
+        crit_matrix(inp),
+    ]
+    reasons: list[str] = []
+    for c in criteria:
+        if c.status == FAIL:
+            reasons.append(f"{c.title} failed ({c.reason})")
+        elif c.status == NOT_RUN and c.required:
+            reasons.append(f"{c.title} not run ({c.reason})")
+    return Verdict(passed=not reasons, criteria=criteria, reasons=reasons,
+                   acceptance=acc, negative=neg, report_dir=inp.report_dir)

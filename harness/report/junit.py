@@ -1,0 +1,199 @@
+"""Parse a pytest JUnit XML file into per-test results carrying the gate's IDs.
+
+The harness plugin records ``acceptance_id`` (A01-A21), ``negative_id`` (N1-N8), ``suite``
+(rls|ledger|concurrency|negative|api) and a few optional keys (``criterion``, ``five_xx``,
+``expected_status``/``actual_status``/``expected_error``/``actual_error``, ``title``) as
+``user_properties``; pytest writes them as ``<properties>`` of each ``<testcase>``.
+Only the standard library is used (``xml.etree``); a missing or unreadable file yields
+``None`` / an empty report, never an exception.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PASSED, FAILED, ERROR, SKIPPED = "passed", "failed", "error", "skipped"
+
+_ACC_RE = re.compile(r"(?<![A-Za-z0-9])A(0[1-9]|1[0-9]|2[01])(?![0-9])")
+_NEG_RE = re.compile(r"(?<![A-Za-z0-9])N([1-8])(?![0-9])")
+
+
+@dataclass
+class TestResult:
+    """One ``<testcase>``."""
+
+    __test__ = False  # not a pytest test class
+
+    classname: str
+    name: str
+    time: float = 0.0
+    outcome: str = PASSED
+    message: str = ""  # failure/error/skip message attribute
+    text: str = ""  # failure/error body (traceback), trimmed
+    file: str = ""
+    properties: dict[str, list[str]] = field(default_factory=dict)
+
+    def prop(self, key: str, default: str | None = None) -> str | None:
+        values = self.properties.get(key)
+        return values[-1] if values else default
+
+    @property
+    def nodeid(self) -> str:
+        return f"{self.classname}::{self.name}" if self.classname else self.name
+
+    @property
+    def acceptance_id(self) -> str | None:
+        value = self.prop("acceptance_id")
+        return _norm_acc(value) if value else None
+
+    @property
+    def negative_id(self) -> str | None:
+        value = self.prop("negative_id")
+        return _norm_neg(value) if value else None
+
+    @property
+    def suite(self) -> str | None:
+        value = self.prop("suite")
+        if value:
+            return value
+        # fall back on the path: suites/<suite>/test_x.py -> classname suites.<suite>.test_x
+        parts = re.split(r"[./\\]", self.classname or self.file or "")
+        if "suites" in parts:
+            idx = parts.index("suites")
+            if idx + 1 < len(parts):
+                return parts[idx + 1]
+        return None
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome == PASSED
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome in (FAILED, ERROR)
+
+    def short_reason(self, limit: int = 300) -> str:
+        """The first useful line of the failure message (or the skip reason)."""
+        source = self.message or self.text or self.outcome
+        line = next((ln.strip() for ln in source.splitlines() if ln.strip()), self.outcome)
+        return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+@dataclass
+class JUnitReport:
+    tests: list[TestResult] = field(default_factory=list)
+    path: Path | None = None
+
+    def with_acceptance(self) -> list[TestResult]:
+        return [t for t in self.tests if t.acceptance_id]
+
+    def with_negative(self) -> list[TestResult]:
+        return [t for t in self.tests if t.negative_id]
+
+    def in_suite(self, suite: str) -> list[TestResult]:
+        return [t for t in self.tests if t.suite == suite]
+
+    def by_acceptance_id(self) -> dict[str, list[TestResult]]:
+        out: dict[str, list[TestResult]] = {}
+        for t in self.tests:
+            if t.acceptance_id:
+                out.setdefault(t.acceptance_id, []).append(t)
+        return out
+
+    def by_negative_id(self) -> dict[str, list[TestResult]]:
+        out: dict[str, list[TestResult]] = {}
+        for t in self.tests:
+            if t.negative_id:
+                out.setdefault(t.negative_id, []).append(t)
+        return out
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {PASSED: 0, FAILED: 0, ERROR: 0, SKIPPED: 0}
+        for t in self.tests:
+            counts[t.outcome] = counts.get(t.outcome, 0) + 1
+        return counts
+
+
+def _norm_acc(value: str) -> str:
+    value = value.strip().upper()
+    m = re.fullmatch(r"A?0*(\d{1,2})", value)
+    return f"A{int(m.group(1)):02d}" if m else value
+
+
+def _norm_neg(value: str) -> str:
+    value = value.strip().upper()
+    m = re.fullmatch(r"N?0*(\d{1,2})", value)
+    return f"N{int(m.group(1))}" if m else value
+
+
+def aggregate_outcome(results: list[TestResult]) -> str:
+    """Outcome of an ID reported by several test cases (a parametrised group)."""
+    if not results:
+        return "not run"
+    if any(r.outcome == ERROR for r in results):
+        return ERROR
+    if any(r.outcome == FAILED for r in results):
+        return FAILED
+    if all(r.outcome == SKIPPED for r in results):
+        return SKIPPED
+    return PASSED
+
+
+def _parse_case(case: ET.Element, inherited: dict[str, list[str]]) -> TestResult:
+    props: dict[str, list[str]] = {k: list(v) for k, v in inherited.items()}
+    for prop in case.iter("property"):
+        name = prop.get("name")
+        if name:
+            value = prop.get("value")
+            if value is None:
+                value = (prop.text or "").strip()
+            props.setdefault(name, []).append(value)
+    try:
+        time = float(case.get("time") or 0.0)
+    except ValueError:
+        time = 0.0
+    result = TestResult(
+        classname=case.get("classname") or "",
+        name=case.get("name") or "",
+        time=time,
+        file=case.get("file") or "",
+        properties=props,
+    )
+    for tag, outcome in ((ERROR, ERROR), ("failure", FAILED), (SKIPPED, SKIPPED)):
+        el = case.find(tag)
+        if el is not None:
+            result.outcome = outcome
+            result.message = (el.get("message") or "").strip()
+            result.text = (el.text or "").strip()[:4000]
+            break
+    # Fallback when the plugin did not record IDs: an ID in the test name, e.g. test_A06_x / [N3]
+    if "acceptance_id" not in props:
+        m = _ACC_RE.search(result.name)
+        if m:
+            props["acceptance_id"] = [f"A{m.group(1)}"]
+    if "negative_id" not in props:
+        m = _NEG_RE.search(result.name)
+        if m:
+            props["negative_id"] = [f"N{m.group(1)}"]
+    return result
+
+
+def parse_junit(path: str | Path) -> JUnitReport | None:
+    """Parse ``junit.xml``; ``None`` when the file is missing or is not XML."""
+    path = Path(path)
+    if not path.is_file():
+        return None
+    try:
+        root = ET.parse(path).getroot()
+    except (ET.ParseError, OSError):
+        return None
+    report = JUnitReport(path=path)
+    suites = [root] if root.tag == "testsuite" else list(root.iter("testsuite"))
+    for suite in suites:
+        for case in suite.findall("testcase"):
+            report.tests.append(_parse_case(case, {}))
+    return report
