@@ -1,0 +1,69 @@
+"""Authentication: only a valid HS256 token for role/aud `authenticated` with a UUID `sub`
+gets past the door; everything else is 401 `unauthorized` (and changes nothing)."""
+from __future__ import annotations
+
+import time
+import uuid
+
+import jwt
+import pytest
+
+from harness.sut.auth import mint
+
+pytestmark = pytest.mark.api
+
+
+def _claims(user, **over) -> dict:
+    now = int(time.time())
+    return {"sub": str(user.id), "role": "authenticated", "aud": "authenticated",
+            "iat": now, "exp": now + 600, **over}
+
+
+def _bad_tokens(user, secret: str) -> dict[str, str]:
+    without_sub = _claims(user)
+    del without_sub["sub"]
+    without_exp = _claims(user)
+    del without_exp["exp"]
+    return {
+        "expired": mint(user, secret=secret, ttl=-60),
+        "wrong signature": mint(user, secret=secret + "-not-it"),
+        "alg none": jwt.encode(_claims(user), key=None, algorithm="none"),
+        "HS512": jwt.encode(_claims(user), secret, algorithm="HS512"),
+        "missing sub": jwt.encode(without_sub, secret, algorithm="HS256"),
+        "missing exp": jwt.encode(without_exp, secret, algorithm="HS256"),
+        "sub not a uuid": jwt.encode(_claims(user, sub="deckhand"), secret, algorithm="HS256"),
+        "aud anon": jwt.encode(_claims(user, aud="anon"), secret, algorithm="HS256"),
+        "role anon": jwt.encode(_claims(user, role="anon"), secret, algorithm="HS256"),
+        "garbage": "not.a.jwt",
+    }
+
+
+CASES = ["expired", "wrong signature", "alg none", "HS512", "missing sub", "missing exp",
+         "sub not a uuid", "aud anon", "role anon", "garbage"]
+
+
+@pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
+@pytest.mark.parametrize("case", CASES)
+async def test_bad_tokens_are_401(sut, ship, ledger, lens_settings, case):
+    token = _bad_tokens(ship.crew, lens_settings.jwt_secret)[case]
+    body = {"part_id": str(ship.part.id), "location_id": str(ship.here.id), "quantity": 1}
+    before = await ledger.snapshot(ship.yacht.id)
+    r = await sut.request("POST", "/v1/actions/consume_part", token=token, json=body)
+    assert (r.status, r.error) == (401, "unauthorized"), r.json
+    assert await ledger.snapshot(ship.yacht.id) == before
+
+
+@pytest.mark.parametrize("header", [None, "", "Bearer", "Token abc", "Basic dXNlcjpwYXNz"])
+async def test_missing_or_malformed_authorization_is_401(sut, ship, header):
+    headers = {} if header is None else {"Authorization": header}
+    for method, path in [("GET", "/v1/drift"), ("GET", f"/v1/parts/{ship.part.id}/stock"),
+                         ("POST", "/v1/actions/consume_part")]:
+        r = await sut.request(method, path, headers=headers, json={} if method == "POST" else None)
+        assert (r.status, r.error) == (401, "unauthorized"), (method, path, r.json)
+        assert r.headers.get("www-authenticate", "").lower().startswith("bearer")
+
+
+async def test_valid_token_for_a_user_without_profile_is_403(sut, ship):
+    r = await sut.call(uuid.uuid4(), "consume_part",
+                       {"part_id": str(ship.part.id), "location_id": str(ship.here.id), "quantity": 1})
+    assert (r.status, r.error) == (403, "forbidden")
