@@ -10,7 +10,9 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-PROJECT_SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+_SOURCE_SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+# From a source checkout (editable install) the project's sql/; otherwise ./sql of the caller.
+PROJECT_SQL_DIR = _SOURCE_SQL_DIR if _SOURCE_SQL_DIR.is_dir() else Path.cwd() / "sql"
 TARGETS = ("embedded", "docker", "dsn")
 
 
