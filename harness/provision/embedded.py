@@ -77,6 +77,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def cluster_parent_dir() -> str | None:
+    """Where clusters live: $LENS_PG_TMPDIR, else /dev/shm when it is a roomy tmpfs (the data is
+    disposable, and memory makes cloning a template ~10x faster), else the system temp dir."""
+    chosen = os.environ.get("LENS_PG_TMPDIR")
+    if chosen:
+        return chosen
+    shm = "/dev/shm"
+    try:
+        stats = os.statvfs(shm)
+        if os.access(shm, os.W_OK) and stats.f_bavail * stats.f_frsize > 2 * 1024**3:
+            return shm
+    except OSError:
+        pass
+    return None
+
+
 def _run_as_account() -> pwd.struct_passwd | None:
     """The account the cluster runs as: None = ourselves (not root)."""
     if os.geteuid() != 0:
@@ -132,7 +148,7 @@ class EmbeddedServer:
                 "env": {**os.environ, "HOME": str(self.base_dir), "USER": self.account.pw_name}}
 
     def _initdb(self) -> None:
-        self.base_dir = Path(tempfile.mkdtemp(prefix="lens-pg-"))
+        self.base_dir = Path(tempfile.mkdtemp(prefix="lens-pg-", dir=cluster_parent_dir()))
         if self.account is not None:
             os.chown(self.base_dir, self.account.pw_uid, self.account.pw_gid)
         cmd = [str(self.bin_dir / "initdb"), "-D", str(self.data_dir), "-U", SUPERUSER, "-A", "trust",
