@@ -22,6 +22,6 @@ def run_cli(*args: str, timeout: float = 120, **kwargs) -> subprocess.CompletedP
 
 def postgres_pids_for(data_dir_fragment: str) -> list[int]:
     """PIDs of postgres processes whose command line mentions the cluster directory."""
-    out = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True).stdout
+    out = subprocess.run(["ps", "-ww", "-eo", "pid,args"], capture_output=True, text=True).stdout
     return [int(line.split()[0]) for line in out.splitlines()[1:]
             if "postgres" in line and data_dir_fragment in line]

@@ -55,16 +55,21 @@ def test_cleans_up_after_an_exception():
 def test_cli_up_leaves_no_server_after_signal(sig):
     proc = subprocess.Popen([sys.executable, "-m", "harness.cli", "up", "--no-seed"], stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
-    dsn_line = ""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not dsn_line.startswith("DSN:"):
-        dsn_line = proc.stdout.readline()
-        assert dsn_line or proc.poll() is None, "lens-harness up exited early"
-    port = dsn_line.split(":")[-1].split("/")[0]
-    assert postgres_pids_for(f"-p {port}"), "server should be running"
-    proc.send_signal(sig)
-    proc.wait(timeout=30)
-    assert _wait_gone(f"-p {port}") == []
+    try:
+        dsn_line = ""
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not dsn_line.startswith("DSN:"):
+            dsn_line = proc.stdout.readline()
+            assert dsn_line or proc.poll() is None, "lens-harness up exited early"
+        port = dsn_line.split(":")[-1].split("/")[0]
+        assert postgres_pids_for(f"-p {port}"), "server should be running"
+        proc.send_signal(sig)
+        proc.wait(timeout=30)
+        assert _wait_gone(f"-p {port}") == []
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+            proc.wait(timeout=30)
 
 
 def test_template_clone_is_independent():
