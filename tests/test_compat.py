@@ -1,6 +1,5 @@
 """The Supabase compat layer behaves like Supabase: claims drive auth.*, foldername splits paths."""
 
-import json
 import uuid
 
 import pytest

@@ -1,6 +1,5 @@
 """Migration runner: ordered, transactional, recorded with checksums, idempotent."""
 
-import shutil
 
 import psycopg
 import pytest

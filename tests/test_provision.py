@@ -1,6 +1,5 @@
 """Provisioner lifecycle: the embedded cluster never outlives the harness."""
 
-import os
 import signal
 import subprocess
 import sys
