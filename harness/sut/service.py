@@ -203,6 +203,7 @@ class InventoryService:
     """The reference handler: gate, validate, then one transaction as the caller."""
 
     variant = "reference"
+    tx_class = Tx  # the writers; defect variants (harness/sut/defects.py) swap it
 
     def __init__(self, pool: asyncpg.Pool, *, large_adjust_threshold: int = 10):
         self.pool = pool
@@ -234,7 +235,7 @@ class InventoryService:
                     parsed = validate(action, body, caller.user_id, caller.roles)
                 session = conn.transaction() if as_owner else as_user(conn, caller.user_id, commit=commit)
                 async with session:
-                    yield Tx(conn, caller, parsed)
+                    yield self.tx_class(conn, caller, parsed)
 
     def _action(self, action: str, user_id, body: Any, *, as_owner: bool = False):
         return self._session(user_id, action=action, body=body, commit=True, as_owner=as_owner)

@@ -5,10 +5,12 @@ race defect of ``naive.py``.  Handler mutants register further names here.
 """
 from __future__ import annotations
 
+from harness.sut.defects import AuditSignatureNullService
 from harness.sut.naive import NaiveInventoryService
 from harness.sut.service import InventoryService
 
 VARIANTS = {
     "reference": InventoryService,
     "naive": NaiveInventoryService,
+    "audit_signature_null": AuditSignatureNullService,
 }
