@@ -185,7 +185,12 @@ class Tx:
             self.yacht, entity_type, entity_id, action, self.caller.user_id,
             json.dumps(old, default=str) if old is not None else None,
             json.dumps(new, default=str) if new is not None else None,
-            json.dumps(signature or {}))
+            self.audit_signature(signature))
+
+    @staticmethod
+    def audit_signature(signature: dict | None) -> str | None:
+        """The audit row's signature: the signature itself, or '{}' when unsigned."""
+        return json.dumps(signature or {})
 
 
 def _signed(body: dict, user_id) -> dict:
