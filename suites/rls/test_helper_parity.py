@@ -1,0 +1,67 @@
+"""A18–A19: the role helpers. A18 checks every role of CONTRACT §2 plus guest, an inactive role
+and a role held on another yacht against every helper, with the contract's lists written out
+here as an independent source, and that no zero-argument overload exists. A19 checks that the
+SQL helpers agree with the handler's role model (harness/roles.py) for every role, so the
+database and the handler can never disagree about who may do what."""
+
+import pytest
+
+from harness.roles import ALL_ROLES, TIER_HELPER, TIER_ROLES, UNLISTED_ROLES
+
+CONTRACT = {  # CONTRACT §2, verbatim
+    "is_operational_crew": {"deckhand", "bosun", "steward", "eto", "chief_engineer", "chief_officer", "captain", "manager", "purser"},
+    "is_hod": {"captain", "chief_engineer", "chief_officer", "purser", "manager"},
+    "is_manager": {"captain", "manager"},
+}
+HELPERS = tuple(CONTRACT)
+
+
+async def _helper_values(conn, user_id, yacht_id) -> dict:
+    row = await conn.fetchrow(
+        "SELECT public.is_operational_crew($1, $2) AS is_operational_crew, public.is_hod($1, $2) AS is_hod, "
+        "public.is_manager($1, $2) AS is_manager, public.get_user_yacht_id() AS yacht", user_id, yacht_id)
+    return dict(row)
+
+
+async def _users_per_role(factory, ship, roles):
+    return {role: await factory.user(ship.yacht, role) for role in sorted(roles)}
+
+
+@pytest.mark.acceptance("A18")
+async def test_every_role_against_every_helper(lens_tx, factory, as_user, ship, other_ship):
+    users = await _users_per_role(factory, ship, ALL_ROLES | UNLISTED_ROLES)
+    inactive_role = await factory.user(ship.yacht, "captain", active=False)
+    foreign_captain = await factory.user(other_ship.yacht, "captain")
+    inactive_profile = await factory.user(ship.yacht, "captain")
+    await lens_tx.execute("UPDATE auth_users_profiles SET is_active = false WHERE id = $1", inactive_profile.id)
+
+    for role, user in users.items():
+        async with as_user(user) as conn:
+            got = await _helper_values(conn, user.id, ship.yacht.id)
+        assert got == {**{h: role in CONTRACT[h] for h in HELPERS}, "yacht": ship.yacht.id}, role
+    for label, user, yacht in (("inactive role", inactive_role, ship.yacht.id),
+                               ("captain of another yacht", foreign_captain, ship.yacht.id),
+                               ("inactive profile", inactive_profile, ship.yacht.id)):
+        async with as_user(user) as conn:
+            got = await _helper_values(conn, user.id, yacht)
+        assert not any(got[h] for h in HELPERS), label
+    async with as_user(inactive_profile) as conn:
+        assert await conn.fetchval("SELECT public.get_user_yacht_id()") is None
+
+    zero_arg = await lens_tx.fetch(
+        "SELECT p.proname FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace "
+        "AND p.proname = ANY($1) AND p.pronargs = 0", list(HELPERS))
+    assert [r["proname"] for r in zero_arg] == [], "zero-argument helper overloads are ambiguous"
+
+
+@pytest.mark.acceptance("A19")
+async def test_sql_helpers_agree_with_the_handler_role_model(factory, as_user, ship):
+    users = await _users_per_role(factory, ship, ALL_ROLES | UNLISTED_ROLES)
+    disagreements = []
+    for role, user in users.items():
+        async with as_user(user) as conn:
+            got = await _helper_values(conn, user.id, ship.yacht.id)
+        for tier, helper in TIER_HELPER.items():
+            if got[helper] != (role in TIER_ROLES[tier]):
+                disagreements.append(f"{role}: SQL {helper}={got[helper]}, handler tier {tier.name}={role in TIER_ROLES[tier]}")
+    assert disagreements == []
