@@ -23,7 +23,9 @@ STARTUP_TIMEOUT = 30.0
 def serve_in_thread(app, host: str = "127.0.0.1", port: int = 0, *,
                     log_level: str = "warning") -> tuple[str, Callable[[], None]]:
     """Start ``app`` on ``host:port``; returns ``(base_url, stop)``."""
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only then; without it every response waits
+    # ~40 ms for a delayed ACK.
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     bound_port = sock.getsockname()[1]

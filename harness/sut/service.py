@@ -67,7 +67,8 @@ def db_errors():
         raise ServiceError(403, "forbidden", "denied by row-level security or privileges") from None
     except asyncpg.PostgresError as exc:
         raise _from_postgres(exc) from exc
-    except (asyncpg.InterfaceError, ConnectionError, OSError) as exc:
+    except (asyncpg.InterfaceError, asyncpg.InternalClientError, ConnectionError, OSError) as exc:
+        # a connection broken by a server restart or a killed backend: retryable, not a 500
         raise ServiceError(503, "database_unavailable", type(exc).__name__) from exc
 
 

@@ -1,0 +1,21 @@
+"""Fixtures of the concurrency suite: the profile's sizes and the evidence writer."""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+
+from ._stress import artifact_name, save_run, sizes_for
+
+
+@pytest.fixture(scope="session")
+def sizes(lens_profile):
+    """Run sizes of this profile (``--lens-profile smoke|full``), see ``_stress.PROFILES``."""
+    return sizes_for(lens_profile)
+
+
+@pytest.fixture
+def record_run(request, lens_artifacts):
+    """``record_run(history, result, level=..., **extra)`` -> path of the saved ``.json``."""
+    return functools.partial(save_run, lens_artifacts, artifact_name(request.node.name))
