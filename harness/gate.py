@@ -102,7 +102,7 @@ def _postgres_version(dsn: str) -> str:
 
 def _pytest_command(run: GateRun, attach_dsn: str | None) -> tuple[list[str], dict]:
     rd, opts, s = run.report_dir, run.options, run.settings
-    paths = [str(PROJECT_ROOT / "suites" / name) for name in opts.suites]
+    paths = [str(PROJECT_ROOT / "suites" / name) for name in opts.suites if (PROJECT_ROOT / "suites" / name).is_dir()]
     cmd = [sys.executable, "-m", "pytest", *paths, "-q", "-rfE", "-p", "no:cacheprovider",
            f"--junitxml={rd / 'junit.xml'}", f"--alluredir={rd / 'allure-results'}",
            f"--lens-artifacts={rd}", f"--lens-profile={opts.profile}", f"--lens-sut={s.sut}",

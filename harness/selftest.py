@@ -80,7 +80,7 @@ def _failures(junit: Path) -> tuple[list[str], dict[str, str], int]:
 class SelfTest:
     def __init__(self, settings: Settings, out_dir: Path, suites=DEFAULT_SUITES, workers: int = 2, all_suites: bool = False):
         self.settings, self.out_dir, self.workers, self.all_suites = settings, Path(out_dir), workers, all_suites
-        self.suite_paths = [str(PROJECT_ROOT / "suites" / s) for s in suites]
+        self.suite_paths = [str(PROJECT_ROOT / "suites" / s) for s in suites if (PROJECT_ROOT / "suites" / s).is_dir()]
         self.id_files: dict[str, str] = {}
 
     def _template(self, server: EmbeddedServer, name: str, sql_dir: Path) -> str:
