@@ -94,7 +94,9 @@ class Ledger:
         counts = {t: await self.count(t, yacht_id) for t in tables}
         stock = await self.pool.fetch(
             "SELECT id, quantity, deleted_at FROM pms_inventory_stock WHERE yacht_id = $1 ORDER BY id", yacht_id)
-        return {**counts, "stock": [tuple(r) for r in stock]}
+        objects = await self.pool.fetchval(
+            "SELECT count(*) FROM storage.objects WHERE split_part(name, '/', 1) = $1", str(yacht_id))
+        return {**counts, "storage.objects": objects, "stock": [tuple(r) for r in stock]}
 
 
 @pytest.fixture

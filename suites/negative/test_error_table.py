@@ -10,7 +10,7 @@ import pytest
 from harness.roles import ACTIONS, ALL_ROLES, UNLISTED_ROLES, allowed
 from harness.sut.adapter import signature_for
 
-pytestmark = pytest.mark.api
+pytestmark = pytest.mark.negative
 
 
 def consume(ship, **over) -> dict:
