@@ -30,7 +30,8 @@ def expected(action: str, actor: str, signed) -> tuple[int, str | None]:
     role = "captain" if actor == "other_yacht_captain" else actor
     if not allowed(role, action):
         return 403, "forbidden"
-    if signed is False:
+    # "always" is decided from the body; "when_large" needs the stock row, so 404 comes first
+    if signed is False and (ACTIONS[action].signature == "always" or actor != "other_yacht_captain"):
         return 400, "signature_required"
     if actor == "other_yacht_captain":
         return 404, NOT_FOUND.get(action, "part_not_found")
