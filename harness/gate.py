@@ -108,7 +108,7 @@ def _pytest_command(run: GateRun, attach_dsn: str | None) -> tuple[list[str], di
            f"--lens-artifacts={rd}", f"--lens-profile={opts.profile}", f"--lens-sut={s.sut}",
            "-o", "junit_family=xunit1", "--rootdir", str(PROJECT_ROOT)]
     if opts.workers > 1:
-        cmd += ["-n", str(opts.workers)]
+        cmd += ["-n", str(opts.workers), "--dist", "loadfile"]
     env = {**os.environ}
     if attach_dsn:
         cmd += [f"--lens-attach={attach_dsn}"]

@@ -59,7 +59,7 @@ def _run_pytest(admin_dsn: str, template: str, sut: str, targets: list[str], jun
            f"--lens-attach={admin_dsn}", f"--lens-template={template}", f"--lens-sut={sut}",
            "--rootdir", str(PROJECT_ROOT), "-o", "junit_family=xunit1"]
     if workers > 1:
-        cmd += ["-n", str(workers)]
+        cmd += ["-n", str(workers), "--dist", "loadfile"]
     return subprocess.run(cmd, capture_output=True, text=True, cwd=PROJECT_ROOT)
 
 
