@@ -122,7 +122,12 @@ def _details(**values) -> str:
 
 
 class Tx:
-    """One action's transaction as the caller: yacht-scoped lookups and the only writers."""
+    """One action's transaction as the caller: yacht-scoped lookups and the only writers.
+
+    The class attributes are the seams the deliberate defect variants (defects.py) turn."""
+
+    function_errors = FUNCTION_ERRORS
+    enforce_deactivation = True
 
     def __init__(self, conn: asyncpg.Connection, caller: Caller, body: dict):
         self.conn, self.caller, self.body = conn, caller, body
@@ -134,7 +139,7 @@ class Tx:
             part_id, self.yacht)
         if row is None:
             raise ServiceError(404, "part_not_found", f"part {part_id} not found")
-        if active and row["deleted_at"] is not None:
+        if active and self.enforce_deactivation and row["deleted_at"] is not None:
             raise ServiceError(409, "part_deactivated", f"part {part_id} is deactivated")
         return row
 
@@ -161,7 +166,7 @@ class Tx:
         if row is None:
             raise ServiceError(404, "stock_not_found",
                                f"no stock of part {part['id']} at location {location['id']}")
-        if row["deleted_at"] is not None:
+        if self.enforce_deactivation and row["deleted_at"] is not None:
             raise ServiceError(409, "part_deactivated", f"stock {row['id']} is deactivated")
         return row
 
@@ -172,7 +177,7 @@ class Tx:
             f"SELECT * FROM public.{fn}($1, $2, $3, $4, $5::jsonb)",
             stock_id, abs(change), self.yacht, ttype, _details(**details))
         if not row["success"]:
-            status, code = FUNCTION_ERRORS.get(row["error_code"], (409, row["error_code"] or "conflict"))
+            status, code = self.function_errors.get(row["error_code"], (409, row["error_code"] or "conflict"))
             extra = {"transaction_id": str(row["transaction_id"])} if code == "duplicate_request" else {}
             raise ServiceError(status, code, f"{fn}: {row['error_code']}", extra)
         return row
@@ -210,6 +215,7 @@ class InventoryService:
 
     variant = "reference"
     tx_class = Tx  # the writers; defect variants (harness/sut/defects.py) swap it
+    precheck_reversal = True  # the handler's own already-reversed answer (the database's index backs it)
 
     def __init__(self, pool: asyncpg.Pool, *, large_adjust_threshold: int = 10):
         self.pool = pool
@@ -238,10 +244,14 @@ class InventoryService:
                 if action is not None:
                     if not allowed_any(caller.roles, action):
                         raise ServiceError(403, "forbidden", f"role not allowed to {action}")
-                    parsed = validate(action, body, caller.user_id, caller.roles)
+                    parsed = self.validate_body(action, body, caller.user_id, caller.roles)
                 session = conn.transaction() if as_owner else as_user(conn, caller.user_id, commit=commit)
                 async with session:
                     yield self.tx_class(conn, caller, parsed)
+
+    @staticmethod
+    def validate_body(action: str, body: Any, user_id, roles) -> dict:
+        return validate(action, body, user_id, roles)
 
     def _action(self, action: str, user_id, body: Any, *, as_owner: bool = False):
         return self._session(user_id, action=action, body=body, commit=True, as_owner=as_owner)
@@ -407,7 +417,7 @@ class InventoryService:
             if orig["transaction_type"] not in REVERSIBLE_TYPES:
                 raise ServiceError(400, "invalid_reversal",
                                    f"a {orig['transaction_type']} row cannot be reversed")
-            if await tx.conn.fetchval("SELECT EXISTS (SELECT 1 FROM pms_inventory_transactions "
+            if self.precheck_reversal and await tx.conn.fetchval("SELECT EXISTS (SELECT 1 FROM pms_inventory_transactions "
                                       "WHERE reverses_transaction_id = $1)", orig["id"]):
                 raise ServiceError(409, "already_reversed", f"transaction {orig['id']} is already reversed")
             row = await tx.move(orig["stock_id"], -orig["quantity_change"], "reversed",

@@ -5,7 +5,9 @@ race defect of ``naive.py``.  Handler mutants register further names here.
 """
 from __future__ import annotations
 
-from harness.sut.defects import AuditSignatureNullService
+from harness.sut.defects import (AuditSignatureNullService, IgnoresDeactivationService, IgnoresIdempotencyService,
+                                 InsufficientAs400Service, LargeAdjustUnsignedService, NoReversalPrecheckService,
+                                 NoTransferValidationService)
 from harness.sut.naive import NaiveInventoryService
 from harness.sut.service import InventoryService
 
@@ -13,4 +15,10 @@ VARIANTS = {
     "reference": InventoryService,
     "naive": NaiveInventoryService,
     "audit_signature_null": AuditSignatureNullService,
+    "large_adjust_unsigned": LargeAdjustUnsignedService,
+    "insufficient_as_400": InsufficientAs400Service,
+    "ignores_idempotency_key": IgnoresIdempotencyService,
+    "ignores_deactivation": IgnoresDeactivationService,
+    "no_transfer_validation": NoTransferValidationService,
+    "no_reversal_precheck": NoReversalPrecheckService,
 }
