@@ -30,7 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from harness.cli import provisioned  # noqa: E402
-from harness.config import Settings  # noqa: E402
+
+from _target import add_target_args, target_settings  # noqa: E402
 from harness.load.plan import LoadPlan, purge, seed  # noqa: E402
 from harness.load.api_process import api_process  # noqa: E402
 from harness.load.runner import run_load  # noqa: E402
@@ -80,14 +81,10 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--users", type=int, default=16, help="concurrency of every leg")
     p.add_argument("--seconds", type=int, default=20, help="duration of every leg")
-    p.add_argument("--dsn", default=None, help="existing migrated database (needs --allow-writes)")
-    p.add_argument("--allow-writes", action="store_true", default=None)
+    add_target_args(p)
     p.add_argument("--out", default="benchmarks/results/throughput")
     args = p.parse_args(argv)
-    settings = Settings.from_env(target="dsn" if args.dsn else None, dsn=args.dsn,
-                                 allow_writes=args.allow_writes)
-    if settings.verify_only:
-        p.error("a DSN target is written to (own yachts, purged after): pass --allow-writes")
+    settings = target_settings(p, args)
     out = Path(args.out)
     n, t = args.users, args.seconds
     with provisioned(settings, "lens_throughput_bench") as (_, database):

@@ -25,6 +25,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from harness.cli import provisioned  # noqa: E402
+
+from _target import add_target_args, target_settings  # noqa: E402
 from harness.config import Settings  # noqa: E402
 from harness.load.stress import consume_race  # noqa: E402
 from harness.sut.adapter import SutClient  # noqa: E402
@@ -78,14 +80,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--actors", type=int, default=20, help="concurrent consumers per run")
     p.add_argument("--opening", type=int, default=5, help="units on the stock row")
     p.add_argument("--control", action="store_true", help="also race the reference variant")
-    p.add_argument("--dsn", default=None, help="existing migrated database (needs --allow-writes)")
-    p.add_argument("--allow-writes", action="store_true", default=None)
+    add_target_args(p)
     p.add_argument("--out", default="benchmarks/results")
     args = p.parse_args(argv)
-    settings = Settings.from_env(target="dsn" if args.dsn else None, dsn=args.dsn,
-                                 allow_writes=args.allow_writes)
-    if settings.verify_only:
-        p.error("a DSN target is written to (own yachts, purged after): pass --allow-writes")
+    settings = target_settings(p, args)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     with provisioned(settings, "lens_naive_bench") as (_, database):

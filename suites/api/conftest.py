@@ -40,25 +40,24 @@ class Ship:
         return self.users["captain"]
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def ship(committed_factory) -> Ship:
-    f = committed_factory
+async def new_ship(f) -> Ship:
+    """A committed yacht with one user per tier, a part, two locations and opening stock."""
     yacht, users = await f.crew(("deckhand", "chief_engineer", "captain"))
     part = await f.part(yacht)
     here, there = await f.location(yacht), await f.location(yacht)
     stock = await f.stock(part, here, quantity=OPENING)
     return Ship(yacht, users, part, here, there, stock)
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def ship(committed_factory) -> Ship:
+    return await new_ship(committed_factory)
 
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def other_ship(committed_factory) -> Ship:
     """A second yacht: its ids must be invisible (404) to the first one's users."""
-    f = committed_factory
-    yacht, users = await f.crew(("deckhand", "chief_engineer", "captain"))
-    part = await f.part(yacht)
-    here, there = await f.location(yacht), await f.location(yacht)
-    stock = await f.stock(part, here, quantity=OPENING)
-    return Ship(yacht, users, part, here, there, stock)
+    return await new_ship(committed_factory)
 
 
 class Ledger:
