@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from harness.report.allure import attach_file
 from harness.checker import FinalState, Result, Snapshot, check, snapshot
 from harness.db import as_user
 from harness.history import FAIL, INFO, INVOKE, OK, History, Op, Recording
@@ -103,6 +104,8 @@ def save_run(artifacts: Path, name: str, history: History, result: Result, *, le
     }
     path = directory / f"{name}.json"
     path.write_text(json.dumps(payload, indent=2, default=str), encoding="utf-8")
+    for written in (path, directory / f"{name}.history.jsonl"):  # into the Allure result of this test
+        attach_file(written)
     return path
 
 

@@ -13,6 +13,8 @@ from harness.db import claims_for
 
 from ..lens_sql import Ship, add, build_ship, deduct, ledger_rows, quantity
 
+pytestmark = pytest.mark.concurrency
+
 
 async def _begin_as(conn, user):
     tx = conn.transaction()

@@ -9,10 +9,12 @@ anon_security_definer_function_executable, ...). Read-only: safe on a verify-onl
 import pytest
 
 from harness import evidence
+from harness.report.allure import attach_report_files
 
 
 @pytest.fixture(scope="module")
-def bundle(lens_database):
+def bundle(lens_database, lens_artifacts):
+    attach_report_files(lens_artifacts, ("evidence/*",))  # the gate's bundle, into the Allure results
     return evidence.collect(lens_database.dsn)
 
 
