@@ -193,7 +193,9 @@ def execute(settings: Settings, options: GateOptions) -> int:
         verdict = write_signoff(report_dir)
     ok = verdict.passed
     run.console.print(f"[bold {'green' if ok else 'red'}]{'PASS' if ok else 'FAIL'}[/] — {report_dir / 'signoff.html'}")
-    if not ok:
-        for c in (c for c in verdict.criteria if c.status == "fail"):
-            run.console.print(f"  [red]✗[/red] {c.title}: {c.reason}")
+    failed = [c for c in verdict.criteria if c.status == "fail"]
+    for c in failed:
+        run.console.print(f"  [red]✗[/red] {c.title}: {c.reason}")
+    ran = [c for c in verdict.criteria if c.status != "not run"]
+    print(f"gate criteria: {len(ran) - len(failed)} passed, {len(failed)} failed")  # plain line for CI logs
     return EXIT_OK if ok else EXIT_GATE_FAILED
