@@ -12,7 +12,7 @@ from harness.db import as_user
 from harness.sut.adapter import signature_for
 
 from ..lens_sql import insert_ledger
-from .test_error_table import consume, refused
+from .test_error_table import consume
 
 
 def _record(record_property, expected_status, expected_error, actual_status, actual_error):
