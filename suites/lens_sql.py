@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import asyncpg
 
+from harness.db import current_identity
 from harness.factories import Factory, Location, Part, Stock, User, Yacht
 
 OPENING = 10
@@ -82,6 +83,14 @@ async def insert_ledger(conn, ship: Ship, user: User | None, ttype: str, change:
     names = ", ".join(values)
     marks = ", ".join(f"${i}" for i in range(1, len(values) + 1))
     return await conn.fetchval(f"INSERT INTO pms_inventory_transactions ({names}) VALUES ({marks}) RETURNING id", *values.values())
+
+
+async def assert_rls_applies(conn: asyncpg.Connection) -> None:
+    """The connection is `authenticated` and can neither bypass RLS nor is a superuser: a check
+    made as the owner passes with every policy dropped, so isolation tests prove this first."""
+    who = await current_identity(conn)
+    assert (who["role"], who["superuser"], who["bypassrls"]) == ("authenticated", False, False), who
+    assert who["uid"] is not None, "no JWT claims: auth.uid() is NULL"
 
 
 async def quantity(conn, stock_id) -> int:

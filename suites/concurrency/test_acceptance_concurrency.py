@@ -1,48 +1,47 @@
 """A06–A07: two concurrent actors on one stock row, on separate connections, with the race
-forced every run: actor 1 takes the row lock inside its open transaction, actor 2 is shown to
-be *waiting on that lock* (pg_stat_activity) before actor 1 commits. A handler or function that
-reads without FOR UPDATE is caught either way: actor 2 does not wait, or both win."""
+forced every run: actor 1 opens a transaction as the user, calls the function and keeps its
+transaction (and the row lock) open; actor 2, in its own transaction as the same user, calls the
+same function and is shown to be *blocked by actor 1* (pg_blocking_pids) before actor 1 commits. Without FOR UPDATE actor 2
+reads the stale quantity and the outcome is wrong: both consumes win, or a receive is lost."""
 
 import asyncio
-import json
 
 import pytest
 import pytest_asyncio
 
-from harness.db import claims_for
+from harness.db import as_user
 
 from ..lens_sql import Ship, add, build_ship, deduct, ledger_rows, quantity
 
 pytestmark = pytest.mark.concurrency
 
 
-async def _begin_as(conn, user):
-    tx = conn.transaction()
-    await tx.start()
-    await conn.execute("SET LOCAL ROLE authenticated")
-    await conn.execute("SELECT set_config('request.jwt.claims', $1, true)", json.dumps(claims_for(user)))
-    return tx
-
-
-async def _waiting_on_lock(owner, pid, timeout=10.0) -> bool:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while asyncio.get_running_loop().time() < deadline:
-        if await owner.fetchval("SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = $1", pid):
+async def _blocked_by(owner, waiter_pid: int, holder_pid: int, timeout: float = 10.0) -> bool:
+    """True once `waiter_pid` waits on a lock held by `holder_pid` (polled from a third connection)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        if await owner.fetchval("SELECT $2::int = ANY(pg_blocking_pids($1::int))", waiter_pid, holder_pid):
             return True
         await asyncio.sleep(0.02)
     return False
 
 
 async def _race(lens_connect, user, call):
-    """Run `call(conn)` for two actors; actor 2 starts while actor 1 holds the row lock."""
+    """Run `call(conn)` for two actors as `user`, each in its own transaction on its own
+    connection; actor 2 calls while actor 1's transaction (and its row lock) is still open.
+    Returns both results and whether actor 2 was seen blocked by actor 1 before actor 1 committed."""
     first, second, owner = await lens_connect(), await lens_connect(), await lens_connect()
-    tx1, tx2 = await _begin_as(first, user), await _begin_as(second, user)
-    result1 = await call(first)
-    pending = asyncio.create_task(call(second))
-    blocked = await _waiting_on_lock(owner, second.get_server_pid())
-    await tx1.commit()
-    result2 = await asyncio.wait_for(pending, 30)
-    await tx2.commit()
+
+    async def actor_2():
+        async with as_user(second, user, commit=True) as conn:
+            return await call(conn)
+
+    async with as_user(first, user, commit=True) as conn:
+        result1 = await call(conn)
+        pending = asyncio.create_task(actor_2())
+        blocked = await _blocked_by(owner, second.get_server_pid(), first.get_server_pid())
+    result2 = await asyncio.wait_for(pending, 30)  # actor 1 has committed: actor 2 proceeds
     return result1, result2, blocked
 
 
@@ -53,24 +52,27 @@ async def committed_ship(committed_factory) -> Ship:
 
 @pytest.mark.acceptance("A06")
 async def test_two_concurrent_consumes_of_the_last_five_units(lens_connect, committed_ship):
+    """The field defect: two crew consume the last 5 units at once. The locked read makes the
+    loser see 0 and refuse; without it both win and the shelf is oversold."""
     ship = committed_ship
     r1, r2, blocked = await _race(lens_connect, ship.crew, lambda conn: deduct(conn, ship.stock.id, 5))
     owner = await lens_connect()
     rows = [r for r in await ledger_rows(owner, ship.stock.id) if r["transaction_type"] == "consumed"]
-    assert blocked, "the second consumer never waited for the row lock: the read is not locked"
-    assert [r["success"] for r in (r1, r2)] == [True, False]
-    assert r2["error_code"] == "insufficient_stock"
+    assert blocked, "the second consumer was never blocked by the first: the race was not exercised"
+    assert [(r["success"], r["error_code"]) for r in (r1, r2)] == [(True, None), (False, "insufficient_stock")]
     assert await quantity(owner, ship.stock.id) == 0
-    assert len(rows) == 1 and (rows[0]["quantity_before"], rows[0]["quantity_after"]) == (5, 0)
+    assert [(r["quantity_before"], r["quantity_after"]) for r in rows] == [(5, 0)]
 
 
 @pytest.mark.acceptance("A07")
 async def test_two_concurrent_receives_of_ten(lens_connect, committed_factory):
+    """Receives race too: without the lock both read 0 and write 10 (a lost update), which the
+    ledger chain 0→10→20 would not show."""
     ship = await build_ship(committed_factory, opening=0)
     r1, r2, blocked = await _race(lens_connect, ship.crew, lambda conn: add(conn, ship.stock.id, 10))
     owner = await lens_connect()
     chain = [(r["quantity_before"], r["quantity_after"]) for r in await ledger_rows(owner, ship.stock.id)]
-    assert blocked, "the second receiver never waited for the row lock"
-    assert r1["success"] and r2["success"]
+    assert blocked, "the second receiver was never blocked by the first: the race was not exercised"
+    assert (r1["success"], r2["success"]) == (True, True)
     assert await quantity(owner, ship.stock.id) == 20
     assert chain == [(0, 10), (10, 20)], "two receives from the same quantity = a lost update"

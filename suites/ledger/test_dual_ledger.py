@@ -2,48 +2,56 @@
 row's quantity equals the sum of its ledger (check_inventory_drift() is empty) and every
 consumed row carries its usage_id; a transfer to the same location is refused."""
 
+import uuid
+
 import asyncpg
 import pytest
 
 from ..lens_sql import add, deduct, insert_ledger, ledger_rows, quantity, signature
 
 
-async def _consume(conn, ship, qty):
+async def _consume(conn, ship, qty) -> tuple:
+    """A consume as the handler does it: the pms_part_usage row first, its id in p_details."""
     usage_id = await conn.fetchval(
         "INSERT INTO pms_part_usage (yacht_id, part_id, quantity, usage_reason, used_by) VALUES ($1, $2, $3, 'repair', $4) RETURNING id",
         ship.yacht.id, ship.part.id, qty, ship.crew.id)
-    return await deduct(conn, ship.stock.id, qty, usage_id=usage_id)
+    return usage_id, await deduct(conn, ship.stock.id, qty, usage_id=usage_id)
 
 
 @pytest.mark.acceptance("A20")
 async def test_zero_drift_after_a_mixed_workload(lens_tx, factory, as_user, ship):
+    """Every movement type through the atomic functions, each by the role allowed to do it; the
+    cached quantity must still equal the ledger sum, and consumes must link their usage row."""
     there = await factory.stock(ship.part, ship.there, quantity=0)
     async with as_user(ship.crew, commit=True) as conn:
         assert (await add(conn, ship.stock.id, 5, idempotency_key="a20-receive"))["success"]
-        consumed = [await _consume(conn, ship, 2), await _consume(conn, ship, 1)]
+        consumed = dict([await _consume(conn, ship, 2), await _consume(conn, ship, 1)])  # usage id -> result
     async with as_user(ship.hod, commit=True) as conn:
         assert (await add(conn, ship.stock.id, 4, ttype="adjusted"))["success"]
-        group = {"transfer_group_id": "7b1c0c38-8a51-4d4c-9a0e-2b7c4f4f8a01", "from_location_id": ship.here.id, "to_location_id": ship.there.id}
+        group = {"transfer_group_id": uuid.uuid4(), "from_location_id": ship.here.id, "to_location_id": ship.there.id}
         assert (await deduct(conn, ship.stock.id, 3, ttype="transferred_out", **group))["success"]
         assert (await add(conn, there.id, 3, ttype="transferred_in", **group))["success"]
         assert (await deduct(conn, there.id, 1, ttype="write_off", signature=signature(ship.hod), signed_by=ship.hod.id))["success"]
     async with as_user(ship.manager, commit=True) as conn:
-        reversal = await add(conn, ship.stock.id, 1, ttype="reversed", reverses_transaction_id=consumed[1]["transaction_id"],
+        last_consume = list(consumed.values())[-1]
+        reversal = await add(conn, ship.stock.id, 1, ttype="reversed", reverses_transaction_id=last_consume["transaction_id"],
                              signature=signature(ship.manager), signed_by=ship.manager.id)
         assert reversal["success"], reversal["error_code"]
-    assert all(c["success"] for c in consumed)
+    assert all(c["success"] for c in consumed.values())
 
     assert await quantity(lens_tx, ship.stock.id) == ship.stock.quantity + 5 - 3 + 4 - 3 + 1
     assert await quantity(lens_tx, there.id) == 2
     assert await lens_tx.fetch("SELECT * FROM check_inventory_drift() WHERE yacht_id = $1", ship.yacht.id) == []
     consumed_rows = [r for r in await ledger_rows(lens_tx, ship.stock.id) if r["transaction_type"] == "consumed"]
-    assert len(consumed_rows) == 2 and all(r["usage_id"] is not None for r in consumed_rows)
+    assert {r["id"]: r["usage_id"] for r in consumed_rows} == {c["transaction_id"]: u for u, c in consumed.items()}
     statuses = await lens_tx.fetch("SELECT reconciliation_status FROM v_stock_from_transactions WHERE yacht_id = $1", ship.yacht.id)
     assert {r["reconciliation_status"] for r in statuses} == {"OK"}
 
 
 @pytest.mark.acceptance("A21")
 async def test_transfer_to_the_same_location_is_refused(lens_tx, as_user, ship):
+    """A transfer from a location to itself books a pair of rows that moves nothing: refused by
+    the function (invalid_transfer) and by the check constraint for direct inserts."""
     same = {"from_location_id": ship.here.id, "to_location_id": ship.here.id}
     async with as_user(ship.hod, commit=True) as conn:
         row = await deduct(conn, ship.stock.id, 1, ttype="transferred_out", **same)

@@ -19,6 +19,8 @@ async def _reverse(conn, ship, row, user):
 
 @pytest.mark.acceptance("A13")
 async def test_second_reversal_is_refused(lens_tx, as_user, ship):
+    """Reversing twice would undo a movement twice. The function answers already_reversed and
+    the unique index refuses a direct second reversal even with stock to cover it."""
     target = await _opening_row(lens_tx, ship)
     async with as_user(ship.manager, commit=True) as conn:
         first = await _reverse(conn, ship, target, ship.manager)
@@ -37,6 +39,8 @@ async def test_second_reversal_is_refused(lens_tx, as_user, ship):
 
 @pytest.mark.acceptance("A14")
 async def test_reversal_of_a_reversal_is_refused(lens_tx, as_user, ship):
+    """A reversal of a reversal silently re-applies the original movement: refused by the
+    function (invalid_reversal) and by the trigger for direct inserts (23514)."""
     target = await _opening_row(lens_tx, ship)
     async with as_user(ship.manager, commit=True) as conn:
         reversal = await _reverse(conn, ship, target, ship.manager)

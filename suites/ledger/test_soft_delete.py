@@ -16,6 +16,7 @@ async def _deactivate(lens_tx, ship):
 
 @pytest.mark.acceptance("A10")
 async def test_deduct_on_deactivated_stock_is_refused(lens_tx, as_user, ship):
+    """The atomic functions answer stock_deactivated (not a raw SQL error) and change nothing."""
     await _deactivate(lens_tx, ship)
     before = len(await ledger_rows(lens_tx, ship.stock.id))
     async with as_user(ship.crew, commit=True) as conn:
@@ -38,6 +39,8 @@ async def _sqlstate(lens_tx, action) -> str | None:
 
 @pytest.mark.acceptance("A11")
 async def test_trigger_refuses_direct_ledger_inserts_and_updates_for_everyone(lens_tx, as_user, ship):
+    """The guard lives in the database, so writers that skip the functions (owner, service_role
+    with BYPASSRLS, a HOD under RLS) are refused too: SQLSTATE 55000 for each."""
     await _deactivate(lens_tx, ship)
 
     async def as_hod():
@@ -60,9 +63,16 @@ async def test_trigger_refuses_direct_ledger_inserts_and_updates_for_everyone(le
 
 @pytest.mark.acceptance("A12")
 async def test_reactivation_restores_mutations(lens_tx, as_user, ship):
+    """Soft delete must be reversible: a HOD clears deleted_at (the reactivate_part path, under
+    RLS) and the next deduct succeeds and is booked in the ledger."""
     await _deactivate(lens_tx, ship)
-    await lens_tx.execute("UPDATE pms_inventory_stock SET deleted_at = NULL, deleted_by = NULL WHERE id = $1", ship.stock.id)
+    before = len(await ledger_rows(lens_tx, ship.stock.id))
+    async with as_user(ship.hod, commit=True) as conn:
+        status = await conn.execute(
+            "UPDATE pms_inventory_stock SET deleted_at = NULL, deleted_by = NULL WHERE id = $1", ship.stock.id)
+    assert status == "UPDATE 1"
     async with as_user(ship.crew, commit=True) as conn:
         row = await deduct(conn, ship.stock.id, 2)
     assert (row["success"], row["quantity_before"], row["quantity_after"]) == (True, ship.stock.quantity, ship.stock.quantity - 2)
     assert await quantity(lens_tx, ship.stock.id) == ship.stock.quantity - 2
+    assert len(await ledger_rows(lens_tx, ship.stock.id)) == before + 1

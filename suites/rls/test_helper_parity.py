@@ -6,7 +6,7 @@ database and the handler can never disagree about who may do what."""
 
 import pytest
 
-from harness.roles import ALL_ROLES, TIER_HELPER, TIER_ROLES, UNLISTED_ROLES
+from harness.roles import TIER_HELPER, TIER_ROLES
 
 CONTRACT = {  # CONTRACT §2, verbatim
     "is_operational_crew": {"deckhand", "bosun", "steward", "eto", "chief_engineer", "chief_officer", "captain", "manager", "purser"},
@@ -14,6 +14,7 @@ CONTRACT = {  # CONTRACT §2, verbatim
     "is_manager": {"captain", "manager"},
 }
 HELPERS = tuple(CONTRACT)
+ROLES = CONTRACT["is_operational_crew"] | {"guest"}  # every §2 role, plus one that is in no list
 
 
 async def _helper_values(conn, user_id, yacht_id) -> dict:
@@ -29,7 +30,9 @@ async def _users_per_role(factory, ship, roles):
 
 @pytest.mark.acceptance("A18")
 async def test_every_role_against_every_helper(lens_tx, factory, as_user, ship, other_ship):
-    users = await _users_per_role(factory, ship, ALL_ROLES | UNLISTED_ROLES)
+    """The policies are only as right as the helpers: check each against CONTRACT §2 directly,
+    including the cases a sloppy helper gets wrong (inactive, other yacht, unlisted role)."""
+    users = await _users_per_role(factory, ship, ROLES)
     inactive_role = await factory.user(ship.yacht, "captain", active=False)
     foreign_captain = await factory.user(other_ship.yacht, "captain")
     inactive_profile = await factory.user(ship.yacht, "captain")
@@ -47,16 +50,21 @@ async def test_every_role_against_every_helper(lens_tx, factory, as_user, ship, 
         assert not any(got[h] for h in HELPERS), label
     async with as_user(inactive_profile) as conn:
         assert await conn.fetchval("SELECT public.get_user_yacht_id()") is None
+    async with as_user(foreign_captain) as conn:  # a role elsewhere is a role there, not here
+        assert await _helper_values(conn, foreign_captain.id, other_ship.yacht.id) == {
+            **{h: True for h in HELPERS}, "yacht": other_ship.yacht.id}
 
     zero_arg = await lens_tx.fetch(
-        "SELECT p.proname FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace "
-        "AND p.proname = ANY($1) AND p.pronargs = 0", list(HELPERS))
+        "SELECT p.oid::regprocedure::text AS proname FROM pg_proc p WHERE p.proname = ANY($1) AND p.pronargs = 0",
+        list(HELPERS))  # in any schema: one on the search_path is enough to make `is_hod()` resolve
     assert [r["proname"] for r in zero_arg] == [], "zero-argument helper overloads are ambiguous"
 
 
 @pytest.mark.acceptance("A19")
 async def test_sql_helpers_agree_with_the_handler_role_model(factory, as_user, ship):
-    users = await _users_per_role(factory, ship, ALL_ROLES | UNLISTED_ROLES)
+    """The handler gates actions with harness/roles.py and the database with the helpers; if they
+    disagree, one path allows what the other refuses."""
+    users = await _users_per_role(factory, ship, ROLES)
     disagreements = []
     for role, user in users.items():
         async with as_user(user) as conn:
