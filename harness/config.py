@@ -31,6 +31,7 @@ class Settings:
     allow_writes: bool = False
     sut: str = "reference"
     api_url: str | None = None
+    binding: str = "reference"  # harness.binding.BINDINGS key or module:Class (CONTRACT §10)
     jwt_secret: str = "lens-harness-test-secret-change-me-0123456789"
     large_adjust_threshold: int = 10
     extra: dict = field(default_factory=dict, compare=False)
@@ -58,6 +59,7 @@ class Settings:
             "docker_image": os.environ.get("LENS_DOCKER_IMAGE"),
             "sut": os.environ.get("LENS_SUT"),
             "api_url": os.environ.get("LENS_API_URL"),
+            "binding": os.environ.get("LENS_BINDING"),
             "jwt_secret": os.environ.get("LENS_JWT_SECRET"),
             "allow_migrate": _env_bool("LENS_ALLOW_MIGRATE") or None,
             "allow_writes": _env_bool("LENS_ALLOW_WRITES") or None,

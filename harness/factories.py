@@ -1,17 +1,20 @@
 """Data factories: every test builds its own yachts, users, parts, locations and stock.
 
 Unique yachts per test are what make the suites parallel-safe (`pytest -n auto`) and safe on a
-shared staging database. Stock opening balances go through `add_stock_inventory`, so the ledger
-accounts for every unit from the start and `check_inventory_drift()` stays empty.
+shared staging database. Stock opening balances go through the binding's `add` (the
+implementation's own way of booking a receive), so the ledger accounts for every unit from the
+start and `check_inventory_drift()` stays empty. Only §3 / §1 columns are written (CONTRACT §10):
+a target lacking one is a conformance finding, and the test needing it is reported blocked.
 """
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass
 
 import asyncpg
+
+from harness.binding import load
 
 
 @dataclass(frozen=True)
@@ -58,9 +61,10 @@ def _tag() -> str:
 class Factory:
     """Writes through an owner connection; the caller decides whether it commits."""
 
-    def __init__(self, conn: asyncpg.Connection, prefix: str = "lens-test"):
+    def __init__(self, conn: asyncpg.Connection, prefix: str = "lens-test", binding=None):
         self.conn = conn
         self.prefix = prefix
+        self.binding = binding or load("reference")
         self.yacht_ids: list[uuid.UUID] = []
 
     async def yacht(self, name: str | None = None) -> Yacht:
@@ -109,12 +113,10 @@ class Factory:
             part.yacht_id, part.id, location.name, location.id,
         )
         if quantity:
-            row = await self.conn.fetchrow(
-                "SELECT * FROM add_stock_inventory($1, $2, $3, 'received', $4::jsonb)",
-                sid, quantity, part.yacht_id, json.dumps({"reference_type": "opening_balance"}),
-            )
-            if not row["success"]:
-                raise RuntimeError(f"opening balance refused: {row['error_code']}")
+            opened = await self.binding.add(self.conn, sid, quantity, yacht_id=part.yacht_id,
+                                            reference_type="opening_balance")
+            if not opened.success:
+                raise RuntimeError(f"opening balance refused: {opened.error_code or opened.sqlstate}")
         return Stock(sid, part.yacht_id, part.id, location.id, quantity)
 
     async def crew(self, roles=("deckhand", "chief_engineer", "captain")) -> tuple[Yacht, dict[str, User]]:

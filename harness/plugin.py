@@ -44,6 +44,7 @@ def pytest_addoption(parser):
     group.addoption("--lens-allow-writes", action="store_true", default=None, help="dsn target: let suites commit (own yachts, purged after)")
     group.addoption("--lens-sut", default=None, help="reference (default) or naive (deliberate race defect)")
     group.addoption("--lens-api-url", default=None, help="test your own API instead of the in-process reference")
+    group.addoption("--lens-binding", default=None, help="how the suites reach the implementation (default reference)")
     group.addoption("--lens-attach", default=None, help="admin DSN of a harness-owned server whose template to clone (set by the gate and xdist)")
     group.addoption("--lens-template", default=None, help="with --lens-attach: the migrated template database to clone (default lens_template)")
     group.addoption("--lens-profile", choices=("smoke", "full"), default=None, help="stress sizes (default smoke)")
@@ -63,6 +64,7 @@ def _settings(config) -> Settings:
         target=opt("--lens-target"), dsn=opt("--lens-dsn"), sql_dir=opt("--lens-sql-dir"),
         pg_bin=opt("--lens-pg-bin"), allow_migrate=opt("--lens-allow-migrate"),
         allow_writes=opt("--lens-allow-writes"), sut=opt("--lens-sut"), api_url=opt("--lens-api-url"),
+        binding=opt("--lens-binding"),
     )
     if opt("--lens-mutant"):
         from harness import mutants
@@ -233,10 +235,21 @@ async def lens_tx(lens_pool):
             await tx.rollback()
 
 
+@pytest.fixture(scope="session")
+def lens_binding(lens_settings):
+    """The implementation's binding (harness/binding): the only way suites call its functions."""
+    from harness.binding import load
+
+    try:
+        return load(lens_settings.binding)
+    except HarnessError as exc:
+        pytest.exit(str(exc), returncode=2)
+
+
 @pytest.fixture
-def factory(lens_tx) -> Factory:
+def factory(lens_tx, lens_binding) -> Factory:
     """Factories writing inside `lens_tx` (rolled back): safe even on a verify-only DSN."""
-    return Factory(lens_tx)
+    return Factory(lens_tx, binding=lens_binding)
 
 
 @pytest.fixture
@@ -268,23 +281,23 @@ async def lens_connect(lens_database):
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def committed_factory(writes_allowed, lens_connect):
+async def committed_factory(writes_allowed, lens_connect, lens_binding):
     """Factories that commit (for concurrency and HTTP tests); their yachts are purged after."""
     conn = await lens_connect()
-    factory = Factory(conn)
+    factory = Factory(conn, binding=lens_binding)
     yield factory
     await purge_yachts(conn, factory.yacht_ids)
 
 
 @pytest.fixture(scope="session")
-def sut(lens_settings, lens_database):
-    """The system under test over HTTP: the in-process reference API unless --lens-api-url."""
-    from harness.sut.adapter import SutClient
+def sut(lens_settings, lens_database, lens_binding):
+    """The system under test over HTTP (reached through the binding): the in-process reference
+    API unless --lens-api-url."""
     from harness.sut.auth import mint
 
     minter = functools.partial(mint, secret=lens_settings.jwt_secret)
     if lens_settings.api_url:
-        yield SutClient(lens_settings.api_url, minter)
+        yield lens_binding.api(lens_settings.api_url, minter)
         return
     from harness.sut.api import create_app
     from harness.sut.server import serve_in_thread
@@ -293,6 +306,6 @@ def sut(lens_settings, lens_database):
                      large_adjust_threshold=lens_settings.large_adjust_threshold)
     base_url, stop = serve_in_thread(app)
     try:
-        yield SutClient(base_url, minter)
+        yield lens_binding.api(base_url, minter)
     finally:
         stop()

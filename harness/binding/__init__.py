@@ -1,0 +1,173 @@
+"""Bindings: the only code that knows how a particular implementation of the contract works.
+
+CONTRACT §10 splits what a test may rely on (left column: §3 tables and columns, §2 helpers, the
+two §6 functions with three parameters and four return columns, §6/§7 error codes, behaviour)
+from what varies per implementation (extra parameters and return columns, who writes the ledger
+row, constraint names, SQLSTATEs, HTTP routes). Jepsen's client/workload split is the model: the
+suites are workloads and checkers written against this interface; a `Binding` is the client.
+
+The interface (all a suite may call; the fixture `lens_binding` hands out the run's binding)::
+
+    outcome = await binding.deduct(conn, stock_id, quantity, yacht_id=UNSET, movement="consumed",
+                                   **ledger_columns)
+    outcome = await binding.add(conn, stock_id, quantity, yacht_id=UNSET, movement="received",
+                                **ledger_columns)
+
+  `conn` is whatever the test acts as (an `as_user(...)` connection, the owner, service_role);
+  `stock_id`, `quantity`, `yacht_id` are the contract's three parameters (`UNSET` = the
+  function's default, the caller's yacht). `movement` is the ledger `transaction_type` this
+  operation books and `ledger_columns` are values for other §3 ledger columns of that row
+  (idempotency_key, usage_id, signature, signed_by, transfer_group_id, from/to_location_id,
+  reverses_transaction_id, reference_type, reference_id). How they reach the ledger (function
+  parameters, a trigger, an INSERT by the caller in the same transaction) is the binding's
+  business. Each call runs in its own savepoint, so a refusal never poisons the caller's
+  transaction and a refused operation leaves nothing behind.
+
+    Outcome(success, quantity_before, quantity_after, error_code, sqlstate, ledger_ids, raw)
+
+  `error_code` is what the function answered (§6 codes are the contract; anything else is the
+  implementation's own); `sqlstate` is set instead when the operation raised a refusal or a
+  denial; `ledger_ids` are the ledger rows the operation produced (empty unless it succeeded);
+  `raw` is the implementation's own answer, for reference-only checks.
+
+    binding.classify(exc) -> "denied" | "refused" | None
+
+  42501 is a denial (§5); any other SQLSTATE of a guard (23505, 23514, 55000, P0001, 45000 or a
+  custom code) is a refusal (§10: how a refusal is raised may vary). None = not a refusal at all
+  (a missing object, a broken connection): the caller lets it propagate.
+
+    binding.api(base_url, token_minter) -> client with `call(user, action, body)`, `request(...)`
+    binding.reference -> True only for the reference (suites/reference/ runs only then)
+
+`BINDINGS` maps a name to "module:Class"; `load(name)` also accepts "module:Class" directly.
+"""
+
+from __future__ import annotations
+
+import importlib
+import uuid
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+
+from harness.errors import HarnessError
+
+UNSET: Any = object()
+DENIED = "42501"
+# SQLSTATE classes that are never a guard's refusal: a missing object or a call that does not
+# match the catalog (42, 0A), infrastructure (08, 53, 57, 58, XX), concurrency (40) and a broken
+# transaction (25). Everything else — integrity (23), prerequisite state (55), data (22), RAISE
+# (P0) and custom codes — is a refusal however the implementation raised it.
+NOT_A_REFUSAL = ("42", "0A", "08", "53", "57", "58", "XX", "40", "25")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    success: bool
+    quantity_before: int | None = None
+    quantity_after: int | None = None
+    error_code: str | None = None
+    sqlstate: str | None = None
+    ledger_ids: tuple[uuid.UUID, ...] = ()
+    raw: Any = None
+
+    @property
+    def denied(self) -> bool:
+        return self.sqlstate == DENIED
+
+    @property
+    def refused(self) -> bool:
+        """Answered with a failure or raised a refusal (not a denial)."""
+        return not self.success and not self.denied
+
+    @property
+    def ledger_id(self) -> uuid.UUID:
+        """The one ledger row of a single movement."""
+        (only,) = self.ledger_ids
+        return only
+
+
+def classify_sqlstate(sqlstate: str | None) -> str | None:
+    if sqlstate == DENIED:
+        return "denied"
+    if not sqlstate or sqlstate.startswith(NOT_A_REFUSAL):
+        return None
+    return "refused"
+
+
+class Binding(ABC):
+    """One implementation of the contract as the suites see it."""
+
+    name: str = "abstract"
+    reference: bool = False
+
+    @abstractmethod
+    async def _move(self, conn: asyncpg.Connection, fn: str, stock_id, quantity, yacht_id, movement: str,
+                    columns: dict) -> Outcome:
+        """Book one movement inside the savepoint `deduct`/`add` opened."""
+
+    async def deduct(self, conn, stock_id, quantity, *, yacht_id=UNSET, movement: str = "consumed", **columns) -> Outcome:
+        return await self._guarded(conn, "deduct_stock_inventory", stock_id, quantity, yacht_id, movement, columns)
+
+    async def add(self, conn, stock_id, quantity, *, yacht_id=UNSET, movement: str = "received", **columns) -> Outcome:
+        return await self._guarded(conn, "add_stock_inventory", stock_id, quantity, yacht_id, movement, columns)
+
+    async def _guarded(self, conn, fn, stock_id, quantity, yacht_id, movement, columns) -> Outcome:
+        try:
+            async with conn.transaction():
+                outcome = await self._move(conn, fn, stock_id, quantity, yacht_id, movement, columns)
+                if not outcome.success:  # a failed answer must leave nothing: undo whatever ran
+                    raise _Undo(outcome)
+                return outcome
+        except _Undo as undo:
+            return undo.outcome
+        except asyncpg.PostgresError as exc:
+            if self.classify(exc) is None:
+                raise
+            return Outcome(False, sqlstate=exc.sqlstate, raw=exc)
+
+    def classify(self, exc: BaseException) -> str | None:
+        return classify_sqlstate(getattr(exc, "sqlstate", None))
+
+    def api(self, base_url: str, token_minter):
+        """The HTTP API client; the reference's routes until an API profile says otherwise."""
+        from harness.sut.adapter import SutClient
+
+        return SutClient(base_url, token_minter)
+
+
+class _Undo(Exception):
+    """Rolls the operation's savepoint back when the function answered a failure."""
+
+    def __init__(self, outcome: Outcome):
+        super().__init__(outcome.error_code)
+        self.outcome = outcome
+
+
+async def attempt(binding: Binding, conn: asyncpg.Connection, action) -> str:
+    """Run `await action()` in a savepoint: "ok", "denied" or "refused" (then rolled back).
+    For direct writes (a ledger INSERT, a quantity UPDATE) whose refusal may be raised any way."""
+    try:
+        async with conn.transaction():
+            await action()
+        return "ok"
+    except asyncpg.PostgresError as exc:
+        verdict = binding.classify(exc)
+        if verdict is None:
+            raise
+        return verdict
+
+
+BINDINGS = {"reference": "harness.binding.sql:SqlBinding"}
+
+
+def load(name: str) -> Binding:
+    """The binding called `name` (a key of BINDINGS, or "module:Class")."""
+    target = BINDINGS.get(name, name)
+    module, _, attr = target.partition(":")
+    try:
+        return getattr(importlib.import_module(module), attr)()
+    except (ImportError, AttributeError, ValueError):
+        raise HarnessError(f"unknown binding {name!r}: choose one of {', '.join(BINDINGS)} or give module:Class") from None
