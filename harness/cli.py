@@ -25,7 +25,9 @@ from harness.redact import redact_dsn
 def _target_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--target", choices=TARGETS, default=None, help="embedded (default), docker or dsn")
     p.add_argument("--dsn", default=None, help="existing server (implies --target dsn)")
-    p.add_argument("--sql-dir", default=None, help="migrations to apply (default: the project's sql/)")
+    p.add_argument("--sql-dir", default=None, help="migrations to apply: a directory, or a Supabase project (its "
+                   "supabase/migrations); default: the project's sql/")
+    p.add_argument("--base-schema", default=None, help="pg_dump --schema-only file applied before the migrations")
     p.add_argument("--pg-bin", default=None, help="directory holding initdb, postgres, pg_ctl")
     p.add_argument("--docker-image", default=None, help="image for --target docker (default postgres:15-alpine)")
     p.add_argument("--allow-migrate", action="store_true", default=None, help="dsn target: apply migrations (DDL)")
@@ -36,6 +38,7 @@ def settings_from(args) -> Settings:
     target = args.target or ("dsn" if getattr(args, "dsn", None) else None)
     return Settings.from_env(
         target=target, dsn=getattr(args, "dsn", None), sql_dir=getattr(args, "sql_dir", None),
+        base_schema=getattr(args, "base_schema", None),
         pg_bin=getattr(args, "pg_bin", None), docker_image=getattr(args, "docker_image", None),
         allow_migrate=getattr(args, "allow_migrate", None), allow_writes=getattr(args, "allow_writes", None),
         sut=getattr(args, "sut", None), api_url=getattr(args, "api_url", None),
@@ -99,10 +102,10 @@ def cmd_migrate(args) -> int:
     settings = settings_from(args)
     if settings.target == "dsn":
         if settings.allow_migrate:
-            migrations = migrate.apply(settings.dsn, settings.sql_dir)
+            migrations = migrate.apply(settings.dsn, settings.sql_dir, settings.base_schema)
         else:
             print("verify-only: showing status (add --allow-migrate to apply)")
-            migrations = migrate.status(settings.dsn, settings.sql_dir)
+            migrations = migrate.status(settings.dsn, settings.sql_dir, settings.base_schema)
         _print_migrations(migrations)
         return 0 if all(m.state != "pending" for m in migrations) or not settings.allow_migrate else 1
     with provisioned(settings) as (_, database):

@@ -25,6 +25,7 @@ class Settings:
     target: str = "embedded"
     dsn: str | None = None
     sql_dir: Path = PROJECT_SQL_DIR
+    base_schema: Path | None = None
     pg_bin: str | None = None
     docker_image: str = "postgres:15-alpine"
     allow_migrate: bool = False
@@ -32,6 +33,7 @@ class Settings:
     sut: str = "reference"
     api_url: str | None = None
     binding: str = "reference"  # harness.binding.BINDINGS key or module:Class (CONTRACT §10)
+    api_profile: str = "reference"
     jwt_secret: str = "lens-harness-test-secret-change-me-0123456789"
     large_adjust_threshold: int = 10
     extra: dict = field(default_factory=dict, compare=False)
@@ -55,19 +57,22 @@ class Settings:
             "target": os.environ.get("LENS_TARGET"),
             "dsn": os.environ.get("LENS_DSN"),
             "sql_dir": os.environ.get("LENS_SQL_DIR"),
+            "base_schema": os.environ.get("LENS_BASE_SCHEMA"),
             "pg_bin": os.environ.get("LENS_PG_BIN"),
             "docker_image": os.environ.get("LENS_DOCKER_IMAGE"),
             "sut": os.environ.get("LENS_SUT"),
             "api_url": os.environ.get("LENS_API_URL"),
             "binding": os.environ.get("LENS_BINDING"),
+            "api_profile": os.environ.get("LENS_API_PROFILE"),
             "jwt_secret": os.environ.get("LENS_JWT_SECRET"),
             "allow_migrate": _env_bool("LENS_ALLOW_MIGRATE") or None,
             "allow_writes": _env_bool("LENS_ALLOW_WRITES") or None,
         }
         values = {k: v for k, v in env.items() if v not in (None, "")}
         values.update({k: v for k, v in overrides.items() if v is not None})
-        if "sql_dir" in values:
-            values["sql_dir"] = Path(values["sql_dir"]).expanduser().resolve()
+        for path_setting in ("sql_dir", "base_schema"):
+            if path_setting in values:
+                values[path_setting] = Path(values[path_setting]).expanduser().resolve()
         if "large_adjust_threshold" in values:
             values["large_adjust_threshold"] = int(values["large_adjust_threshold"])
         settings = cls(**values)
@@ -87,3 +92,5 @@ class Settings:
             raise HarnessError("--target dsn needs --dsn postgresql://user@host:port/dbname (or LENS_DSN)")
         if not self.sql_dir.is_dir():
             raise HarnessError(f"SQL directory {self.sql_dir} does not exist: point --sql-dir at your migrations")
+        if self.base_schema is not None and not self.base_schema.is_file():
+            raise HarnessError(f"base schema {self.base_schema} is not a file: give a `pg_dump --schema-only` output")

@@ -114,7 +114,7 @@ def _pytest_command(run: GateRun, attach_dsn: str | None) -> tuple[list[str], di
         cmd += [f"--lens-attach={attach_dsn}"]
     else:  # an existing server: the plugin reads the DSN from the environment (keeps it out of ps/logs)
         env.update({"LENS_TARGET": "dsn", "LENS_DSN": s.dsn, "LENS_ALLOW_WRITES": "1" if s.allow_writes else "",
-                    "LENS_SQL_DIR": str(s.sql_dir)})
+                    "LENS_SQL_DIR": str(s.sql_dir), "LENS_BASE_SCHEMA": str(s.base_schema or "")})
     if s.api_url:
         cmd += [f"--lens-api-url={s.api_url}"]
     return cmd + list(opts.pytest_args), env

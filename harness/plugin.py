@@ -38,7 +38,8 @@ def pytest_addoption(parser):
     group = parser.getgroup("lens", "Inventory Lens harness")
     group.addoption("--lens-target", choices=TARGETS, default=None, help="embedded (default), docker or dsn")
     group.addoption("--lens-dsn", default=None, help="existing server for --lens-target dsn")
-    group.addoption("--lens-sql-dir", default=None, help="migration directory (default: the project's sql/)")
+    group.addoption("--lens-sql-dir", default=None, help="migration directory or Supabase project (default: the project's sql/)")
+    group.addoption("--lens-base-schema", default=None, help="pg_dump --schema-only file applied before the migrations")
     group.addoption("--lens-pg-bin", default=None, help="directory of initdb/postgres/pg_ctl")
     group.addoption("--lens-allow-migrate", action="store_true", default=None, help="dsn target: apply migrations")
     group.addoption("--lens-allow-writes", action="store_true", default=None, help="dsn target: let suites commit (own yachts, purged after)")
@@ -62,6 +63,7 @@ def _settings(config) -> Settings:
     opt = config.getoption
     settings = Settings.from_env(
         target=opt("--lens-target"), dsn=opt("--lens-dsn"), sql_dir=opt("--lens-sql-dir"),
+        base_schema=opt("--lens-base-schema"),
         pg_bin=opt("--lens-pg-bin"), allow_migrate=opt("--lens-allow-migrate"),
         allow_writes=opt("--lens-allow-writes"), sut=opt("--lens-sut"), api_url=opt("--lens-api-url"),
         binding=opt("--lens-binding"),

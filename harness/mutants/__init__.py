@@ -10,7 +10,7 @@ A mutant is a YAML file (see `catalogue/` and docs/MUTANTS.md):
       - file: 307_atomic_stock_functions.sql
         replace: "FOR UPDATE"        # must match at least once (else the mutant is stale)
         with: ""
-      - append: |                    # becomes a final migration 999_mutant_<name>.sql
+      - append: |                    # becomes a final migration 999NN_mutant_<name>.sql
           DROP INDEX uq_inventory_tx_idempotency;
 
 Suites are pointed at a mutant with `pytest --lens-mutant NAME` (or a path to a YAML file);
@@ -85,14 +85,18 @@ def find(name_or_path: str) -> Mutant:
 
 
 def materialize(mutant: Mutant, sql_dir: Path, out_dir: Path) -> Path:
-    """Copy `sql_dir` to `out_dir` and apply the mutant's edits; a stale edit is an error."""
+    """Copy the migrations of `sql_dir` (a directory or a Supabase project) to `out_dir` and apply the
+    mutant's edits; a stale edit is an error."""
+    from harness.migration_files import migrations_dir
+
     out_dir = Path(out_dir)
     if out_dir.exists():
         shutil.rmtree(out_dir)
+    sql_dir = migrations_dir(sql_dir)
     shutil.copytree(sql_dir, out_dir)
     for i, edit in enumerate(mutant.edits):
         if "append" in edit:
-            (out_dir / f"999_{i:02d}_mutant_{mutant.name}.sql").write_text(edit["append"])
+            (out_dir / f"999{i:02d}_mutant_{mutant.name}.sql").write_text(edit["append"])
             continue
         target = out_dir / edit["file"]
         if not target.is_file():

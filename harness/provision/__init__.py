@@ -54,12 +54,12 @@ def prepare(server, settings: Settings) -> Database:
 
     if settings.target == "dsn":
         if settings.allow_migrate:
-            applied = migrate.apply(server.admin_dsn, settings.sql_dir)
+            applied = migrate.apply(server.admin_dsn, settings.sql_dir, settings.base_schema)
         else:
-            applied = migrate.status(server.admin_dsn, settings.sql_dir)
+            applied = migrate.status(server.admin_dsn, settings.sql_dir, settings.base_schema)
         return Database(server.admin_dsn, "dsn", verify_only=settings.verify_only, migrations=applied)
     janitor.create_database(server.admin_dsn, janitor.TEMPLATE_DB)
-    applied = migrate.apply(server.dsn_for(janitor.TEMPLATE_DB), settings.sql_dir)
+    applied = migrate.apply(server.dsn_for(janitor.TEMPLATE_DB), settings.sql_dir, settings.base_schema)
     janitor.mark_template(server.admin_dsn, janitor.TEMPLATE_DB)
     return Database(server.admin_dsn, settings.target, migrations=applied, template=janitor.TEMPLATE_DB)
 
