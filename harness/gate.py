@@ -26,7 +26,7 @@ from harness.config import Settings
 from harness.errors import EXIT_GATE_FAILED, EXIT_OK, HarnessError
 from harness.redact import redact_dsn
 
-SUITES = ("schema", "rls", "ledger", "negative", "api", "concurrency")
+SUITES = ("conformance", "schema", "rls", "ledger", "negative", "api", "concurrency", "reference")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 

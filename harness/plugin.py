@@ -54,6 +54,7 @@ def pytest_addoption(parser):
 
 
 SETTINGS = pytest.StashKey[Settings]()
+FINDINGS = pytest.StashKey[list]()
 
 
 def _settings(config) -> Settings:
@@ -177,6 +178,21 @@ def pytest_collection_modifyitems(items):
             item.user_properties.append(("suite", parts[parts.index("suites") + 1]))
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A test that trips over an object the conformance step found missing is BLOCKED by that
+    finding (INTERFACES item 2), not an error: one reason, reported once, not one per test."""
+    report = (yield).get_result()
+    findings = item.config.stash.get(FINDINGS, None)
+    if findings and report.failed and call.excinfo is not None:
+        from harness.conformance import blocking_finding
+
+        finding = blocking_finding(findings, call.excinfo.value)
+        if finding is not None:
+            report.outcome = "skipped"
+            report.longrepr = (str(item.path), item.location[1] or 0, f"Skipped: blocked: {finding}")
+
+
 def pytest_runtest_setup(item):
     try:
         from harness.report.allure import label_item
@@ -237,8 +253,21 @@ async def lens_tx(lens_pool):
             await tx.rollback()
 
 
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def lens_conformance(pytestconfig, lens_pool, lens_artifacts) -> list:
+    """The target's CONTRACT §10 findings (harness/conformance.py), also saved as
+    conformance.json; from now on a test hitting a missing object is reported blocked."""
+    from harness import conformance
+
+    async with lens_pool.acquire() as conn:
+        findings = await conformance.check(conn)
+    conformance.save(findings, lens_artifacts / "conformance.json")
+    pytestconfig.stash[FINDINGS] = findings
+    return findings
+
+
 @pytest.fixture(scope="session")
-def lens_binding(lens_settings):
+def lens_binding(lens_settings, lens_conformance):
     """The implementation's binding (harness/binding): the only way suites call its functions."""
     from harness.binding import load
 
