@@ -107,7 +107,11 @@ def cmd_migrate(args) -> int:
             print("verify-only: showing status (add --allow-migrate to apply)")
             migrations = migrate.status(settings.dsn, settings.sql_dir, settings.base_schema)
         _print_migrations(migrations)
-        return 0 if all(m.state != "pending" for m in migrations) or not settings.allow_migrate else 1
+        pending = [m.path.name for m in migrations if m.state == "pending"]
+        if pending:
+            raise HarnessError(f"{len(pending)} migrations pending on the target: {', '.join(pending)} "
+                               "(rerun with --allow-migrate to apply them)")
+        return 0
     with provisioned(settings) as (_, database):
         print(f"all migrations apply cleanly on a fresh {settings.target} server:")
         _print_migrations(database.migrations)
@@ -179,7 +183,8 @@ def cmd_run(args) -> int:
         raise HarnessError(f"unknown suite(s) {', '.join(sorted(unknown))}: choose from {', '.join(SUITES)}")
     options = GateOptions(suites=suites, profile=args.profile, report_dir=Path(args.report_dir) if args.report_dir else None,
                           workers=args.workers, load=args.load if args.load is not None else args.profile == "full",
-                          mutant=args.mutant, pytest_args=args.pytest_args or [], quiet=args.quiet)
+                          mutant=args.mutant, pytest_args=args.pytest_args or [], quiet=args.quiet,
+                          force=args.force)
     return execute(settings, options)
 
 
@@ -269,13 +274,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sut", default=None, help="handler variant: reference (default), naive, ... (see docs/MUTANTS.md)")
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("run", help="the gate: provision, migrate, evidence, suites, report; exit 0 only on PASS")
+    p = sub.add_parser("run", help="the gate: provision, migrate, evidence, suites, report; exit 0 PASS, "
+                       "1 defect, 2 could not run/verify")
     _target_args(p)
     p.add_argument("--sut", default=None, help="handler variant under test (default reference)")
     p.add_argument("--api-url", default=None, help="test your own API at this URL instead of the reference")
     p.add_argument("--suites", default=None, help="comma-separated subset of rls,ledger,negative,api,concurrency")
-    p.add_argument("--profile", choices=("smoke", "full"), default="smoke", help="stress sizes (full for sign-off)")
-    p.add_argument("--report-dir", default=None, help="default reports/<run-id>")
+    p.add_argument("--profile", choices=("smoke", "full"), default="smoke", help="smoke: quick, not a sign-off; full: the sign-off (full stress + load)")
+    p.add_argument("--report-dir", default=None, help="an empty or new folder (default reports/<run-id>)")
+    p.add_argument("--force", action="store_true", help="empty a non-empty --report-dir first")
     p.add_argument("--workers", type=int, default=2, help="pytest-xdist workers (1 = no xdist)")
     p.add_argument("--load", dest="load", action="store_true", default=None, help="add a locust load step (default with --profile full)")
     p.add_argument("--no-load", dest="load", action="store_false")

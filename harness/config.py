@@ -1,11 +1,18 @@
-"""Settings: one frozen dataclass shared by the CLI and the pytest plugin.
+"""Settings: one frozen dataclass shared by the CLI, the pytest plugin and every child process.
 
 Every setting is a CLI flag, a pytest option (`--lens-*`) and an environment variable
-(`LENS_*`), so the gate, a developer's `pytest` and CI all read the same thing.
+(`LENS_*`), so the gate, a developer's `pytest` and CI all read the same thing. The gate
+then serialises the one object it decided on (`dump`) to a 0600 JSON file and hands its
+path to each child (pytest and its workers, the nemesis server, the API child, the load
+process) in `LENS_SETTINGS_FILE`; children `load` it instead of re-deriving anything, so a
+flag such as `--sql-dir` cannot be lost on the way, and the DSN and the JWT secret never
+travel on a command line.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -14,6 +21,7 @@ _SOURCE_SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 # From a source checkout (editable install) the project's sql/; otherwise ./sql of the caller.
 PROJECT_SQL_DIR = _SOURCE_SQL_DIR if _SOURCE_SQL_DIR.is_dir() else Path.cwd() / "sql"
 TARGETS = ("embedded", "docker", "dsn")
+SETTINGS_FILE_ENV = "LENS_SETTINGS_FILE"
 
 
 def _env_bool(name: str) -> bool:
@@ -36,6 +44,16 @@ class Settings:
     api_profile: str = "reference"
     jwt_secret: str = "lens-harness-test-secret-change-me-0123456789"
     large_adjust_threshold: int = 10
+    # Set by the gate for its children (None / defaults in a developer's own pytest run):
+    run_id: str | None = None
+    profile: str = "smoke"
+    mutant: str | None = None  # informational: sql_dir and sut already hold the mutant
+    attach: str | None = None  # admin DSN of the harness-owned server whose template to clone
+    template: str | None = None
+    database: str | None = None  # DSN of the migrated database a child uses as is (load step)
+    artifacts: Path | None = None  # where this run's evidence goes (the report directory)
+    api_profile: str | None = None
+    load_seconds: float | None = None  # overrides the profile's load duration (tests, demos)
     extra: dict = field(default_factory=dict, compare=False)
 
     @property
@@ -49,6 +67,35 @@ class Settings:
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)
+
+    def dump(self, path: str | Path) -> Path:
+        """Write every setting to ``path`` as JSON readable by its owner only (it holds the
+        DSN and the JWT secret)."""
+        path = Path(path)
+        data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as out:
+            json.dump(data, out, default=str)
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Settings":
+        from harness.errors import HarnessError
+
+        try:
+            data = json.loads(Path(path).read_text())
+        except (OSError, ValueError) as exc:
+            raise HarnessError(f"cannot read the settings file {path}: {exc}") from None
+        for key in ("sql_dir", "base_schema", "artifacts"):
+            if data.get(key) is not None:
+                data[key] = Path(data[key])
+        return cls(**data)
+
+    @classmethod
+    def from_settings_file(cls) -> "Settings | None":
+        """The settings the gate handed to this process (``LENS_SETTINGS_FILE``), if any."""
+        path = os.environ.get(SETTINGS_FILE_ENV)
+        return cls.load(path) if path else None
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":

@@ -11,6 +11,11 @@ EXIT_INTERRUPTED = 130
 
 
 class HarnessError(Exception):
-    """An error whose message is a complete one-line explanation for the user."""
+    """An error whose message is a complete one-line explanation for the user; ``fix`` (optional)
+    is what to do about it, repeated in the exit-2 report."""
 
     exit_code = EXIT_CANNOT_RUN
+
+    def __init__(self, message: str, fix: str | None = None):
+        super().__init__(message)
+        self.fix = fix

@@ -1,9 +1,13 @@
 """The gate: provision → migrate → evidence → suites → (load) → report, one exit code.
 
-Exit 0 only when the sign-off verdict is PASS; 1 when the system under test failed a
-criterion ("do not deploy"); 2 when the harness could not run (bad DSN, no binaries, ...).
-The suites run in a pytest subprocess attached to the server provisioned here, so xdist,
-JUnit and Allure behave exactly as in a developer's `pytest` run.
+Exit codes (docs/VERDICT.md): 0 every required criterion verified and passed; 1 a defect was
+found ("do not deploy"); 2 the harness could not run or could not verify (bad DSN, pending
+migrations, setup errors, a required criterion not verified); 130 interrupted. Every exit
+writes the report; when the run stopped, run.json's ``stopped`` says where, why and the fix.
+
+The gate decides the settings once and hands them, serialised, to every child process
+(``LENS_SETTINGS_FILE``): the pytest run and its workers, the nemesis server inside it, and
+the load step, which runs in its own process so that gevent is never imported here.
 """
 
 from __future__ import annotations
@@ -11,6 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import secrets
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -22,12 +29,16 @@ from pathlib import Path
 from rich.console import Console
 
 from harness import __version__
-from harness.config import Settings
-from harness.errors import EXIT_GATE_FAILED, EXIT_OK, HarnessError
+from harness.config import SETTINGS_FILE_ENV, Settings
+from harness.errors import EXIT_INTERRUPTED, HarnessError
 from harness.redact import redact_dsn
 
 SUITES = ("conformance", "schema", "rls", "ledger", "negative", "api", "concurrency", "reference")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BANNERS = {
+    "smoke": "smoke profile: a quick check, NOT a sign-off (no load, small stress); use --profile full to sign off",
+    "full": "full profile: the sign-off run (full stress sizes and a locust load step)",
+}
 
 
 @dataclass
@@ -40,6 +51,15 @@ class GateOptions:
     mutant: str | None = None
     pytest_args: list[str] = field(default_factory=list)
     quiet: bool = False
+    force: bool = False
+
+
+class Stop(Exception):
+    """The run cannot go on; ``reason`` and ``fix`` go into run.json and the report."""
+
+    def __init__(self, reason: str, fix: str | None = None):
+        super().__init__(reason)
+        self.reason, self.fix = reason, fix
 
 
 @dataclass
@@ -52,7 +72,8 @@ class GateRun:
     run_id: str
     steps: list = field(default_factory=list)
     info: dict = field(default_factory=dict)
-    console: Console = field(default_factory=lambda: Console(stderr=True))
+    server: object = None
+    console: Console = field(default_factory=lambda: Console(stderr=True, soft_wrap=True))
 
     @contextmanager
     def step(self, name: str):
@@ -65,11 +86,11 @@ class GateRun:
             else:
                 with self.console.status(f"[bold]{name}[/bold] …"):
                     yield record
-        except BaseException:
-            record["status"] = "error"
+        except BaseException as exc:
+            record["status"] = "interrupted" if isinstance(exc, KeyboardInterrupt) else "error"
             raise
         finally:
-            record["seconds"] = round(time.perf_counter() - started, 2)
+            record["seconds"] = round(time.perf_counter() - started, 1)
             if record["status"] == "running":
                 record["status"] = "ok"
             if not self.options.quiet:
@@ -81,16 +102,34 @@ class GateRun:
         data = {
             "run_id": self.run_id, "harness_version": __version__, "target": self.settings.target,
             "sut": self.settings.sut, "mutant": self.options.mutant, "profile": self.options.profile,
-            "suites": list(self.options.suites), "steps": self.steps, **self.info,
+            "sql_dir": str(self.settings.sql_dir), "suites": list(self.options.suites),
+            "available_suites": sorted(p.name for p in (PROJECT_ROOT / "suites").iterdir() if p.is_dir()
+                                       and not p.name.startswith("_")),
+            "steps": self.steps, **self.info,
         }
         (self.report_dir / "run.json").write_text(redact_dsn(json.dumps(data, indent=2, default=str)))
 
 
-def _new_report_dir(options: GateOptions) -> tuple[Path, str]:
-    run_id = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    report_dir = Path(options.report_dir) if options.report_dir else PROJECT_ROOT / "reports" / run_id
+def new_run_id() -> str:
+    """Time with milliseconds and a random suffix: two gates started together never share one."""
+    now = dt.datetime.now()
+    return f"{now:%Y%m%d-%H%M%S}-{now.microsecond // 1000:03d}-{secrets.token_hex(3)}"
+
+
+def claim_report_dir(chosen: Path | None, run_id: str, force: bool) -> Path:
+    """A run is its own folder: a new ``reports/<run-id>``, or the user's folder when it is empty
+    (or emptied with --force), so the report never reads evidence another run wrote."""
+    report_dir = Path(chosen) if chosen else PROJECT_ROOT / "reports" / run_id
+    if report_dir.exists() and not report_dir.is_dir():
+        raise HarnessError(f"--report-dir {report_dir} is a file: give a folder")
+    if report_dir.is_dir() and any(report_dir.iterdir()):
+        if not force:
+            raise HarnessError(f"--report-dir {report_dir} is not empty: give an empty or new folder, "
+                               "or add --force to empty it first")
+        for child in report_dir.iterdir():
+            shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
     report_dir.mkdir(parents=True, exist_ok=True)
-    return report_dir.resolve(), run_id
+    return report_dir.resolve()
 
 
 def _postgres_version(dsn: str) -> str:
@@ -100,102 +139,167 @@ def _postgres_version(dsn: str) -> str:
         return conn.execute("SHOW server_version").fetchone()[0]
 
 
-def _pytest_command(run: GateRun, attach_dsn: str | None) -> tuple[list[str], dict]:
-    rd, opts, s = run.report_dir, run.options, run.settings
+def _child_env(settings_file: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LENS_")}  # the file says it all
+    env[SETTINGS_FILE_ENV] = str(settings_file)
+    return env
+
+
+def _pytest_command(run: GateRun) -> list[str]:
+    rd, opts = run.report_dir, run.options
     paths = [str(PROJECT_ROOT / "suites" / name) for name in opts.suites if (PROJECT_ROOT / "suites" / name).is_dir()]
     cmd = [sys.executable, "-m", "pytest", *paths, "-q", "-rfE", "-p", "no:cacheprovider",
            f"--junitxml={rd / 'junit.xml'}", f"--alluredir={rd / 'allure-results'}",
-           f"--lens-artifacts={rd}", f"--lens-profile={opts.profile}", f"--lens-sut={s.sut}",
            "-o", "junit_family=xunit1", "--rootdir", str(PROJECT_ROOT)]
     if opts.workers > 1:
         cmd += ["-n", str(opts.workers), "--dist", "loadfile"]
-    env = {**os.environ}
-    if attach_dsn:
-        cmd += [f"--lens-attach={attach_dsn}"]
-    else:  # an existing server: the plugin reads the DSN from the environment (keeps it out of ps/logs)
-        env.update({"LENS_TARGET": "dsn", "LENS_DSN": s.dsn, "LENS_ALLOW_WRITES": "1" if s.allow_writes else "",
-                    "LENS_SQL_DIR": str(s.sql_dir), "LENS_BASE_SCHEMA": str(s.base_schema or "")})
-    if s.api_url:
-        cmd += [f"--lens-api-url={s.api_url}"]
-    return cmd + list(opts.pytest_args), env
+    return cmd + list(opts.pytest_args)
 
 
-def _run_suites(run: GateRun, attach_dsn: str | None) -> int:
-    cmd, env = _pytest_command(run, attach_dsn)
-    log = run.report_dir / "pytest.log"
+def run_child(cmd: list[str], settings_file: Path, log: Path, grace: float = 60) -> int:
+    """Run a child in its own session with the settings file; on Ctrl-C / SIGTERM pass SIGINT
+    on (it writes what it has and cleans up), then kill its whole group after ``grace``."""
     with open(log, "w") as out:
-        proc = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=PROJECT_ROOT)
-    log.write_text(redact_dsn(log.read_text(errors="replace")))
-    return proc.returncode
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=_child_env(settings_file),
+                                cwd=PROJECT_ROOT, start_new_session=True)
+        try:
+            return proc.wait()
+        except KeyboardInterrupt:
+            os.killpg(proc.pid, signal.SIGINT)
+            try:
+                proc.wait(timeout=grace)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+            raise
+        finally:
+            log.write_text(redact_dsn(log.read_text(errors="replace")))
 
 
-def _summary_line(log: Path) -> str:
-    lines = [l for l in log.read_text(errors="replace").splitlines() if l.strip()]
-    return lines[-1].strip("= ") if lines else "no output"
+def _tail(log: Path, lines: int = 1) -> str:
+    text = [ln for ln in log.read_text(errors="replace").splitlines() if ln.strip()] if log.is_file() else []
+    return " / ".join(ln.strip("= ") for ln in text[-lines:]) if text else "no output"
 
 
-def execute(settings: Settings, options: GateOptions) -> int:
+def _pending_stop(migrations) -> Stop:
+    names = [m.path.name for m in migrations if m.state == "pending"]
+    return Stop(f"{len(names)} migrations pending on the target: {', '.join(names)}",
+                "the suites would test a schema that is not the one in --sql-dir: migrate the target "
+                "(lens-harness migrate --dsn … --allow-migrate) or rerun with --allow-migrate")
+
+
+def _steps(run: GateRun, settings_file: Path) -> None:
     from harness import evidence
     from harness.provision import clone_for, prepare, provisioner_for
     from harness.report.inputs import consolidate_matrix
-    from harness.report.signoff import write_signoff
 
-    report_dir, run_id = _new_report_dir(options)
-    run = GateRun(settings, options, report_dir, run_id)
-    run.info["started"] = dt.datetime.now().isoformat(timespec="seconds")
-    if options.mutant:
-        from harness import mutants
-
-        mutant = mutants.find(options.mutant)
-        if mutant.touches_sql:
-            settings = settings.with_(sql_dir=mutants.materialize(mutant, settings.sql_dir, Path(tempfile.mkdtemp(prefix="lens-mutant-"))))
-        settings = settings.with_(sut=mutant.sut)
-        run.settings = settings
-    server = None
-    try:
-        with run.step("provision PostgreSQL") as step:
-            server = provisioner_for(settings).start()
-            step["note"] = f" — {settings.target}"
-        with run.step("migrate"):
-            template = prepare(server, settings)
-            run.info["migrations"] = [m.as_dict() for m in template.migrations]
-            if settings.target == "dsn" and not settings.allow_migrate and any(m.state == "pending" for m in template.migrations):
-                run.info["pending_migrations_note"] = "verify-only: pending migrations were not applied"
-        with run.step("evidence") as step:
-            database = clone_for(server, template, "lens_gate_evidence")
-            run.info["postgres_version"] = _postgres_version(database.dsn)
-            run.info["dsn_redacted"] = database.redacted_dsn
-            summary = evidence.write_bundle(database.dsn, report_dir / "evidence")
-            if not summary["passed"]:
-                step["status"] = "failed"
-        with run.step(f"suites: {', '.join(options.suites)}") as step:
-            code = _run_suites(run, None if settings.target == "dsn" else server.admin_dsn)
-            step["note"] = f" — {_summary_line(report_dir / 'pytest.log')}"
-            consolidate_matrix(report_dir)
-            if code not in (0, 1):
-                step["status"] = "error"
-                raise HarnessError(f"the suites could not run (pytest exit {code}): see {report_dir / 'pytest.log'}")
+    settings, options, report_dir = run.settings, run.options, run.report_dir
+    with run.step("provision PostgreSQL") as step:
+        run.server = provisioner_for(settings).start()
+        step["note"] = f" — {settings.target}"
+    with run.step("migrate") as step:
+        template = prepare(run.server, settings)
+        run.info["migrations"] = [m.as_dict() for m in template.migrations]
+        if any(m.state == "pending" for m in template.migrations):
+            step["status"] = "error"
+            raise _pending_stop(template.migrations)
+    with run.step("evidence") as step:
+        database = clone_for(run.server, template, "lens_gate_evidence")
+        run.info["postgres_version"] = _postgres_version(database.dsn)
+        run.info["dsn_redacted"] = database.redacted_dsn
+        summary = evidence.write_bundle(database.dsn, report_dir / "evidence")
+        if not summary["passed"]:
+            step["status"] = "failed"
+    owned = settings.target != "dsn"
+    run.settings = settings = settings.with_(attach=run.server.admin_dsn if owned else None,
+                                             template=template.template, database=database.dsn)
+    settings.dump(settings_file)
+    with run.step(f"suites: {', '.join(options.suites)}") as step:
+        log = report_dir / "pytest.log"
+        code = run_child(_pytest_command(run), settings_file, log)
+        step["note"] = f" — {_tail(log)}"
+        consolidate_matrix(report_dir)
+        if code not in (0, 1):
+            step["status"] = "error"
+            raise Stop(f"the suites could not run (pytest exit {code}): {_tail(log, 3)}",
+                       "read pytest.log in the report folder (collection or configuration error)")
+        if code == 1:
+            step["status"] = "failed"
+    if options.load:
+        with run.step("load (locust, own process)") as step:
+            out = report_dir / "load"
+            out.mkdir(exist_ok=True)
+            code = run_child([sys.executable, "-m", "harness.load.gate_step", str(out)], settings_file,
+                             out / "load.log")
             if code == 1:
                 step["status"] = "failed"
-        if options.load:
-            with run.step("load (locust)") as step:
-                from harness.load.gate_step import run_gate_load
+            elif code != 0:
+                step["status"] = "error"
+                raise Stop(f"the load step could not run (exit {code}): {_tail(out / 'load.log', 2)}",
+                           "read load/load.log in the report folder")
 
-                load_summary = run_gate_load(settings, database.dsn, report_dir / "load", options.profile)
-                if not load_summary.get("invariants_valid", False):
-                    step["status"] = "failed"
+
+def _apply_mutant(settings: Settings, name: str) -> Settings:
+    from harness import mutants
+
+    mutant = mutants.find(name)
+    if mutant.touches_sql:
+        settings = settings.with_(sql_dir=mutants.materialize(mutant, settings.sql_dir, Path(tempfile.mkdtemp(prefix="lens-mutant-"))))
+    return settings.with_(sut=mutant.sut, mutant=name)
+
+
+def _raise_interrupt(*_):
+    raise KeyboardInterrupt
+
+
+def execute(settings: Settings, options: GateOptions) -> int:
+    from harness.report.signoff import write_signoff
+
+    run_id = new_run_id()
+    report_dir = claim_report_dir(options.report_dir, run_id, options.force)
+    if options.mutant:
+        settings = _apply_mutant(settings, options.mutant)
+    settings = settings.with_(run_id=run_id, profile=options.profile, artifacts=report_dir)
+    run = GateRun(settings, options, report_dir, run_id)
+    run.info["started"] = dt.datetime.now().isoformat(timespec="seconds")
+    run.console.print(f"[bold]{BANNERS[options.profile]}[/bold] — run {run_id}")
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    private = Path(tempfile.mkdtemp(prefix="lens-settings-"))  # 0700: the file holds the DSN and secret
+    interrupted = False
+    try:
+        _steps(run, private / "settings.json")
+    except (Stop, HarnessError) as exc:
+        step = next((s["name"] for s in reversed(run.steps) if s["status"] == "error"), "start")
+        run.info["stopped"] = {"step": step, "reason": getattr(exc, "reason", str(exc)),
+                               "fix": getattr(exc, "fix", None)}
+    except KeyboardInterrupt:
+        interrupted = True
+        step = run.steps[-1]["name"] if run.steps else "start"
+        run.info["stopped"] = {"step": step, "reason": "interrupted (SIGINT/SIGTERM)",
+                               "fix": "rerun the gate; nothing of this run can be signed off"}
     finally:
-        if server is not None:
-            server.stop()
+        signal.signal(signal.SIGTERM, previous)
+        shutil.rmtree(private, ignore_errors=True)
+        if run.server is not None:
+            run.server.stop()
         run.info["finished"] = dt.datetime.now().isoformat(timespec="seconds")
         run.write_run_json()
     with run.step("sign-off report"):
         verdict = write_signoff(report_dir)
-    ok = verdict.passed
-    run.console.print(f"[bold {'green' if ok else 'red'}]{'PASS' if ok else 'FAIL'}[/] — {report_dir / 'signoff.html'}")
-    failed = [c for c in verdict.criteria if c.status == "fail"]
-    for c in failed:
-        run.console.print(f"  [red]✗[/red] {c.title}: {c.reason}")
-    ran = [c for c in verdict.criteria if c.status != "not run"]
-    print(f"gate criteria: {len(ran) - len(failed)} passed, {len(failed)} failed")  # plain line for CI logs
-    return EXIT_OK if ok else EXIT_GATE_FAILED
+    _print_verdict(run, verdict)
+    return EXIT_INTERRUPTED if interrupted else verdict.exit_code
+
+
+def _print_verdict(run: GateRun, verdict) -> None:
+    colour = {0: "green", 1: "red"}.get(verdict.exit_code, "yellow")
+    run.console.print(f"[bold {colour}]{verdict.label}[/] (exit {verdict.exit_code}) — {run.report_dir / 'signoff.html'}")
+    if verdict.stopped:
+        run.console.print(f"  stopped at {verdict.stopped.get('step')}: {verdict.stopped.get('reason')}")
+        if verdict.stopped.get("fix"):
+            run.console.print(f"  fix: {verdict.stopped['fix']}")
+    for c in verdict.criteria if not verdict.stopped else []:  # after a stop, nothing else ran
+        if c.status != "pass":
+            run.console.print(f"  {c.status:>12}: {c.title}: {c.reason}", markup=False, highlight=False)
+    counts = {s: sum(1 for c in verdict.criteria if c.status == s) for s in ("pass", "fail", "blocked", "not verified")}
+    print(f"gate criteria: {counts['pass']} verified, {counts['fail']} failed, {counts['blocked']} blocked, "
+          f"{counts['not verified']} not verified; unmapped tests: {len(verdict.unmapped)}; exit {verdict.exit_code}")

@@ -30,6 +30,8 @@ MARKERS = [
     "concurrency: concurrent-consume stress, checker and model-based tests",
     "api: tests of the reference HTTP API",
     "matrix: the role x action matrix",
+    "atomic: a behavioural proof that handlers change stock atomically (criterion atomic_functions)",
+    "fuzz: a no-5xx fuzz test (criterion zero_5xx)",
     "writes: the test commits data (skipped on a verify-only DSN)",
 ]
 
@@ -61,6 +63,10 @@ def _settings(config) -> Settings:
     """Settings of this run, computed once; a mutant swaps in its SQL copy and handler variant."""
     if SETTINGS in config.stash:
         return config.stash[SETTINGS]
+    handed = Settings.from_settings_file()  # the gate decided everything already
+    if handed is not None:
+        config.stash[SETTINGS] = handed
+        return handed
     opt = config.getoption
     settings = Settings.from_env(
         target=opt("--lens-target"), dsn=opt("--lens-dsn"), sql_dir=opt("--lens-sql-dir"),
@@ -93,14 +99,16 @@ class LensRuntime:
         self.database: Database | None = None
         worker = getattr(config, "workerinput", {})
         self.worker_id = worker.get("workerid", "main")
-        self.attach = worker.get("lens_attach") or config.getoption("--lens-attach")
+        handed = Settings.from_settings_file()
+        self.attach = worker.get("lens_attach") or config.getoption("--lens-attach") or (handed and handed.attach)
 
     def _start_server(self) -> None:
         self.settings = _settings(self.config)
         worker = getattr(self.config, "workerinput", {})
         if self.attach:
             self.server = ExistingServer(self.attach)
-            template = self.config.getoption("--lens-template") or worker.get("lens_template") or "lens_template"
+            template = (self.config.getoption("--lens-template") or worker.get("lens_template")
+                        or self.settings.template or "lens_template")
             self.template = Database(self.attach, "attached", template=template)
             return
         self.server = provisioner_for(self.settings).start()
@@ -167,8 +175,16 @@ def pytest_unconfigure(config):
 
 
 def pytest_collection_modifyitems(items):
-    """IDs and suite names become JUnit properties, so the report can build its matrices."""
+    """IDs, suite and criterion (harness/criteria.py) become JUnit properties, so the report can
+    build its matrices and judge every test under exactly one criterion."""
+    from harness.criteria import Unmapped, criterion_for
+
     for item in items:
+        try:
+            markers = {m.name for m in item.iter_markers() if m.name not in ID_MARKERS or m.args}
+            item.user_properties.append(("criterion", criterion_for(item.fspath, markers).key))
+        except Unmapped as exc:
+            item.user_properties.append(("unmapped", str(exc)))
         for marker, prop in ID_MARKERS.items():
             m = item.get_closest_marker(marker)
             if m and m.args:
@@ -181,7 +197,10 @@ def pytest_collection_modifyitems(items):
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """A test that trips over an object the conformance step found missing is BLOCKED by that
-    finding (INTERFACES item 2), not an error: one reason, reported once, not one per test."""
+    finding (INTERFACES item 2), not an error: one reason, reported once, not one per test.
+    Otherwise record who is to blame for an error outside the test body (docs/VERDICT.md): an
+    assertion in a fixture is a finding about the target; any other setup/teardown exception
+    (missing database, missing function, connection refused) means the test could not run."""
     report = (yield).get_result()
     findings = item.config.stash.get(FINDINGS, None)
     if findings and report.failed and call.excinfo is not None:
@@ -191,6 +210,12 @@ def pytest_runtest_makereport(item, call):
         if finding is not None:
             report.outcome = "skipped"
             report.longrepr = (str(item.path), item.location[1] or 0, f"Skipped: blocked: {finding}")
+    if report.when != "call" and report.failed and call.excinfo is not None:
+        kind = "defect" if call.excinfo.errisinstance(AssertionError) else "could_not_run"
+        prop = ("lens_error", f"{report.when}:{kind}:{call.excinfo.typename}")
+        item.user_properties.append(prop)  # copied into the teardown report, which JUnit reads
+        if report.when == "teardown":
+            report.user_properties.append(prop)
 
 
 def pytest_runtest_setup(item):
@@ -222,13 +247,15 @@ def lens_database(pytestconfig) -> Database:
 
 @pytest.fixture(scope="session")
 def lens_profile(pytestconfig) -> str:
-    return pytestconfig.getoption("--lens-profile") or os.environ.get("LENS_PROFILE", "smoke")
+    return (pytestconfig.getoption("--lens-profile") or os.environ.get("LENS_PROFILE")
+            or _settings(pytestconfig).profile)
 
 
 @pytest.fixture(scope="session")
 def lens_artifacts(pytestconfig) -> Path:
     """Where histories and other per-run evidence go (the gate points it into the report)."""
-    chosen = pytestconfig.getoption("--lens-artifacts") or os.environ.get("LENS_ARTIFACTS")
+    chosen = (pytestconfig.getoption("--lens-artifacts") or os.environ.get("LENS_ARTIFACTS")
+              or _settings(pytestconfig).artifacts)
     path = Path(chosen) if chosen else Path(tempfile.mkdtemp(prefix="lens-artifacts-"))
     path.mkdir(parents=True, exist_ok=True)
     return path

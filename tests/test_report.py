@@ -36,8 +36,19 @@ CHROMIUM = "/usr/bin/chromium"
 
 # ----------------------------------------------------------------------------- builders
 
+CRITERION_OF_SUITE = {"concurrency": "concurrency", "api": "api", "schema": "schema", "negative": "error_table"}
+
+
+def _criterion(suite, props):
+    for key, criterion in (("acceptance_id", "acceptance"), ("negative_id", "negative"), ("five_xx", "zero_5xx")):
+        if key in props:
+            return criterion
+    return CRITERION_OF_SUITE[suite]
+
+
 def _case(name, suite, props, outcome="passed", message=""):
     classname = f"suites.{suite}.test_{suite}"
+    props = {"criterion": _criterion(suite, props), **props}
     plines = "".join(f"<property name={quoteattr(k)} value={quoteattr(str(v))}/>" for k, v in props.items())
     body = f"<properties>{plines}</properties>" if plines else ""
     if outcome == "failed":
@@ -87,6 +98,11 @@ def write_junit(d: Path, *, acc_fail=(), acc_missing=(), neg_fail=None, neg_miss
                            "consume_part updated pms_inventory_stock directly" if api_fail else ""))
     cases.append(_case("test_fuzz_no_5xx", "negative", {"suite": "negative", "five_xx": five_xx},
                        "failed" if five_xx else "passed", f"{five_xx} responses were 5xx" if five_xx else ""))
+    cases += [_case("test_role_action_cell", "negative", {"suite": "negative", "criterion": "role_action"}),
+              _case("test_error_table_row", "negative", {"suite": "negative"}),
+              _case("test_concurrent_consume", "concurrency", {"suite": "concurrency"}),
+              _case("test_ledger_append_only", "schema", {"suite": "schema"}),
+              _case("test_openapi_served", "api", {"suite": "api"})]
     xml = ('<?xml version="1.0" encoding="utf-8"?><testsuites><testsuite name="pytest" tests="%d">%s%s'
            "</testsuite></testsuites>" % (len(cases), "".join(cases), extra))
     (d / "junit.xml").write_text(xml, encoding="utf-8")
@@ -101,6 +117,7 @@ def write_run(d: Path, *, migrate_status="passed"):
            "sut": "reference (harness.sut.api) 0.1.0", "profile": "smoke",
            "started": "2025-01-01T10:00:00Z", "finished": "2025-01-01T10:03:00Z",
            "migrations": migrations, "suites": ["rls", "ledger", "concurrency", "negative", "api"],
+           "available_suites": ["schema", "rls", "ledger", "concurrency", "negative", "api"],
            "steps": [{"name": "provision", "status": "passed", "seconds": 2.1},
                      {"name": "migrate", "status": migrate_status, "seconds": 1.4},
                      {"name": "evidence", "status": "passed", "seconds": 0.3}]}
@@ -308,7 +325,9 @@ def test_passing_run_passes(passing):
     assert v.passed and v.label == "PASS" and bool(v)
     assert {c.key: c.status for c in v.criteria} == {
         "database": PASS, "evidence": PASS, "atomic_functions": PASS, "acceptance": PASS,
-        "negative": PASS, "concurrency": PASS, "zero_5xx": PASS, "role_action": PASS}
+        "negative": PASS, "concurrency": PASS, "zero_5xx": PASS, "role_action": PASS,
+        "error_table": PASS, "schema": PASS, "api": PASS}
+    assert v.exit_code == 0
     md = (passing / "signoff.md").read_text()
     html = (passing / "signoff.html").read_text()
     assert md.splitlines()[2].startswith("**Verdict: PASS")
@@ -323,9 +342,10 @@ def test_failing_run_says_why(failing):
     v = write_signoff(failing)
     assert not v.passed and v.label == "FAIL"
     st = {c.key: c for c in v.criteria}
-    assert st["database"].status == PASS
-    assert all(c.status == FAIL for k, c in st.items() if k != "database"), {
-        k: c.status for k, c in st.items() if c.status != FAIL}
+    assert v.exit_code == 1
+    assert {k for k, c in st.items() if c.status == PASS} == {"database", "error_table", "schema", "api"}
+    assert all(c.status == FAIL for k, c in st.items() if c.status != PASS)
+    assert [c.status for c in v.criteria][:7] == [FAIL] * 7  # failing criteria first
     assert "A06" in st["acceptance"].reason and "expected refusal" in st["acceptance"].reason
     assert "missing: A14" in st["acceptance"].reason and st["acceptance"].reason.startswith("19/21")
     neg = st["negative"].reason
@@ -338,15 +358,15 @@ def test_failing_run_says_why(failing):
     assert "updated pms_inventory_stock directly" in st["atomic_functions"].reason
     html = (failing / "signoff.html").read_text()
     assert "Verdict: FAIL" in html and "stock went negative" in html
-    assert v.line.startswith("Verdict: FAIL — failed: ")
+    assert v.line.startswith("Verdict: FAIL (exit 1, do not deploy) — failed: ")
 
 
-def test_failed_migration_step_fails_database(tmp_path):
+def test_failed_migration_step_is_not_verified(tmp_path):
     d = make_passing(tmp_path / "r")
-    write_run(d, migrate_status="failed")
+    write_run(d, migrate_status="error")
     v = evaluate(d)
     db = v.criterion("database")
-    assert db.status == FAIL and "migrate" in db.reason and not v.passed
+    assert db.status == NOT_RUN and "migrate" in db.reason and v.exit_code == 2
 
 
 def test_partial_run_says_not_run_and_never_crashes(partial):
@@ -358,10 +378,10 @@ def test_partial_run_says_not_run_and_never_crashes(partial):
     assert st["negative"].status == NOT_RUN
     assert st["zero_5xx"].status == NOT_RUN and st["role_action"].status == NOT_RUN
     assert st["atomic_functions"].status == NOT_RUN
-    assert st["acceptance"].status == FAIL and "missing: A06" in st["acceptance"].reason
-    assert "required but not run" in v.line
+    assert st["acceptance"].status == NOT_RUN and "missing: A06" in st["acceptance"].reason
+    assert v.exit_code == 2 and "not verified: " in v.line
     md = (partial / "signoff.md").read_text()
-    assert "not run" in md and "Load: not run." in md
+    assert "not verified" in md and "Load: not run." in md
     for href in md_links(md):
         assert (partial / unquote(href.split("#")[0])).exists(), href
 
@@ -395,8 +415,9 @@ def test_acceptance_skipped_is_not_a_pass(tmp_path):
         'name="test_a12_behaviour" time="0.12">',
         'name="test_a12_behaviour" time="0.12"><skipped message="needs commit in verify-only mode"/>')
     (d / "junit.xml").write_text(xml)
-    c = evaluate(d).criterion("acceptance")
-    assert c.status == FAIL and "skipped: A12" in c.reason
+    v = evaluate(d)
+    c = v.criterion("acceptance")
+    assert c.status == NOT_RUN and "needs commit in verify-only mode" in c.reason and v.exit_code == 2
 
 
 def test_links_resolve_and_are_relative(passing, failing, partial):

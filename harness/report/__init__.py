@@ -7,12 +7,12 @@ Public entry points::
     parse_junit(path) -> JUnitReport | None
 """
 
-from .criteria import FAIL, NOT_RUN, PASS, REQUIRED, Criterion, IdRow, Verdict, evaluate
+from .criteria import BLOCKED, FAIL, NOT_RUN, PASS, REQUIRED, Criterion, IdRow, Verdict, evaluate
 from .inputs import RunInputs, load_inputs, redact
 from .junit import JUnitReport, TestResult, parse_junit
 from .signoff import write_signoff
 
 __all__ = [
-    "FAIL", "NOT_RUN", "PASS", "REQUIRED", "Criterion", "IdRow", "JUnitReport", "RunInputs",
+    "BLOCKED", "FAIL", "NOT_RUN", "PASS", "REQUIRED", "Criterion", "IdRow", "JUnitReport", "RunInputs",
     "TestResult", "Verdict", "evaluate", "load_inputs", "parse_junit", "redact", "write_signoff",
 ]

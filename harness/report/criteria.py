@@ -1,17 +1,27 @@
-"""The sign-off criteria checklist and the verdict.
+"""The sign-off verdict: every test judged under exactly one criterion (harness/criteria.py).
 
-Each criterion is ``pass``, ``fail`` or ``not run`` with a one-line reason, details, and
-relative links to the evidence files it was judged from (only files that exist).
+A criterion is *pass* (verified) only when all its tests ran and passed and its evidence
+(checker results, matrix cells, expected-vs-actual codes) agrees; *fail* when any of its
+tests failed or its evidence shows a defect; *blocked* when tests were skipped with a
+``blocked: <finding>`` reason (the target lacks something the contract requires); *not
+verified* when tests were skipped, could not run (setup errors) or none ran.
 
-The verdict is PASS only when every criterion that ran passed and every required criterion
-(database, evidence, acceptance, negative, concurrency) ran.
+Exit codes (``Verdict.exit_code``), docs/VERDICT.md:
+  1 a defect: any failed test anywhere, or a failed criterion;
+  2 could not run / could not verify: the run stopped, a test is unmapped, a test errored
+    outside its body for a reason other than an assertion, or a required criterion is not
+    verified;
+  0 otherwise: every required criterion verified and passed.
 """
 
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from harness.criteria import CRITERIA, CriterionDef
 
 from .catalogue import (
     ACCEPTANCE,
@@ -23,29 +33,30 @@ from .catalogue import (
 from .inputs import Link, RunInputs, load_inputs
 from .junit import ERROR, FAILED, PASSED, SKIPPED, TestResult, aggregate_outcome
 
-PASS, FAIL, NOT_RUN = "pass", "fail", "not run"
-
-REQUIRED = ("database", "evidence", "acceptance", "negative", "concurrency")
-
-SHORT_NAMES = {
-    "database": "database", "evidence": "evidence", "atomic_functions": "atomic functions",
-    "acceptance": "acceptance", "negative": "negative controls", "concurrency": "concurrency",
-    "zero_5xx": "zero 5xx", "role_action": "role × action matrix",
-}
+PASS, FAIL, NOT_RUN, BLOCKED = "pass", "fail", "not verified", "blocked"
+NOT_VERIFIED = NOT_RUN
+ORDER = {FAIL: 0, BLOCKED: 1, NOT_RUN: 2, PASS: 3}  # failing criteria first
+REQUIRED = tuple(c.key for c in CRITERIA if c.required)
+SUITES_ROOT = Path(__file__).resolve().parent.parent.parent / "suites"
 
 _OK_STEP = {"ok", "passed", "pass", "success", "succeeded", "done", "completed", "complete"}
-_BAD_STEP = {"failed", "fail", "error", "errored", "crashed", "aborted", "timeout"}
+
+
+def shorten(text: str, width: int = 240) -> str:
+    """One line, cut at a word boundary (the full text is in the linked evidence)."""
+    return textwrap.shorten(" ".join(str(text).split()), width, placeholder=" …") if text else ""
 
 
 @dataclass
 class Criterion:
     key: str
     title: str
-    status: str  # pass | fail | not run
+    status: str  # pass | fail | blocked | not verified
     reason: str
     required: bool = False
     details: list[str] = field(default_factory=list)
     evidence: list[Link] = field(default_factory=list)
+    tests: int = 0
 
     @property
     def ok(self) -> bool:
@@ -53,7 +64,7 @@ class Criterion:
 
     @property
     def short(self) -> str:
-        return SHORT_NAMES.get(self.key, self.key)
+        return self.key.replace("_", " ")
 
 
 @dataclass
@@ -77,22 +88,28 @@ class Verdict:
     acceptance: list[IdRow] = field(default_factory=list)
     negative: list[IdRow] = field(default_factory=list)
     report_dir: Path | None = None
+    exit_code: int = 0
+    unmapped: list[str] = field(default_factory=list)
+    stopped: dict | None = None
+    profile: str | None = None
 
     @property
     def label(self) -> str:
-        return "PASS" if self.passed else "FAIL"
+        return {0: "PASS", 1: "FAIL"}.get(self.exit_code, "NOT VERIFIED")
+
+    def names(self, status: str) -> list[str]:
+        return [c.short for c in self.criteria if c.status == status]
 
     @property
     def line(self) -> str:
         """The verdict line at the top of the report."""
-        if self.passed:
-            ran = sum(1 for c in self.criteria if c.status == PASS)
-            return f"Verdict: PASS — all {ran} sign-off criteria that ran passed, every required one ran."
-        failed = [c.short for c in self.criteria if c.status == FAIL]
-        missing = [c.short for c in self.criteria if c.status == NOT_RUN and c.required]
-        parts = ([f"failed: {', '.join(failed)}"] if failed else []) + (
-            [f"required but not run: {', '.join(missing)}"] if missing else [])
-        return "Verdict: FAIL — " + "; ".join(parts)
+        if self.exit_code == 0:
+            n = sum(1 for c in self.criteria if c.status == PASS and c.required)
+            kind = " (smoke: not a sign-off — no load, small stress)" if self.profile == "smoke" else ""
+            return f"Verdict: PASS{kind} — all {n} required criteria verified and passed."
+        head = ("Verdict: FAIL (exit 1, do not deploy)" if self.exit_code == 1
+                else "Verdict: NOT VERIFIED (exit 2, the harness could not run or could not verify)")
+        return f"{head} — " + "; ".join(self.reasons)
 
     def __bool__(self) -> bool:  # `if write_signoff(d): ...`
         return self.passed
@@ -141,15 +158,16 @@ def crit_database(inp: RunInputs) -> Criterion:
     for s in relevant:
         word = _status_word(s.get("status"))
         c.details.append(f"step {s.get('name')}: {s.get('status')} ({s.get('seconds', '?')} s)")
-        if word in _BAD_STEP:
-            problems.append(f"step '{s.get('name')}' {word}")
-        elif word not in _OK_STEP:
+        if word not in _OK_STEP:
             problems.append(f"step '{s.get('name')}' did not complete ({s.get('status') or 'no status'})")
     if not relevant and not migrations:
         c.reason = "run.json records neither a provision/migrate step nor any migration"
         return c
     if not migrations:
         problems.append("no applied migration recorded")
+    pending = [str(m.get("name") or m.get("version")) for m in migrations if m.get("state") == "pending"]
+    if pending:
+        problems.append(f"{len(pending)} pending (not applied): " + ", ".join(pending))
     missing_sha = [str(m.get("version") or m.get("name")) for m in migrations
                    if not re.fullmatch(r"[0-9a-fA-F]{64}", str(m.get("sha256") or ""))]
     if missing_sha:
@@ -162,9 +180,9 @@ def crit_database(inp: RunInputs) -> Criterion:
             v = str(m.get("version"))
             if v in recorded and recorded[v] and m.get("sha256") and recorded[v] != m.get("sha256"):
                 problems.append(f"migration {v}: checksum differs from the database's record")
-    c.details.append(f"{_plural(len(migrations), 'migration')} applied with checksums")
-    if problems:
-        c.status, c.reason = FAIL, "; ".join(problems)
+    c.details.append(f"{_plural(len(migrations) - len(pending), 'migration')} applied with checksums")
+    if problems:  # the schema under test is unknown: could not verify, not a defect of the target
+        c.status, c.reason = NOT_RUN, "; ".join(problems)
     else:
         c.status = PASS
         c.reason = f"provisioned; {_plural(len(migrations), 'migration')} applied and checksummed"
@@ -286,40 +304,6 @@ def crit_evidence(inp: RunInputs) -> Criterion:
     return c
 
 
-def crit_atomic(inp: RunInputs) -> Criterion:
-    c = Criterion("atomic_functions", "Handlers use the atomic stock functions", NOT_RUN, "")
-    if inp.junit is None:
-        c.reason = "junit.xml missing"
-        return c
-    tagged = [t for t in inp.junit.tests if t.prop("criterion") == "atomic_functions"]
-    source = "of the tests tagged criterion=atomic_functions"
-    if not tagged:
-        tagged = inp.junit.in_suite("api")
-        source = "of the api suite's tests"
-    c.evidence = _junit_links(inp)
-    if not tagged:
-        c.reason = "no test tagged criterion=atomic_functions and no api suite in this run"
-        return c
-    return _judge_tests(c, tagged, source)
-
-
-def _judge_tests(c: Criterion, tests: list[TestResult], source: str) -> Criterion:
-    bad = [t for t in tests if t.failed]
-    ran = [t for t in tests if t.outcome != SKIPPED]
-    c.details += [_fmt_test(t) for t in bad]
-    if bad:
-        c.status = FAIL
-        c.reason = f"{len(bad)}/{len(tests)} {source} failed: " + "; ".join(
-            f"{t.name} ({t.short_reason(160)})" for t in bad[:5])
-    elif not ran:
-        c.status, c.reason = NOT_RUN, f"all {len(tests)} {source} were skipped"
-    else:
-        c.status = PASS
-        skipped = len(tests) - len(ran)
-        c.reason = f"{len(ran)}/{len(tests)} {source} passed" + (f" ({skipped} skipped)" if skipped else "")
-    return c
-
-
 def acceptance_rows(inp: RunInputs) -> list[IdRow]:
     by_id = inp.junit.by_acceptance_id() if inp.junit else {}
     rows = []
@@ -350,7 +334,7 @@ def crit_acceptance(inp: RunInputs, rows: list[IdRow]) -> Criterion:
     skipped = [r.id for r in rows if r.status == SKIPPED]
     problems = []
     if failed:
-        problems.append("failed: " + ", ".join(f"{r.id} ({r.reason[:160]})" for r in failed))
+        problems.append("failed: " + ", ".join(f"{r.id} ({shorten(r.reason, 160)})" for r in failed))
     if missing:
         problems.append("missing: " + ", ".join(missing))
     if skipped:
@@ -358,7 +342,7 @@ def crit_acceptance(inp: RunInputs, rows: list[IdRow]) -> Criterion:
     c.details = [f"{r.id}: {r.status}" + (f" — {r.reason}" if r.reason else "") for r in rows
                  if r.status != PASSED]
     if problems:
-        c.status = FAIL
+        c.status = FAIL if failed else NOT_RUN
         c.reason = f"{len(passed)}/21 passed; " + "; ".join(problems)
     else:
         c.status, c.reason = PASS, "21/21 passed"
@@ -418,7 +402,7 @@ def crit_negative(inp: RunInputs, rows: list[IdRow]) -> Criterion:
     c.details = [f"{r.id}: expected {r.expected or '?'}, actual {r.actual or '—'} ({r.status})"
                  for r in rows]
     if bad:
-        c.status = FAIL
+        c.status = FAIL if any(r.status in (FAILED, ERROR) for r in bad) else NOT_RUN
         parts = []
         for r in bad:
             if r.status == "not run":
@@ -426,7 +410,7 @@ def crit_negative(inp: RunInputs, rows: list[IdRow]) -> Criterion:
             else:
                 parts.append(f"{r.id} {r.status}: expected {r.expected}"
                              + (f", got {r.actual}" if r.actual else "")
-                             + (f" ({r.reason[:160]})" if r.reason else ""))
+                             + (f" ({shorten(r.reason, 160)})" if r.reason else ""))
         c.reason = f"{8 - len(bad)}/8 passed; " + "; ".join(parts)
     else:
         c.status, c.reason = PASS, "8/8 refused with the expected status and code"
@@ -452,9 +436,9 @@ def crit_concurrency(inp: RunInputs) -> Criterion:
             continue
         explain = str(res.get("explain") or "").strip()
         if valid is False:
-            problems.append(f"{name} invalid" + (f": {explain[:200]}" if explain else ""))
+            problems.append(f"{name}: " + (shorten(explain) if explain else "checker result invalid"))
         else:
-            problems.append(f"{name} result unknown" + (f": {explain[:200]}" if explain else ""))
+            problems.append(f"{name} result unknown" + (f": {shorten(explain)}" if explain else ""))
     bad_tests = [t for t in junit_tests if t.failed]
     for t in bad_tests:
         problems.append(f"test {t.name} {t.outcome}: {t.short_reason(160)}")
@@ -553,26 +537,107 @@ def crit_matrix(inp: RunInputs) -> Criterion:
     return c
 
 
+def _available_suites(inp: RunInputs) -> set[str]:
+    recorded = (inp.run or {}).get("available_suites")
+    if isinstance(recorded, list):
+        return set(map(str, recorded))
+    return {p.name for p in SUITES_ROOT.iterdir() if p.is_dir()} if SUITES_ROOT.is_dir() else set()
+
+
+def _applicable(cdef: CriterionDef, available: set[str]) -> bool:
+    """Marker criteria always apply; a path criterion only when its suite exists in this project
+    (rows are pre-registered for suites other helpers are still adding)."""
+    return bool(cdef.markers) or not cdef.paths or any(p.split("/")[0] in available for p in cdef.paths)
+
+
+def _unique(reasons) -> list[str]:
+    return list(dict.fromkeys(r for r in reasons if r))
+
+
+def judge(cdef: CriterionDef, tests: list[TestResult], extra: Criterion | None = None) -> Criterion:
+    """The one rule: ran and passed -> pass; any defect -> fail; blocked / skipped / could not
+    run / nothing ran -> blocked or not verified, with the reasons."""
+    c = Criterion(cdef.key, cdef.title, NOT_RUN, "", required=cdef.required, tests=len(tests))
+    if extra is not None:
+        c.details, c.evidence = list(extra.details), list(extra.evidence)
+    defects = [t for t in tests if t.is_defect]
+    broken = [t for t in tests if t.could_not_run]
+    blocked = [t for t in tests if t.blocked]
+    skipped = [t for t in tests if t.outcome == SKIPPED and not t.blocked]
+    c.details += [_fmt_test(t) for t in defects + broken]
+    n = len(tests)
+    if defects or (extra is not None and extra.status == FAIL):
+        c.status = FAIL
+        parts = [extra.reason] if extra is not None and extra.status == FAIL else []
+        if defects:
+            parts.append(f"{len(defects)} of {n} tests failed: " + "; ".join(
+                f"{t.name} — {t.short_reason(200)}" for t in defects[:3]) + (" …" if len(defects) > 3 else ""))
+        c.reason = "; ".join(parts)
+    elif broken:
+        c.reason = f"{len(broken)} of {n} tests could not run: " + "; ".join(
+            _unique(f"{t.short_reason(200)}" for t in broken)[:3])
+    elif blocked:
+        c.status = BLOCKED
+        c.reason = f"{len(blocked)} of {n} tests blocked: " + "; ".join(
+            _unique(t.skip_reason[len("blocked: "):] for t in blocked))
+    elif skipped:
+        c.reason = f"{len(skipped)} of {n} tests skipped: " + "; ".join(_unique(t.skip_reason for t in skipped)[:3])
+    elif not tests:
+        c.reason = "no test of this criterion ran in this run"
+    elif extra is not None and extra.status != PASS:
+        c.reason = extra.reason
+    else:
+        c.status = PASS
+        c.reason = f"all {n} tests passed" + (f"; {extra.reason}" if extra is not None and extra.reason else "")
+    return c
+
+
 def evaluate(report_dir: str | Path | RunInputs) -> Verdict:
     """Judge a report directory. Never raises on missing or malformed inputs."""
     inp = report_dir if isinstance(report_dir, RunInputs) else load_inputs(report_dir)
     acc = acceptance_rows(inp)
     neg = negative_rows(inp)
-    criteria = [
-        crit_database(inp),
-        crit_evidence(inp),
-        crit_atomic(inp),
-        crit_acceptance(inp, acc),
-        crit_negative(inp, neg),
-        crit_concurrency(inp),
-        crit_five_xx(inp),
-        crit_matrix(inp),
-    ]
+    steps = {"database": crit_database(inp), "evidence": crit_evidence(inp)}
+    extras = {"acceptance": crit_acceptance(inp, acc), "negative": crit_negative(inp, neg),
+              "concurrency": crit_concurrency(inp), "zero_5xx": crit_five_xx(inp),
+              "role_action": crit_matrix(inp)}
+    tests = inp.junit.tests if inp.junit else []
+    by_key: dict[str, list[TestResult]] = {}
+    for t in tests:
+        by_key.setdefault(t.prop("criterion") or "", []).append(t)
+    known = {c.key for c in CRITERIA}
+    unmapped = [f"{t.nodeid}: {t.prop('unmapped') or 'no criterion recorded'}"
+                for key, group in by_key.items() if key not in known for t in group]
+    available = _available_suites(inp)
+    criteria = []
+    for cdef in CRITERIA:
+        if not cdef.from_tests:
+            c = steps[cdef.key]
+            c.title, c.required = cdef.title, cdef.required
+        elif _applicable(cdef, available) or cdef.key in by_key:
+            c = judge(cdef, by_key.get(cdef.key, []), extras.get(cdef.key))
+        else:
+            continue
+        criteria.append(c)
+    criteria.sort(key=lambda c: ORDER.get(c.status, 9))
+    run = inp.run or {}
+    stopped = run.get("stopped") if isinstance(run.get("stopped"), dict) else None
+    defect_tests = [t for key, group in by_key.items() if key not in known for t in group if t.is_defect]
+    failed = [c for c in criteria if c.status == FAIL]
     reasons: list[str] = []
-    for c in criteria:
-        if c.status == FAIL:
-            reasons.append(f"{c.title} failed ({c.reason})")
-        elif c.status == NOT_RUN and c.required:
-            reasons.append(f"{c.title} not run ({c.reason})")
-    return Verdict(passed=not reasons, criteria=criteria, reasons=reasons,
-                   acceptance=acc, negative=neg, report_dir=inp.report_dir)
+    if failed:
+        reasons.append("failed: " + ", ".join(c.short for c in failed))
+    if defect_tests:
+        reasons.append(f"{len(defect_tests)} unmapped tests failed")
+    if stopped:
+        reasons.append(f"stopped at {stopped.get('step')}: {stopped.get('reason')}")
+    if unmapped:
+        reasons.append(f"{len(unmapped)} tests belong to no criterion (add a row to harness/criteria.py)")
+    for status, word in ((BLOCKED, "blocked"), (NOT_RUN, "not verified")):
+        names = [c.short for c in criteria if c.status == status and c.required]
+        if names:
+            reasons.append(f"{word}: " + ", ".join(names))
+    code = 1 if failed or defect_tests else (2 if reasons else 0)
+    return Verdict(passed=code == 0, criteria=criteria, reasons=reasons, acceptance=acc, negative=neg,
+                   report_dir=inp.report_dir, exit_code=code, unmapped=unmapped, stopped=stopped,
+                   profile=run.get("profile"))

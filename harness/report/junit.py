@@ -11,6 +11,7 @@ Only the standard library is used (``xml.etree``); a missing or unreadable file 
 from __future__ import annotations
 
 import re
+import textwrap
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,11 +76,36 @@ class TestResult:
     def failed(self) -> bool:
         return self.outcome in (FAILED, ERROR)
 
+    @property
+    def skip_reason(self) -> str:
+        return self.message if self.outcome == SKIPPED else ""
+
+    @property
+    def blocked(self) -> bool:
+        """Skipped because the target lacks something the contract requires (INTERFACES 2)."""
+        return self.skip_reason.startswith("blocked: ")
+
+    @property
+    def could_not_run(self) -> bool:
+        """Errored outside the test body for a reason other than an assertion: the harness or
+        the target could not set the test up, so it verified nothing (exit 2, not 1). The
+        plugin tags the phase and exception; without the tag, pytest's own wording decides."""
+        if self.outcome != ERROR:
+            return False
+        tag = self.prop("lens_error")
+        if tag:
+            return ":could_not_run:" in tag
+        return not re.search(r"AssertionError|\bassert\b", self.message + self.text[:200])
+
+    @property
+    def is_defect(self) -> bool:
+        return self.outcome == FAILED or (self.outcome == ERROR and not self.could_not_run)
+
     def short_reason(self, limit: int = 300) -> str:
         """The first useful line of the failure message (or the skip reason)."""
         source = self.message or self.text or self.outcome
         line = next((ln.strip() for ln in source.splitlines() if ln.strip()), self.outcome)
-        return line if len(line) <= limit else line[: limit - 1] + "…"
+        return textwrap.shorten(line, limit, placeholder=" …")
 
 
 @dataclass

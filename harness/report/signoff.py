@@ -14,16 +14,16 @@ from pathlib import Path
 import jinja2
 
 from . import plots
-from .criteria import FAIL, NOT_RUN, PASS, Verdict, evaluate
+from .criteria import BLOCKED, FAIL, NOT_RUN, PASS, Verdict, evaluate
 from .inputs import Link, RunInputs, load_inputs, read_csv_rows, redact, redact_obj
 from .templates import HTML, MARKDOWN
 
-ICON = {PASS: "✅", FAIL: "❌", NOT_RUN: "⏸"}
+ICON = {PASS: "✅", FAIL: "❌", NOT_RUN: "⏸", BLOCKED: "⛔"}
 PLOTS_DIR = "plots"
 
 
 # Markdown (GitHub renders emoji); HTML uses glyphs every common font has (DejaVu included).
-HTML_ICON = {PASS: "✔", FAIL: "✘", NOT_RUN: "○"}
+HTML_ICON = {PASS: "✔", FAIL: "✘", NOT_RUN: "○", BLOCKED: "⊘"}
 
 
 def _icon_outcome(status: str) -> str:

@@ -15,7 +15,15 @@ def sizes(lens_profile):
     return sizes_for(lens_profile)
 
 
+@pytest.fixture(scope="session")
+def provenance(lens_settings, lens_database):
+    """SUT and migration checksums of the database these tests run against (for the evidence)."""
+    from harness.provenance import stamp
+
+    return stamp(lens_settings, dsn=lens_database.dsn)
+
+
 @pytest.fixture
-def record_run(request, lens_artifacts):
+def record_run(request, lens_artifacts, provenance):
     """``record_run(history, result, level=..., **extra)`` -> path of the saved ``.json``."""
-    return functools.partial(save_run, lens_artifacts, artifact_name(request.node.name))
+    return functools.partial(save_run, lens_artifacts, artifact_name(request.node.name), provenance=provenance)

@@ -44,6 +44,7 @@ def _deadlocked(ops):
     return [op for op in ops if op.f == "transfer_part" and op.error == "conflict"]
 
 
+@pytest.mark.atomic
 async def test_mixed_workload_keeps_every_row_consistent(sut, committed_factory, sizes, record_run):
     f = committed_factory
     yacht = await f.yacht()

@@ -24,7 +24,6 @@ configuration.
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import uuid
 from collections import Counter
@@ -41,6 +40,7 @@ from harness.db import connect
 from harness.factories import Factory
 from harness.history import History
 from harness.nemesis import Nemesis, Step, restart_server, terminate_backends
+from harness.provenance import stamp
 from harness.provision.embedded import EmbeddedServer
 
 from ._stress import (
@@ -79,7 +79,8 @@ async def private_server(lens_settings):
             await admin.execute(f"CREATE DATABASE {DBNAME}")
         finally:
             await admin.close()
-        await asyncio.to_thread(migrate.apply, server.dsn_for(DBNAME), lens_settings.sql_dir)
+        server.migrations = await asyncio.to_thread(migrate.apply, server.dsn_for(DBNAME), lens_settings.sql_dir,
+                                                     lens_settings.base_schema)
         yield server
     finally:
         await asyncio.to_thread(server.stop)
@@ -230,12 +231,11 @@ async def fault_run(private_server, lens_settings, lens_artifacts, sizes) -> Fau
             stock.id, part.id, yacht.id))
     finally:
         await conn.close()
-    # under xdist each worker that needs this fixture runs the faults once: one file each
-    name = "nemesis_faults" + (f"_{os.environ['PYTEST_XDIST_WORKER']}"
-                               if os.environ.get("PYTEST_XDIST_WORKER") else "")
-    saved = save_run(lens_artifacts, name, history, result, level="http",
+    # one module-scoped run (the gate distributes by file, so one worker runs it)
+    saved = save_run(lens_artifacts, "nemesis_faults", history, result, level="http",
                      faults=nemesis.log, answers=dict(answers), retried_ops=client.retried,
-                     replayed_ops=client.replayed, books=books, variant=lens_settings.sut)
+                     replayed_ops=client.replayed, books=books, variant=lens_settings.sut,
+                     provenance=stamp(lens_settings, private_server.migrations))
     return FaultRun(result, saved, nemesis.log, answers, books, client.retried, client.replayed)
 
 

@@ -24,6 +24,7 @@ pytestmark = pytest.mark.concurrency
 RACE_KINDS = {"lost-update", "oversold", "negative", "wrong-final"}
 
 
+@pytest.mark.atomic
 async def test_http_consumers_of_one_row_never_oversell(sut, lens_database, writes_allowed,
                                                         sizes, record_run):
     """The SUT under test lets exactly ``race_opening`` of N concurrent consumers win."""

@@ -1,0 +1,88 @@
+"""The verdict's one rule on synthetic JUnit files: every test under one criterion, skipped or
+setup-errored tests never count as a pass, and the exit code says defect (1) vs could not
+run / verify (2). (The gate end to end is in tests/test_gate_verdict.py.)"""
+
+from __future__ import annotations
+
+import json
+from xml.sax.saxutils import quoteattr
+
+import pytest
+
+from harness.criteria import CRITERIA, Unmapped, criterion_for
+from harness.report import NOT_RUN, evaluate
+from harness.report.criteria import BLOCKED, FAIL, PASS
+
+
+def _case(name, criterion, outcome="passed", message="", lens_error=None):
+    props = {"criterion": criterion} if criterion else {}
+    if lens_error:
+        props["lens_error"] = lens_error
+    body = "<properties>" + "".join(f"<property name={quoteattr(k)} value={quoteattr(v)}/>"
+                                   for k, v in props.items()) + "</properties>"
+    tag = {"failed": "failure", "error": "error", "skipped": "skipped"}.get(outcome)
+    if tag:
+        body += f"<{tag} message={quoteattr(message)}>{message}</{tag}>"
+    return f'<testcase classname="suites.schema.test_x" name="{name}">{body}</testcase>'
+
+
+def _run_dir(tmp_path, *cases, suites=("schema",)):
+    (tmp_path / "junit.xml").write_text(f"<testsuites><testsuite>{''.join(cases)}</testsuite></testsuites>")
+    (tmp_path / "run.json").write_text(json.dumps({"available_suites": list(suites), "profile": "smoke"}))
+    return tmp_path
+
+
+def test_table_assigns_by_marker_then_most_specific_path():
+    assert criterion_for("/x/suites/negative/test_fuzz.py", set()).key == "zero_5xx"
+    assert criterion_for("/x/suites/negative/test_error_table.py", set()).key == "error_table"
+    assert criterion_for("/x/suites/negative/test_error_table.py", {"negative"}).key == "negative"
+    assert criterion_for("/x/suites/concurrency/test_mixed.py", {"atomic"}).key == "atomic_functions"
+    assert criterion_for("/x/suites/conformance/test_c.py", set()).key == "conformance"
+    assert not criterion_for("/x/suites/reference/test_r.py", set()).required
+    with pytest.raises(Unmapped, match="matches no row"):
+        criterion_for("/x/suites/brand_new/test_y.py", set())
+    with pytest.raises(Unmapped, match="2 criteria"):
+        criterion_for("/x/suites/api/test_y.py", {"atomic", "matrix"})
+    assert len({c.key for c in CRITERIA}) == len(CRITERIA)
+
+
+def test_one_failing_test_fails_its_criterion_and_the_gate(tmp_path):
+    v = evaluate(_run_dir(tmp_path, _case("t1", "schema"), _case("t2", "schema", "failed", "assert 1 == 2")))
+    assert v.criterion("schema").status == FAIL and "t2" in v.criterion("schema").reason
+    assert v.exit_code == 1 and v.criteria[0].key == "schema"
+
+
+def test_unmapped_test_cannot_sign_off(tmp_path):
+    v = evaluate(_run_dir(tmp_path, _case("t1", "schema"), _case("t_orphan", None)))
+    assert v.exit_code == 2 and v.unmapped == ["suites.schema.test_x::t_orphan: no criterion recorded"]
+    assert "belong to no criterion" in v.line
+
+
+def test_setup_error_is_could_not_run_but_a_fixture_assertion_is_a_defect(tmp_path):
+    v = evaluate(_run_dir(tmp_path, _case("t1", "schema", "error", 'failed on setup with "UndefinedFunctionError"',
+                                          "setup:could_not_run:UndefinedFunctionError")))
+    assert v.criterion("schema").status == NOT_RUN and "could not run" in v.criterion("schema").reason
+    assert v.exit_code == 2
+    v = evaluate(_run_dir(tmp_path, _case("t1", "schema", "error", "failed on setup with AssertionError",
+                                          "setup:defect:AssertionError")))
+    assert v.criterion("schema").status == FAIL and v.exit_code == 1
+    # without the plugin's tag, pytest's wording decides
+    v = evaluate(_run_dir(tmp_path, _case("t1", "schema", "error", 'failed on setup with "asyncpg...InvalidCatalogNameError"')))
+    assert v.exit_code == 2
+
+
+def test_skips_are_not_verified_and_blocked_reasons_are_listed_once(tmp_path):
+    v = evaluate(_run_dir(tmp_path, _case("t1", "schema"), _case("t2", "schema", "skipped", "verify-only DSN")))
+    assert v.criterion("schema").status == NOT_RUN and "verify-only DSN" in v.criterion("schema").reason
+    assert v.exit_code == 2
+    blocked = "blocked: pms_inventory_stock.location_id missing (CONTRACT §10.2)"
+    v = evaluate(_run_dir(tmp_path, _case("t1", "schema", "skipped", blocked), _case("t2", "schema", "skipped", blocked)))
+    c = v.criterion("schema")
+    assert c.status == BLOCKED and c.reason.count("location_id missing") == 1 and v.exit_code == 2
+
+
+def test_all_passed_is_exit_0_and_unapplicable_rows_are_not_listed(tmp_path):
+    d = _run_dir(tmp_path, _case("t1", "schema"))
+    v = evaluate(d)
+    assert v.criterion("schema").status == PASS
+    assert "conformance" not in {c.key for c in v.criteria}  # suites/conformance not in this project
