@@ -145,9 +145,10 @@ def cmd_evidence(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from harness.sut.server import run
+    from harness.sut.server import check_bind, run
 
     settings = settings_from(args)
+    check_bind(args.host, settings.jwt_secret)
     if settings.target == "dsn":
         run(settings.dsn, host=args.host, port=args.port, jwt_secret=settings.jwt_secret, variant=settings.sut)
         return 0

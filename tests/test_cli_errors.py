@@ -39,3 +39,24 @@ def test_wrong_flag_is_a_usage_error():
 
 def test_missing_sql_dir(tmp_path):
     _one_line_error(run_cli("migrate", "--sql-dir", str(tmp_path / "nope")), "does not exist")
+
+
+def test_serve_refuses_a_public_bind_with_the_built_in_secret():
+    """Anyone who reads the source could mint tokens for the seeded users (predictable ids)."""
+    env = {k: v for k, v in os.environ.items() if k != "LENS_JWT_SECRET"}
+    _one_line_error(run_cli("serve", "--host", "0.0.0.0", env=env), "built-in JWT secret", "LENS_JWT_SECRET")
+
+
+def test_serve_bind_rule():
+    import pytest
+
+    from harness.errors import HarnessError
+    from harness.sut.server import check_bind
+    from harness.config import Settings
+
+    for host in ("127.0.0.1", "::1", "[::1]", "localhost", "127.0.0.2"):
+        check_bind(host, Settings.jwt_secret)
+    check_bind("0.0.0.0", "a-secret-of-our-own-0123456789abcdef")
+    for host in ("0.0.0.0", "::", "192.168.1.10", "example.org"):
+        with pytest.raises(HarnessError):
+            check_bind(host, Settings.jwt_secret)

@@ -11,6 +11,7 @@ Given a pool, it uses it as is (same-loop use, e.g. an in-process ASGI transport
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from contextlib import asynccontextmanager
@@ -27,7 +28,6 @@ from harness.db import create_pool
 from harness.roles import ACTIONS
 from harness.sut import ServiceError
 from harness.sut.auth import bearer, verify
-from harness.sut.bodies import parse_uuid
 from harness.sut.openapi import openapi_document
 from harness.sut.service import InventoryService
 from harness.sut.variants import VARIANTS
@@ -35,7 +35,7 @@ from harness.sut.variants import VARIANTS
 log = logging.getLogger("harness.sut")
 
 MAX_BODY = 64 * 1024
-MAX_PATH = 1024
+BODY_TIMEOUT = 10.0
 
 
 def error_response(exc: ServiceError) -> JSONResponse:
@@ -74,19 +74,26 @@ class GuardMiddleware:
 
 def _user(request: Request) -> str:
     token = bearer(request.headers.get("authorization"))
-    return verify(token, request.app.state.jwt_secret)["sub"]
+    return verify(token, request.app.state.jwt_secret, _service(request).rules)["sub"]
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
+    """The body, at most ``limit`` bytes, arriving within ``BODY_TIMEOUT`` (a slow sender
+    would otherwise hold a worker and a pool slot for as long as it likes)."""
+    declared = _service(request).rules.ascii_int(request.headers.get("content-length") or "")
+    if declared is not None and declared > limit:
         raise ServiceError(413, "payload_too_large", f"body exceeds {limit} bytes")
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise ServiceError(413, "payload_too_large", f"body exceeds {limit} bytes")
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(request.app.state.body_timeout):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise ServiceError(413, "payload_too_large", f"body exceeds {limit} bytes")
+                chunks.append(chunk)
+    except TimeoutError:
+        raise ServiceError(408, "request_timeout",
+                           f"the body must arrive within {request.app.state.body_timeout:g} s") from None
     return b"".join(chunks)
 
 
@@ -113,23 +120,17 @@ def parse_json(raw: bytes) -> Any:
     try:
         return json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicates,
                           parse_float=_finite, parse_constant=_reject_constant)
-    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
-        raise ServiceError(400, "invalid_json", f"body is not valid JSON: {str(exc)[:120]}") from None
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        raise ServiceError(400, "invalid_json", "the body must be one UTF-8 JSON value: no NaN or "
+                           "Infinity, no duplicate keys, nested at most 1000 deep") from None
 
 
 def _uuid_param(request: Request, name: str):
-    value = parse_uuid(request.path_params[name])
+    value = _service(request).rules.uuid(request.path_params[name])
     if value is None:
-        raise ServiceError(400, "invalid_uuid", f"{name} is not a UUID", {"field": name})
+        raise ServiceError(400, "invalid_uuid", f"{name} must be a UUID (8-4-4-4-12 hex digits)",
+                           {"field": name})
     return value
-
-
-def _storage_params(request: Request) -> tuple[str, str]:
-    bucket, path = request.path_params["bucket"], request.path_params["path"]
-    for value in (bucket, path):
-        if not value or len(value) > MAX_PATH or "\x00" in value or not value.isprintable():
-            raise ServiceError(400, "invalid_path", "bucket and path must be printable, 1-1024 chars")
-    return bucket, path
 
 
 def _service(request: Request) -> InventoryService:
@@ -142,7 +143,7 @@ async def run_action(request: Request) -> Response:
     user = _user(request)
     action = request.path_params["action"]
     if action not in ACTIONS:
-        raise ServiceError(404, "unknown_action", f"no action named {action!r}")
+        raise ServiceError(404, "unknown_action", f"the actions are {', '.join(ACTIONS)}")
     body = parse_json(await _read_body(request, request.app.state.max_body))
     if not isinstance(body, dict):
         raise ServiceError(400, "invalid_body", "the body must be a JSON object")
@@ -158,10 +159,11 @@ async def part_stock(request: Request) -> Response:
 async def part_transactions(request: Request) -> Response:
     user = _user(request)
     part_id = _uuid_param(request, "part_id")
-    raw = request.query_params.get("limit", "200")
-    if not raw.isdigit() or not 1 <= int(raw) <= 1000:
-        raise ServiceError(400, "invalid_query", "limit must be an integer 1-1000", {"field": "limit"})
-    return JSONResponse(await _service(request).part_transactions(user, part_id, int(raw)))
+    limit = _service(request).rules.ascii_int(request.query_params.get("limit", "200"))
+    if limit is None or not 1 <= limit <= 1000:
+        raise ServiceError(400, "invalid_query", "limit must be an integer 1-1000 in ASCII digits",
+                           {"field": "limit"})
+    return JSONResponse(await _service(request).part_transactions(user, part_id, limit))
 
 
 async def drift(request: Request) -> Response:
@@ -171,22 +173,23 @@ async def drift(request: Request) -> Response:
 async def storage_object(request: Request) -> Response:
     """PUT stores, GET reads; one route so a 405 names both methods in Allow."""
     user = _user(request)
-    bucket, path = _storage_params(request)
+    bucket, path = request.path_params["bucket"], request.path_params["path"]
     service = _service(request)
     if request.method == "PUT":
         content = await _read_body(request, request.app.state.max_body)
         content_type = request.headers.get("content-type", "application/octet-stream")[:200]
         result = await service.put_object(user, bucket, path, content, content_type)
         return JSONResponse(result, status_code=201)
-    content, media_type = await service.get_object(user, bucket, path)
-    return Response(content, media_type=media_type)
+    content, media_type, headers = await service.get_object(user, bucket, path)
+    return Response(content, media_type=media_type, headers=headers)
 
 
 async def healthz(request: Request) -> Response:
     try:
         await request.app.state.service.pool.fetchval("SELECT 1")
-    except Exception as exc:  # noqa: BLE001 - any failure means "not healthy"
-        return JSONResponse({"status": "unavailable", "error": type(exc).__name__}, status_code=503)
+    except Exception:  # noqa: BLE001 - any failure means "not healthy"; the cause goes to the log
+        log.warning("health check failed", exc_info=True)
+        return JSONResponse({"status": "unavailable", "error": "database_unavailable"}, status_code=503)
     return JSONResponse({"status": "ok", "variant": request.app.state.service.variant})
 
 
@@ -204,15 +207,15 @@ async def _service_error(request: Request, exc: ServiceError) -> Response:
 
 async def _http_error(request: Request, exc: HTTPException) -> Response:
     codes = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
-    code = codes.get(exc.status_code, f"http_{exc.status_code}")
-    response = error_response(ServiceError(exc.status_code, code, str(exc.detail)))
+    code = codes.get(exc.status_code, "bad_request" if exc.status_code < 500 else "internal")
+    response = error_response(ServiceError(exc.status_code, code))
     response.headers.update(exc.headers or {})   # e.g. Allow on a 405
     return response
 
 
 def create_app(pool_or_dsn, *, jwt_secret: str, variant: str = "reference",
                large_adjust_threshold: int = 10, pool_size: int = 20,
-               max_body: int = MAX_BODY, **variant_options) -> Starlette:
+               max_body: int = MAX_BODY, body_timeout: float = BODY_TIMEOUT, **variant_options) -> Starlette:
     """The reference API over a DSN (pool made on startup) or an existing pool."""
     if variant not in VARIANTS:
         raise ValueError(f"unknown SUT variant {variant!r}; choose one of {sorted(VARIANTS)}")
@@ -244,4 +247,5 @@ def create_app(pool_or_dsn, *, jwt_secret: str, variant: str = "reference",
                     exception_handlers={ServiceError: _service_error, HTTPException: _http_error})
     app.state.jwt_secret = jwt_secret
     app.state.max_body = max_body
+    app.state.body_timeout = body_timeout
     return app

@@ -8,12 +8,12 @@ one answer: 401 ``unauthorized`` — the reason goes to the message, not the cod
 from __future__ import annotations
 
 import time
-import uuid
 
 import jwt
 
 from harness.db import user_id_of
 from harness.sut import ServiceError
+from harness.sut.rules import STRICT, InputRules
 
 ALGORITHM = "HS256"
 AUDIENCE = "authenticated"
@@ -31,22 +31,27 @@ def unauthorized(message: str) -> ServiceError:
     return ServiceError(401, "unauthorized", message)
 
 
-def verify(token: str, secret: str) -> dict:
-    """The claims of a valid token; raises ServiceError(401, 'unauthorized') otherwise."""
+RULE = ("the bearer token must be an unexpired HS256 JWT signed with the project's secret, "
+        "with aud and role 'authenticated', a numeric exp and a user id (UUID) as sub")
+
+
+def verify(token: str, secret: str, rules: InputRules = STRICT) -> dict:
+    """The claims of a valid token; raises ServiceError(401, 'unauthorized') otherwise.
+
+    PyJWT converts a string ``exp`` with ``int()``; RFC 7519 says NumericDate, so the
+    claims' types are checked here too.  The message states the rule, never PyJWT's
+    exception class."""
     try:
         claims = jwt.decode(token, secret, algorithms=[ALGORITHM], audience=AUDIENCE,
                             options={"require": ["sub", "exp", "aud"]})
     except jwt.ExpiredSignatureError:
-        raise unauthorized("token expired") from None
-    except jwt.PyJWTError as exc:
-        raise unauthorized(f"invalid token: {type(exc).__name__}") from None
-    if claims.get("role") != "authenticated":
-        raise unauthorized("token role must be 'authenticated'")
-    try:
-        claims["sub"] = str(uuid.UUID(str(claims["sub"])))
-    except ValueError:
-        raise unauthorized("token subject is not a user id") from None
-    return claims
+        raise unauthorized("the bearer token has expired") from None
+    except jwt.PyJWTError:
+        raise unauthorized(RULE) from None
+    sub = rules.uuid(claims.get("sub"))
+    if claims.get("role") != "authenticated" or sub is None or not rules.numeric_claims(claims):
+        raise unauthorized(RULE)
+    return {**claims, "sub": str(sub)}
 
 
 def bearer(header: str | None) -> str:

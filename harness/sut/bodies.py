@@ -12,17 +12,16 @@ import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from harness.sut import ServiceError
+from harness.sut.rules import SIGNATURE_KEYS, STRICT, InputRules, storable
 
 MAX_QUANTITY = 1_000_000          # far below int4 overflow even after many receives
 MAX_TEXT = 1000
 MAX_KEY = 200
 MAX_SIGNATURE_BYTES = 4096
 URGENCIES = ("low", "normal", "high", "critical")
-SIGNATURE_KEYS = ("user_id", "role_at_signing", "signature_type", "reason", "signed_at")
 
 
 @dataclass(frozen=True)
@@ -83,34 +82,11 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _storable(value: str) -> bool:
-    """Postgres text/jsonb refuse NUL and lone surrogates (a 500 if they got through)."""
-    if "\x00" in value:
-        return False
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _clean_text(value: Any, max_length: int) -> str | None:
-    """A non-blank, storable str of at most ``max_length`` characters, else None."""
-    if not isinstance(value, str) or not value.strip() or len(value) > max_length:
+def _clean_text(value: Any, max_length: int, rules: InputRules) -> str | None:
+    """A storable str of at most ``max_length`` characters that shows something, else None."""
+    if not isinstance(value, str) or len(value) > max_length or not storable(value):
         return None
-    return value if _storable(value) else None
-
-
-def parse_uuid(value: Any) -> uuid.UUID | None:
-    """UUID from a canonical string (or a UUID); None for anything else."""
-    if isinstance(value, uuid.UUID):
-        return value
-    if not isinstance(value, str) or len(value) != 36:
-        return None
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
+    return None if rules.blank(value) else value
 
 
 def _json_safe(value: Any, depth: int = 0) -> bool:
@@ -118,7 +94,7 @@ def _json_safe(value: Any, depth: int = 0) -> bool:
     if depth > 8:
         return False
     if isinstance(value, str):
-        return _storable(value)
+        return storable(value)
     if isinstance(value, dict):
         return all(_json_safe(k, depth + 1) and _json_safe(v, depth + 1) for k, v in value.items())
     if isinstance(value, list):
@@ -126,56 +102,70 @@ def _json_safe(value: Any, depth: int = 0) -> bool:
     return value is None or isinstance(value, (bool, int, float))
 
 
-def _signature(value: Any, caller_id: uuid.UUID, caller_roles: Iterable[str]) -> dict:
-    """A signature object whose signer is the caller, signing in a role they hold."""
-    if not isinstance(value, dict) or not _json_safe(value):
-        raise _bad("signature_invalid", "signature must be a JSON object", "signature")
-    if len(json.dumps(value)) > MAX_SIGNATURE_BYTES:
-        raise _bad("signature_invalid", "signature is too large", "signature")
+def _signature(value: Any, caller_id: uuid.UUID, caller_roles: Iterable[str], rules: InputRules) -> dict:
+    """A signature object whose signer is the caller, signing in a role they hold, now."""
+    def bad(rule: str) -> ServiceError:
+        return _bad("signature_invalid", f"signature {rule}", "signature")
+
+    if not isinstance(value, dict) or not _json_safe(value) or len(json.dumps(value)) > MAX_SIGNATURE_BYTES:
+        raise bad(f"must be a JSON object of at most {MAX_SIGNATURE_BYTES} bytes")
+    if not rules.signature_keys(value):
+        raise bad(f"must have exactly the keys {', '.join(SIGNATURE_KEYS)}")
     for key in SIGNATURE_KEYS:
-        if _clean_text(value.get(key), MAX_TEXT) is None:
-            raise _bad("signature_invalid", f"signature.{key} must be a non-empty string", "signature")
-    if parse_uuid(value["user_id"]) != caller_id:
-        raise _bad("signature_invalid", "signature.user_id is not the caller", "signature")
+        if _clean_text(value.get(key), MAX_TEXT, rules) is None:
+            raise bad(f"{key} must be visible text of at most {MAX_TEXT} characters")
+    if rules.uuid(value["user_id"]) != caller_id:
+        raise bad("user_id must be the caller's user id")
     if value["role_at_signing"] not in set(caller_roles):
-        raise _bad("signature_invalid", "signature.role_at_signing is not a role of the caller",
-                   "signature")
-    try:
-        datetime.fromisoformat(value["signed_at"])
-    except ValueError:
-        raise _bad("signature_invalid", "signature.signed_at must be an ISO 8601 timestamp",
-                   "signature") from None
+        raise bad("role_at_signing must be one of the caller's active roles")
+    if not rules.signed_at(value["signed_at"]):
+        raise bad("signed_at must be an ISO 8601 time with a UTC offset, not in the future")
     return {**value, "user_id": str(caller_id)}
 
 
-def _parse(name: str, spec: Field, value: Any, caller_id, caller_roles) -> Any:
+_RULE = {
+    "uuid": "must be a UUID (8-4-4-4-12 hex digits)",
+    "quantity": f"must be an integer from 1 to {MAX_QUANTITY}",
+    "count": f"must be an integer from 0 to {MAX_QUANTITY}",
+    "text": "must be visible text without NUL, at most {max} characters",
+    "key": "must be visible text without NUL, at most {max} characters",
+    "enum": "must be one of {choices}",
+}
+
+
+def _parse(name: str, spec: Field, value: Any, caller_id, caller_roles, rules: InputRules) -> Any:
     kind = spec.kind
     if kind == "uuid":
-        parsed = parse_uuid(value)
+        parsed = rules.uuid(value)
         ok = parsed is not None
     elif kind in ("quantity", "count"):
         parsed, low = value, 1 if kind == "quantity" else 0
         ok = _is_int(value) and low <= value <= MAX_QUANTITY
     elif kind in ("text", "key"):
-        parsed = _clean_text(value, spec.max_length)
+        parsed = _clean_text(value, spec.max_length, rules)
         ok = parsed is not None
     elif kind == "enum":
         parsed, ok = value, isinstance(value, str) and value in spec.choices
     else:
-        return _signature(value, caller_id, caller_roles)
+        return _signature(value, caller_id, caller_roles, rules)
     if not ok:
-        raise _bad(_INVALID_CODE.get(kind, "invalid_field"), f"{name} is not a valid {kind}", name)
+        rule = _RULE[kind].format(max=spec.max_length, choices=", ".join(spec.choices))
+        raise _bad(_INVALID_CODE.get(kind, "invalid_field"), f"{name} {rule}", name)
     return parsed
 
 
-def validate(action: str, body: Any, caller_id: uuid.UUID, caller_roles: Iterable[str]) -> dict:
+def validate(action: str, body: Any, caller_id: uuid.UUID, caller_roles: Iterable[str],
+             rules: InputRules = STRICT) -> dict:
     """Strictly parse an action body; returns every spec field (None when absent)."""
     spec = BODIES[action]
     if not isinstance(body, dict):
         raise _bad("invalid_body", "the body must be a JSON object")
+    if not all(rules.key_ok(k) for k in body):
+        raise _bad("invalid_body", "field names must be printable text of at most 64 characters")
     unknown = sorted(set(body) - set(spec))
     if unknown:
-        raise _bad("unknown_field", f"unknown field(s): {', '.join(unknown)}", unknown[0])
+        raise _bad("unknown_field", f"unknown field(s): {', '.join(unknown)}; "
+                   f"{action} takes {', '.join(spec)}", unknown[0])
     out: dict[str, Any] = {}
     for name, field in spec.items():
         value = body.get(name)
@@ -184,7 +174,7 @@ def validate(action: str, body: Any, caller_id: uuid.UUID, caller_roles: Iterabl
                 raise _bad(_MISSING_CODE.get(field.kind, "missing_field"), f"{name} is required", name)
             out[name] = None
             continue
-        out[name] = _parse(name, field, value, caller_id, caller_roles)
+        out[name] = _parse(name, field, value, caller_id, caller_roles, rules)
     if action == "transfer_part" and out["from_location_id"] == out["to_location_id"]:
         raise _bad("invalid_transfer", "from_location_id and to_location_id must differ")
     return out
@@ -197,6 +187,7 @@ SIGNATURE_SCHEMA = {
     "type": "object",
     "description": "Signer must be the caller, signing in one of their active roles.",
     "required": list(SIGNATURE_KEYS),
+    "additionalProperties": False,
     "properties": {
         "user_id": {"type": "string", "format": "uuid"},
         "role_at_signing": {"type": "string", "minLength": 1, "maxLength": MAX_TEXT},

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import UTC, datetime
 
+from harness.sut import ServiceError
+from harness.sut.rules import SIGNATURE_KEYS, InputRules
 from harness.sut.service import InventoryService, Tx
 
 
@@ -74,13 +77,12 @@ class NoTransferValidationService(InventoryService):
 
     variant = "no_transfer_validation"
 
-    @staticmethod
-    def validate_body(action, body, user_id, roles):
+    def validate_body(self, action, body, user_id, roles):
         same = (action == "transfer_part" and isinstance(body, dict)
                 and body.get("from_location_id") == body.get("to_location_id"))
         if not same:
-            return InventoryService.validate_body(action, body, user_id, roles)
-        parsed = InventoryService.validate_body(action, {**body, "to_location_id": str(uuid.uuid4())}, user_id, roles)
+            return super().validate_body(action, body, user_id, roles)
+        parsed = super().validate_body(action, {**body, "to_location_id": str(uuid.uuid4())}, user_id, roles)
         return {**parsed, "to_location_id": parsed["from_location_id"]}
 
 
@@ -90,3 +92,140 @@ class NoReversalPrecheckService(InventoryService):
 
     variant = "no_reversal_precheck"
     precheck_reversal = False
+
+
+# -- input-rule defects: each re-opens one hole a black-box probe found (issue 14) ------------
+
+class _LenientUuidRules(InputRules):
+    def uuid(self, value):
+        try:
+            return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
+        except (TypeError, ValueError, AttributeError):
+            return None
+
+
+class LenientUuidService(InventoryService):
+    """Ids parsed with ``uuid.UUID``: braces, ``urn:uuid:``, no hyphens, a leading space or
+    non-ASCII digits all pass (a space read as another id)."""
+
+    variant = "lenient_uuid"
+    rules = _LenientUuidRules()
+
+
+class _UnicodeDigitRules(InputRules):
+    def ascii_int(self, text):
+        return int(text) if text.isdigit() else None
+
+
+class UnicodeDigitService(InventoryService):
+    """Integers read with ``isdigit()`` + ``int()``: ``２`` and ``٣`` are accepted, ``²`` is a 500."""
+
+    variant = "unicode_digits"
+    rules = _UnicodeDigitRules()
+
+
+class _EchoedKeyRules(InputRules):
+    def key_ok(self, key):
+        return True
+
+
+class EchoedKeyService(InventoryService):
+    """Any JSON key is echoed in the unknown-field error: a lone surrogate makes the response
+    encoder fail (a 500)."""
+
+    variant = "echoes_any_key"
+    rules = _EchoedKeyRules()
+
+
+class _ActiveContentRules(InputRules):
+    def served_type(self, stored):
+        return stored or "application/octet-stream"
+
+    def served_headers(self):
+        return {}
+
+
+class ActiveContentService(InventoryService):
+    """Uploads are served back with the uploader's content type, sniffable and inline: a
+    ``text/html`` upload is a stored XSS."""
+
+    variant = "storage_active_content"
+    rules = _ActiveContentRules()
+
+
+class _LooseNameRules(InputRules):
+    def object_name(self, path):
+        return bool(path) and len(path) <= 1024 and "\x00" not in path and path.isprintable()
+
+
+class LooseObjectNameService(InventoryService):
+    """Object names are only checked for printability: ``%2e%2e``, ``./``, ``a//b``, a trailing
+    ``/.`` and U+FFFD from invalid escapes are all second names for one object."""
+
+    variant = "noncanonical_object_names"
+    rules = _LooseNameRules()
+
+
+class _StringExpRules(InputRules):
+    def numeric_claims(self, claims):
+        return True
+
+
+class StringExpService(InventoryService):
+    """Token claims are not type-checked: ``exp`` as a string (PyJWT casts it) is accepted."""
+
+    variant = "string_exp"
+    rules = _StringExpRules()
+
+
+class _ExtraKeysRules(InputRules):
+    def signature_keys(self, value):
+        return set(SIGNATURE_KEYS) <= set(value)
+
+
+class SignatureExtraKeysService(InventoryService):
+    """Signatures may carry any extra keys (stored forever in the ledger and audit)."""
+
+    variant = "signature_extra_keys"
+    rules = _ExtraKeysRules()
+
+
+class _FutureSignatureRules(InputRules):
+    def signed_at(self, text, now=None):
+        return super().signed_at(text, datetime(9999, 1, 1, tzinfo=UTC))
+
+
+class FutureSignatureService(InventoryService):
+    """``signed_at`` may be any time up to the year 9999: a signature dated next year passes."""
+
+    variant = "signature_future_signed_at"
+    rules = _FutureSignatureRules()
+
+
+class _StripBlankRules(InputRules):
+    def blank(self, text):
+        return not text.strip()
+
+
+class BlankReasonService(InventoryService):
+    """Blank is ``str.strip()``-blank: a reason of zero-width spaces or bidi marks passes."""
+
+    variant = "invisible_text"
+    rules = _StripBlankRules()
+
+
+class _LeakyTx(Tx):
+    async def move(self, stock_id, change, ttype, **details):
+        try:
+            return await super().move(stock_id, change, ttype, **details)
+        except ServiceError as exc:
+            fn = "add_stock_inventory" if change > 0 else "deduct_stock_inventory"
+            raise ServiceError(exc.status, exc.code, f"{fn}: {exc.code}", exc.extra) from None
+
+
+class LeakyErrorsService(InventoryService):
+    """Refusals of the stock functions name the function (``deduct_stock_inventory: ...``)
+    instead of the rule the request broke."""
+
+    variant = "leaky_errors"
+    tx_class = _LeakyTx

@@ -27,6 +27,7 @@ from harness.db import as_user, user_id_of
 from harness.roles import ACTIONS, allowed_any
 from harness.sut import ServiceError
 from harness.sut.bodies import validate
+from harness.sut.rules import STRICT
 
 REVERSIBLE_TYPES = frozenset({"received", "consumed", "adjusted", "write_off"})
 ADJUST_ATTEMPTS = 3
@@ -56,6 +57,35 @@ CONSTRAINT_ERRORS = {
 }
 
 
+#: What each contract error means, stated as the rule the request broke; a message never
+#: carries a function, constraint or exception name (those go to the server log).
+RULES = {
+    "forbidden": "denied: the caller's role or yacht does not allow this",
+    "stock_not_found": "no such stock row on the caller's yacht",
+    "part_deactivated": "the part or its stock is deactivated; reactivate it first",
+    "insufficient_stock": "not enough stock: quantity may not go below 0",
+    "invalid_quantity": "quantity must be an integer from 1 to 1000000",
+    "duplicate_request": "this idempotency key was already used on this yacht",
+    "already_reversed": "this transaction is already reversed",
+    "invalid_reversal": "only received, consumed, adjusted and write_off rows can be reversed",
+    "invalid_transfer": "from_location_id and to_location_id must differ",
+    "transaction_not_found": "no such transaction on the caller's yacht",
+    "invalid_body": "the body breaks a rule of the action's schema (see /openapi.json)",
+    "object_exists": "an object with this name already exists; objects are never overwritten",
+    "bucket_not_found": "no such bucket",
+    "conflict": "a concurrent update won; retry",
+    "database_unavailable": "the database is unavailable; retry",
+    "timeout": "the database took too long; retry",
+    "invalid_reference": "a referenced row does not exist on the caller's yacht",
+    "constraint_violation": "the change breaks a data rule of the inventory",
+    "internal": "internal server error",
+}
+
+
+def refusal(status: int, code: str, extra: dict | None = None) -> ServiceError:
+    return ServiceError(status, code, RULES.get(code, code.replace("_", " ")), extra)
+
+
 @contextmanager
 def db_errors():
     """Translate database failures into contract errors (never a bare 500 for a guard)."""
@@ -64,12 +94,12 @@ def db_errors():
     except ServiceError:
         raise
     except asyncpg.InsufficientPrivilegeError:
-        raise ServiceError(403, "forbidden", "denied by row-level security or privileges") from None
+        raise refusal(403, "forbidden") from None
     except asyncpg.PostgresError as exc:
         raise _from_postgres(exc) from exc
     except (asyncpg.InterfaceError, asyncpg.InternalClientError, ConnectionError, OSError) as exc:
         # a connection broken by a server restart or a killed backend: retryable, not a 500
-        raise ServiceError(503, "database_unavailable", type(exc).__name__) from exc
+        raise refusal(503, "database_unavailable") from exc
 
 
 def _from_postgres(exc: asyncpg.PostgresError) -> ServiceError:
@@ -77,23 +107,19 @@ def _from_postgres(exc: asyncpg.PostgresError) -> ServiceError:
     message = str(getattr(exc, "message", "") or exc)
     constraint = getattr(exc, "constraint_name", None)
     if constraint in CONSTRAINT_ERRORS:
-        return ServiceError(*CONSTRAINT_ERRORS[constraint], message)
+        return refusal(*CONSTRAINT_ERRORS[constraint])
     for marker in ("stock_deactivated", "invalid_reversal"):
         if marker in message:
-            return ServiceError(*FUNCTION_ERRORS[marker], message)
-    if state == "22003":
-        return ServiceError(400, "invalid_quantity", "quantity out of range")
-    if state in ("40001", "40P01", "55P03"):
-        return ServiceError(409, "conflict", "concurrent update, retry")
-    if state.startswith(("08", "57P")):
-        return ServiceError(503, "database_unavailable", message)
-    if state == "57014":
-        return ServiceError(503, "timeout", message)
-    if state == "23503":
-        return ServiceError(400, "invalid_reference", message, {"constraint": constraint})
-    if state.startswith("23"):
-        return ServiceError(409, "constraint_violation", message, {"constraint": constraint})
-    return ServiceError(500, "internal", f"database error {state}")
+            return refusal(*FUNCTION_ERRORS[marker])
+    for prefixes, status, code in ((("22003",), 400, "invalid_quantity"),
+                                   (("40001", "40P01", "55P03"), 409, "conflict"),
+                                   (("08", "57P"), 503, "database_unavailable"),
+                                   (("57014",), 503, "timeout"),
+                                   (("23503",), 400, "invalid_reference"),
+                                   (("23",), 409, "constraint_violation")):
+        if state.startswith(prefixes):
+            return refusal(status, code)
+    return refusal(500, "internal")
 
 
 @dataclass(frozen=True)
@@ -179,7 +205,7 @@ class Tx:
         if not row["success"]:
             status, code = self.function_errors.get(row["error_code"], (409, row["error_code"] or "conflict"))
             extra = {"transaction_id": str(row["transaction_id"])} if code == "duplicate_request" else {}
-            raise ServiceError(status, code, f"{fn}: {row['error_code']}", extra)
+            raise refusal(status, code, extra)
         return row
 
     async def audit(self, entity_type: str, entity_id, action: str, old: dict | None,
@@ -215,7 +241,8 @@ class InventoryService:
 
     variant = "reference"
     tx_class = Tx  # the writers; defect variants (harness/sut/defects.py) swap it
-    precheck_reversal = True  # the handler's own already-reversed answer (the database's index backs it)
+    precheck_reversal = True
+    rules = STRICT  # the parsers of every untrusted string; defect variants swap one rule  # the handler's own already-reversed answer (the database's index backs it)
 
     def __init__(self, pool: asyncpg.Pool, *, large_adjust_threshold: int = 10):
         self.pool = pool
@@ -223,7 +250,7 @@ class InventoryService:
 
     async def dispatch(self, action: str, user_id, body: Any) -> dict:
         if action not in ACTIONS:
-            raise ServiceError(404, "unknown_action", f"no action named {action!r}")
+            raise ServiceError(404, "unknown_action", f"the actions are {', '.join(ACTIONS)}")
         return await getattr(self, action)(user_id, body)
 
     @asynccontextmanager
@@ -249,9 +276,8 @@ class InventoryService:
                 async with session:
                     yield self.tx_class(conn, caller, parsed)
 
-    @staticmethod
-    def validate_body(action: str, body: Any, user_id, roles) -> dict:
-        return validate(action, body, user_id, roles)
+    def validate_body(self, action: str, body: Any, user_id, roles) -> dict:
+        return validate(action, body, user_id, roles, self.rules)
 
     def _action(self, action: str, user_id, body: Any, *, as_owner: bool = False):
         return self._session(user_id, action=action, body=body, commit=True, as_owner=as_owner)
@@ -460,6 +486,12 @@ class InventoryService:
                 "SELECT * FROM public.check_inventory_drift() WHERE yacht_id = $1", tx.yacht)
             return {"status": "DRIFT" if rows else "OK", "rows": [jsonable(r) for r in rows]}
 
+    def object_name(self, bucket: str, path: str) -> None:
+        """Refuse every spelling of an object name but the canonical one (400 invalid_path)."""
+        if not (self.rules.object_name(bucket) and self.rules.object_name(path)):
+            raise ServiceError(400, "invalid_path", "bucket and path must be '/'-separated names of "
+                               "letters, digits and ._~@+=,()- (no '.', '..', '%' or empty segment)")
+
     async def put_object(self, user_id, bucket: str, path: str, content: bytes,
                          content_type: str = "application/octet-stream") -> dict:
         """Store an object row as the caller; the storage policies accept or refuse it.
@@ -467,7 +499,8 @@ class InventoryService:
         The reference SUT has no blob store: the bytes ride in ``metadata`` (base64),
         so the same policies govern them.  Uploads are capped by the API's body limit.
         """
-        meta = {"size": len(content), "mimetype": content_type,
+        self.object_name(bucket, path)
+        meta = {"size": len(content), "mimetype": content_type[:200],
                 "sha256": hashlib.sha256(content).hexdigest(),
                 "content_base64": base64.b64encode(content).decode()}
         async with self._session(user_id, commit=True) as tx:
@@ -478,14 +511,17 @@ class InventoryService:
         return {"id": str(object_id), "bucket": bucket, "path": path,
                 "size": meta["size"], "sha256": meta["sha256"]}
 
-    async def get_object(self, user_id, bucket: str, path: str) -> tuple[bytes, str]:
+    async def get_object(self, user_id, bucket: str, path: str) -> tuple[bytes, str, dict]:
+        """The object's bytes, served as inert data: (content, media type, headers)."""
+        self.object_name(bucket, path)
         async with self._session(user_id) as tx:
             meta = await tx.conn.fetchval(
                 "SELECT metadata FROM storage.objects WHERE bucket_id = $1 AND name = $2", bucket, path)
         if meta is None:
-            raise ServiceError(404, "object_not_found", f"{bucket}/{path} not found")
+            raise ServiceError(404, "object_not_found", "no such object readable by the caller")
         meta = json.loads(meta)
-        return base64.b64decode(meta.get("content_base64", "")), meta.get("mimetype") or "application/octet-stream"
+        return (base64.b64decode(meta.get("content_base64", "")), self.rules.served_type(meta.get("mimetype")),
+                self.rules.served_headers())
 
 
 JSON_COLUMNS = frozenset({"signature", "metadata", "old_values", "new_values"})

@@ -5,6 +5,7 @@ race defect of ``naive.py``.  Handler mutants register further names here.
 """
 from __future__ import annotations
 
+from harness.sut import defects
 from harness.sut.defects import (AuditSignatureNullService, IgnoresDeactivationService, IgnoresIdempotencyService,
                                  InsufficientAs400Service, LargeAdjustUnsignedService, NoReversalPrecheckService,
                                  NoTransferValidationService)
@@ -21,4 +22,9 @@ VARIANTS = {
     "ignores_deactivation": IgnoresDeactivationService,
     "no_transfer_validation": NoTransferValidationService,
     "no_reversal_precheck": NoReversalPrecheckService,
+    **{cls.variant: cls for cls in (
+        defects.LenientUuidService, defects.UnicodeDigitService, defects.EchoedKeyService,
+        defects.ActiveContentService, defects.LooseObjectNameService, defects.StringExpService,
+        defects.SignatureExtraKeysService, defects.FutureSignatureService, defects.BlankReasonService,
+        defects.LeakyErrorsService)},
 }

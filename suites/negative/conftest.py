@@ -2,3 +2,10 @@
 refusal is only proven by the state not moving, read from outside the API."""
 
 from ..api.conftest import Ledger, Ship, ledger, other_ship, ship  # noqa: F401  (fixtures)
+
+
+def pytest_configure(config):
+    """test_fuzz sizes its Hypothesis settings at import (1,000 examples per endpoint in the
+    full profile): hand it the profile before the module is collected."""
+    import os
+    os.environ.setdefault("LENS_PROFILE", config.getoption("--lens-profile") or "smoke")

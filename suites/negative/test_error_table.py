@@ -234,9 +234,10 @@ async def test_storage_is_decided_by_policy(sut, ship, other_ship):
     assert (await sut.put_object(other_ship.crew, "documents", theirs, b"x")).status == 201
     r = await sut.get_object(ship.crew, "documents", theirs)
     assert (r.status, r.error) == (404, "object_not_found")
-    for bad in (f"{ship.yacht.id}/other/a.pdf", f"{ship.yacht.id}/parts/%2E%2E/%2E%2E/{other_ship.yacht.id}/parts/a"):
-        r = await sut.put_object(ship.crew, "documents", bad, b"x")
-        assert (r.status, r.error) == (403, "forbidden"), bad
+    r = await sut.put_object(ship.crew, "documents", f"{ship.yacht.id}/other/a.pdf", b"x")
+    assert (r.status, r.error) == (403, "forbidden")
+    r = await sut.put_object(ship.crew, "documents", f"{ship.yacht.id}/parts/%2E%2E/%2E%2E/{other_ship.yacht.id}/parts/a", b"x")
+    assert (r.status, r.error) == (400, "invalid_path")   # a second spelling never reaches the policy
     mine = f"{ship.yacht.id}/parts/a.pdf"
     assert (await sut.put_object(ship.crew, "documents", mine, b"1")).status == 201
     r = await sut.put_object(ship.crew, "documents", mine, b"2")
