@@ -31,7 +31,7 @@ def _env_bool(name: str) -> bool:
 @dataclass(frozen=True)
 class Settings:
     target: str = "embedded"
-    dsn: str | None = None
+    dsn: str | None = field(default=None, repr=False)  # secrets stay out of reprs (failure reports)
     sql_dir: Path = PROJECT_SQL_DIR
     base_schema: Path | None = None
     pg_bin: str | None = None
@@ -42,7 +42,7 @@ class Settings:
     api_url: str | None = None
     binding: str = "reference"  # harness.binding.BINDINGS key or module:Class (CONTRACT §10)
     api_profile: str = "reference"
-    jwt_secret: str = "lens-harness-test-secret-change-me-0123456789"
+    jwt_secret: str = field(default="lens-harness-test-secret-change-me-0123456789", repr=False)
     large_adjust_threshold: int = 10
     # Set by the gate for its children (None / defaults in a developer's own pytest run):
     run_id: str | None = None
@@ -128,6 +128,10 @@ class Settings:
 
     def validate(self) -> None:
         from harness.errors import HarnessError
+        from harness.redact import remember, remember_dsn
+
+        remember_dsn(self.dsn)
+        remember(self.jwt_secret)
 
         if self.target not in TARGETS:
             raise HarnessError(f"unknown target {self.target!r}: choose one of {', '.join(TARGETS)}")

@@ -39,6 +39,7 @@ BANNERS = {
     "smoke": "smoke profile: a quick check, NOT a sign-off (no load, small stress); use --profile full to sign off",
     "full": "full profile: the sign-off run (full stress sizes and a locust load step)",
 }
+VERIFY_ONLY_LOAD = "load commits writes and the DSN is verify-only (add --allow-writes to load it)"
 
 
 @dataclass
@@ -225,7 +226,11 @@ def _steps(run: GateRun, settings_file: Path) -> None:
                        "read pytest.log in the report folder (collection or configuration error)")
         if code == 1:
             step["status"] = "failed"
-    if options.load:
+    if options.load and settings.verify_only:  # every load request commits: never on a verify-only DSN
+        with run.step("load (locust, own process)") as step:
+            step["status"], step["note"] = "skipped", f" — not verified: {VERIFY_ONLY_LOAD}"
+            run.info["load_not_verified"] = VERIFY_ONLY_LOAD
+    elif options.load:
         with run.step("load (locust, own process)") as step:
             out = report_dir / "load"
             out.mkdir(exist_ok=True)

@@ -16,6 +16,7 @@ import pytest
 import pytest_asyncio
 
 from harness import db as dbmod
+from harness import secrecy
 from harness.config import TARGETS, Settings
 from harness.errors import HarnessError
 from harness.factories import Factory, purge_yachts
@@ -153,6 +154,7 @@ def pytest_configure(config):
         config.addinivalue_line("markers", marker)
     runtime = LensRuntime(config)
     config.stash[RUNTIME] = runtime
+    secrecy.register(config)
     if _is_xdist_controller(config) and not runtime.attach:
         try:
             runtime.shared_server()
@@ -163,7 +165,7 @@ def pytest_configure(config):
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node):
     runtime = node.config.stash[RUNTIME]
-    if runtime.server is not None:
+    if runtime.server is not None and runtime.owned:  # a DSN is shared as is: workers never clone it
         node.workerinput["lens_attach"] = runtime.server.admin_dsn
         node.workerinput["lens_template"] = runtime.template.template
 

@@ -11,18 +11,28 @@ from dataclasses import dataclass, field
 
 from harness.config import Settings
 from harness.errors import HarnessError
-from harness.redact import redact_dsn
+from harness.redact import redact_dsn, remember_dsn
 
 
 @dataclass
 class Database:
-    """A database the suites run against, and what they may do to it."""
+    """A database the suites run against, and what they may do to it.
 
-    dsn: str
+    Its repr shows the DSN redacted: pytest prints fixture values in failure reports, and those
+    end up in junit.xml and the Allure results."""
+
+    dsn: str = field(repr=False)
     target: str
     verify_only: bool = False
-    migrations: list = field(default_factory=list)
+    migrations: list = field(default_factory=list, repr=False)
     template: str | None = None
+
+    def __post_init__(self):
+        remember_dsn(self.dsn)
+
+    def __repr__(self) -> str:
+        return (f"Database(dsn={self.redacted_dsn!r}, target={self.target!r}, verify_only={self.verify_only!r}, "
+                f"template={self.template!r})")
 
     @property
     def redacted_dsn(self) -> str:

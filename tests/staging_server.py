@@ -1,0 +1,190 @@
+"""A stand-in for a staging server, built WITHOUT the harness's embedded provisioner.
+
+The DSN tests must judge the harness against a server the harness did not make: a
+password-protected (scram-sha-256) PostgreSQL started here with the machine's initdb/postgres as
+an unprivileged account, logging every statement, and holding "production" rows that existed
+before the run. The password needs URL-encoding, so every redaction path is exercised.
+
+What the tests measure on it:
+* DDL: statements the server logged (log_statement = 'all', CSV-free plain log) between two
+  offsets, filtered to DDL verbs;
+* committed writes: every transaction id handed out between two points whose status
+  (`pg_xact_status`) is `committed`. A read-only transaction never gets an xid, a rolled-back
+  one ends `aborted`, so this counts exactly the committed write transactions;
+* rows: an md5 of every row of every user table, before and after.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import pwd
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import psycopg
+
+PASSWORD = "p@ss:w/rd%é"
+USER = "stage_owner"
+BIN = Path(sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1])
+DDL = re.compile(r"LOG:\s+statement:\s*(CREATE|ALTER|DROP|GRANT|REVOKE|COMMENT|TRUNCATE|SECURITY LABEL|REINDEX)\b", re.I)
+USER_SCHEMAS = ("public", "storage", "auth", "lens_harness")
+
+
+def _account():
+    return pwd.getpwnam("postgres") if os.geteuid() == 0 else None
+
+
+def _die_with_parent() -> None:
+    ctypes.CDLL("libc.so.6").prctl(1, signal.SIGQUIT)
+
+
+class StagingServer:
+    """initdb + postgres as a child; `dsn` carries the URL-encoded password."""
+
+    def __init__(self):
+        self.base = Path(tempfile.mkdtemp(prefix="lens-stage-test-"))
+        self.port = None
+        self.proc = None
+
+    @property
+    def log(self) -> Path:
+        return self.base / "server.log"
+
+    @property
+    def dsn(self) -> str:
+        return f"postgresql://{USER}:{quote(PASSWORD, safe='')}@127.0.0.1:{self.port}/staging"
+
+    def _as_account(self) -> dict:
+        acc = _account()
+        if acc is None:
+            return {}
+        return {"user": acc.pw_uid, "group": acc.pw_gid, "extra_groups": []}
+
+    def start(self) -> "StagingServer":
+        acc = _account()
+        pwfile = self.base / "pw"
+        pwfile.write_text(PASSWORD + "\n", encoding="utf-8")
+        if acc is not None:
+            for p in (self.base, pwfile):
+                os.chown(p, acc.pw_uid, acc.pw_gid)
+        subprocess.run([str(BIN / "initdb"), "-D", str(self.base / "data"), "-U", USER, "--pwfile", str(pwfile),
+                        "--auth=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync"],
+                       check=True, capture_output=True, cwd=self.base, **self._as_account())
+        pwfile.unlink()
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        args = [str(BIN / "postgres"), "-D", str(self.base / "data"), "-p", str(self.port), "-k", str(self.base),
+                "-c", "listen_addresses=127.0.0.1", "-c", "log_statement=all", "-c", "fsync=off",
+                "-c", "synchronous_commit=off", "-c", "max_connections=200", "-c", "log_line_prefix=%p %u xid=%x ",
+                "-c", "max_locks_per_transaction=256",
+                "-c", "autovacuum=off"]  # an auto-ANALYZE commits too: only the run may take xids
+        with open(self.log, "ab") as out:
+            self.proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, cwd=self.base,
+                                         preexec_fn=_die_with_parent, **self._as_account())
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with psycopg.connect(self.dsn.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+                    conn.execute("CREATE DATABASE staging")
+                return self
+            except psycopg.OperationalError:
+                if time.monotonic() > deadline or self.proc.poll() is not None:
+                    raise
+                time.sleep(0.1)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        shutil.rmtree(self.base, ignore_errors=True)
+
+    # -- measurements ---------------------------------------------------------------------------
+    def log_offset(self) -> int:
+        return self.log.stat().st_size
+
+    def ddl_since(self, offset: int) -> list[str]:
+        with open(self.log, "rb") as fh:
+            fh.seek(offset)
+            text = fh.read().decode(errors="replace")
+        return [line for line in text.splitlines() if DDL.search(line)]
+
+    def next_xid(self) -> int:
+        """The next transaction id, read without taking one."""
+        with psycopg.connect(self.dsn, autocommit=True) as conn:
+            return int(conn.execute("SELECT pg_snapshot_xmax(pg_current_snapshot())::text").fetchone()[0])
+
+    def committed_since(self, xid: int) -> int:
+        """Committed transactions among the xids handed out since `xid` (read-only ones get none)."""
+        with psycopg.connect(self.dsn, autocommit=True) as conn:
+            return conn.execute(
+                "SELECT count(*) FROM generate_series(%s::bigint, pg_snapshot_xmax(pg_current_snapshot())::text::bigint - 1) x "
+                "WHERE pg_xact_status(x::text::xid8) = 'committed'", [xid]).fetchone()[0]
+
+    def table_hashes(self) -> dict[str, tuple[int, str]]:
+        """(row count, md5 of the sorted rows) of every table in the user schemas."""
+        with psycopg.connect(self.dsn, autocommit=True) as conn:
+            tables = conn.execute(
+                "SELECT format('%%I.%%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY(%s) ORDER BY 1", [list(USER_SCHEMAS)]).fetchall()
+            return {t: tuple(conn.execute(f"SELECT count(*), md5(coalesce(string_agg(r::text, E'\\n' ORDER BY r::text), '')) "
+                                          f"FROM {t} r").fetchone()) for (t,) in tables}
+
+    def tagged_rows(self) -> dict[str, int]:
+        """Rows under any harness yacht (names 'lens-...'): what a run must never leave."""
+        with psycopg.connect(self.dsn, autocommit=True) as conn:
+            ids = [r[0] for r in conn.execute("SELECT id FROM yacht_registry WHERE name LIKE 'lens-%'").fetchall()]
+            counts = {"yacht_registry": len(ids)}
+            for table in ("auth_users_profiles", "auth_users_roles", "pms_parts", "pms_part_locations",
+                          "pms_inventory_stock", "pms_inventory_transactions", "pms_part_usage",
+                          "pms_shopping_list_items", "pms_audit_log"):
+                counts[table] = conn.execute(f"SELECT count(*) FROM {table} WHERE yacht_id = ANY(%s)", [ids]).fetchone()[0]
+            return {k: v for k, v in counts.items() if v}
+
+
+PRODUCTION_ROWS = """
+INSERT INTO yacht_registry (id, name) VALUES
+  ('11111111-1111-1111-1111-111111111111', 'M/Y Production One'),
+  ('22222222-2222-2222-2222-222222222222', 'S/Y Production Two');
+INSERT INTO auth_users_profiles (id, yacht_id, is_active) VALUES
+  ('aaaaaaaa-0000-0000-0000-000000000001', '11111111-1111-1111-1111-111111111111', true),
+  ('aaaaaaaa-0000-0000-0000-000000000002', '22222222-2222-2222-2222-222222222222', true);
+INSERT INTO auth_users_roles (user_id, yacht_id, role, is_active) VALUES
+  ('aaaaaaaa-0000-0000-0000-000000000001', '11111111-1111-1111-1111-111111111111', 'chief_engineer', true),
+  ('aaaaaaaa-0000-0000-0000-000000000002', '22222222-2222-2222-2222-222222222222', 'deckhand', true);
+INSERT INTO pms_parts (id, yacht_id, name, part_number, unit) VALUES
+  ('bbbbbbbb-0000-0000-0000-000000000001', '11111111-1111-1111-1111-111111111111', 'Impeller', 'IMP-1', 'ea'),
+  ('bbbbbbbb-0000-0000-0000-000000000002', '22222222-2222-2222-2222-222222222222', 'Filter', 'FIL-2', 'ea');
+INSERT INTO pms_part_locations (id, yacht_id, name, path) VALUES
+  ('cccccccc-0000-0000-0000-000000000001', '11111111-1111-1111-1111-111111111111', 'Engine room', 'Engine room'),
+  ('cccccccc-0000-0000-0000-000000000002', '22222222-2222-2222-2222-222222222222', 'Lazarette', 'Lazarette');
+INSERT INTO pms_inventory_stock (id, yacht_id, part_id, location, location_id, quantity) VALUES
+  ('dddddddd-0000-0000-0000-000000000001', '11111111-1111-1111-1111-111111111111', 'bbbbbbbb-0000-0000-0000-000000000001',
+   'Engine room', 'cccccccc-0000-0000-0000-000000000001', 0),
+  ('dddddddd-0000-0000-0000-000000000002', '22222222-2222-2222-2222-222222222222', 'bbbbbbbb-0000-0000-0000-000000000002',
+   'Lazarette', 'cccccccc-0000-0000-0000-000000000002', 0);
+SELECT * FROM add_stock_inventory('dddddddd-0000-0000-0000-000000000001', 12, '11111111-1111-1111-1111-111111111111', 'received', '{}'::jsonb);
+SELECT * FROM add_stock_inventory('dddddddd-0000-0000-0000-000000000002', 7, '22222222-2222-2222-2222-222222222222', 'received', '{}'::jsonb);
+"""
+
+
+def load_production(dsn: str) -> None:
+    """Apply the reference migrations (a setup step of the test, as the user's own deploy would)
+    and insert rows that belong to real tenants."""
+    from harness import migrate
+    from harness.config import PROJECT_SQL_DIR
+
+    migrate.apply(dsn, PROJECT_SQL_DIR)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(PRODUCTION_ROWS)

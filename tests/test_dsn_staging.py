@@ -1,0 +1,87 @@
+"""The gate against a server that holds real data: a separate password-protected PostgreSQL
+(tests/staging_server.py, not the harness's provisioner) with production rows, every statement
+logged. One server for the module; each test measures its own window (log offset, next xid,
+row hashes)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import textwrap
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from harness.provision import Database
+
+from .conftest import run_cli
+from .staging_server import PASSWORD, StagingServer, load_production
+
+SPELLINGS = {PASSWORD, quote(PASSWORD, safe=""), quote(PASSWORD), json.dumps(PASSWORD)[1:-1]}
+
+
+@pytest.fixture(scope="module")
+def staging():
+    server = StagingServer().start()
+    try:
+        load_production(server.dsn)
+        yield server
+    finally:
+        server.stop()
+
+
+def dsn_env(staging) -> dict:
+    """The DSN reaches the CLI by environment, as a CI secret would (never argv)."""
+    return {**os.environ, "LENS_DSN": staging.dsn}
+
+
+def leaked_files(root: Path) -> list[str]:
+    found = []
+    for path in root.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes().decode("utf-8", errors="replace")
+            if any(s in data for s in SPELLINGS):
+                found.append(str(path.relative_to(root)))
+    return found
+
+
+def test_repr_of_a_database_hides_an_url_encoded_password(staging):
+    text = repr(Database(staging.dsn, "dsn"))
+    assert "stage_owner:***@" in text
+    assert not any(s in text for s in SPELLINGS)
+
+
+def test_verify_only_gate_with_default_workers_writes_nothing(staging, tmp_path):
+    before, xid, offset = staging.table_hashes(), staging.next_xid(), staging.log_offset()
+    result = run_cli("run", "--target", "dsn", "--load", "--quiet", "--report-dir", str(tmp_path),
+                     env=dsn_env(staging), timeout=900)
+    output = result.stdout + result.stderr
+    assert staging.ddl_since(offset) == []
+    assert staging.committed_since(xid) == 0
+    assert staging.table_hashes() == before
+    junit = (tmp_path / "junit.xml").read_text()
+    assert ' failures="0"' in junit and ' errors="0"' in junit, output[-2000:]
+    assert 'tests="0"' not in junit
+    steps = {s["name"]: s for s in json.loads((tmp_path / "run.json").read_text())["steps"]}
+    assert steps["load (locust, own process)"]["status"] == "skipped"
+    assert "verify-only" in steps["load (locust, own process)"]["note"]
+    assert leaked_files(tmp_path) == []
+    assert not any(s in output for s in SPELLINGS)
+
+
+def test_a_failing_test_that_takes_the_database_leaks_no_password(staging, tmp_path):
+    """pytest prints fixture values of a failing test; JUnit and Allure must not carry them."""
+    (tmp_path / "test_fails.py").write_text(textwrap.dedent("""
+        def test_fails(lens_database):
+            assert lens_database is None, lens_database.dsn
+    """))
+    out = tmp_path / "out"
+    result = __import__("subprocess").run(
+        [sys.executable, "-m", "pytest", str(tmp_path / "test_fails.py"), "-p", "no:cacheprovider", "-l",
+         f"--junitxml={out / 'junit.xml'}", f"--alluredir={out / 'allure'}", "--rootdir", str(tmp_path)],
+        capture_output=True, text=True, env={**dsn_env(staging), "LENS_TARGET": "dsn"}, cwd=tmp_path, timeout=300)
+    assert result.returncode == 1, result.stdout[-2000:]
+    assert "stage_owner:***@" in (out / "junit.xml").read_text()
+    assert leaked_files(out) == []
