@@ -33,7 +33,7 @@ from harness.config import SETTINGS_FILE_ENV, Settings
 from harness.errors import EXIT_INTERRUPTED, HarnessError
 from harness.redact import redact_dsn
 
-SUITES = ("conformance", "schema", "rls", "ledger", "negative", "api", "concurrency", "reference")
+SUITES = ("conformance", "schema", "rls", "ledger", "negative", "api", "concurrency", "reference", "surface")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BANNERS = {
     "smoke": "smoke profile: a quick check, NOT a sign-off (no load, small stress); use --profile full to sign off",

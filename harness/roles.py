@@ -122,3 +122,67 @@ def direct_insert_types(role: str) -> frozenset[str]:
         if role in roles:
             out |= DIRECT_INSERT_TYPES[tier]
     return out
+
+
+# -- the attack-surface inventory's expectations (harness/surface.py) --------------------------
+
+ALLOWED, DENIED, UNSPECIFIED = "allowed", "denied", "unspecified"
+LEDGER_TABLE = "pms_inventory_transactions"
+#: One user per tier for the inventory, plus a role of no tier (CONTRACT §2: "e.g. guest").
+SURFACE_ROLES = {"crew": "deckhand", "hod": "chief_engineer", "manager": "captain", "guest": "guest"}
+STOCK_FUNCTIONS = ("deduct_stock_inventory", "add_stock_inventory")
+
+
+def table_expectation(table: str, command: str, role: str, scope: str) -> tuple[str, str]:
+    """(expected outcome, contract rule) of ``command`` on ``table`` by ``role`` on its own or a
+    foreign yacht.  Foreign rows are never visible or writable (§5); the ledger is append-only
+    (§4); own rows are visible to operational crew (§5).  The contract is silent on the rest."""
+    if scope == "foreign":
+        return DENIED, "§5 tenancy: another yacht's rows are never read or written"
+    if table == LEDGER_TABLE and command in ("update", "delete"):
+        return DENIED, "§4 append-only: no UPDATE or DELETE of ledger rows for authenticated"
+    if command == "select" and tier_of(role) >= Tier.CREW:
+        return ALLOWED, "§5: authenticated sees the rows of its own yacht"
+    return UNSPECIFIED, "not stated by the contract"
+
+
+def ledger_insert_expectation(role: str, ttype: str) -> tuple[str, str]:
+    """A direct ledger INSERT of ``ttype`` on the own yacht (§5 type gating)."""
+    allowed_types = direct_insert_types(role)
+    return (ALLOWED if ttype in allowed_types else DENIED,
+            f"§5: {role} may insert {', '.join(sorted(allowed_types)) or 'no type'} directly")
+
+
+#: CONTRACT §5 storage: bucket -> (folder under the yacht id or None, tier per operation).
+STORAGE_POLICIES: dict[str, tuple[str | None, dict[str, Tier]]] = {
+    "documents": ("parts", {"select": Tier.CREW, "insert": Tier.CREW, "delete": Tier.HOD}),
+    "pms-label-pdfs": (None, {"select": Tier.CREW, "insert": Tier.CREW}),
+}
+
+
+def storage_expectation(bucket: str, operation: str, role: str, scope: str) -> tuple[str, str]:
+    """(expected outcome, rule) of ``operation`` on an object of ``bucket`` at an own, foreign or
+    escaping path.  An operation with no policy in §5 (e.g. update) is denied to everyone."""
+    if bucket not in STORAGE_POLICIES:
+        return UNSPECIFIED, "bucket not named by the contract"
+    if scope != "own":
+        return DENIED, "§5: another yacht's prefix, another folder or an escaping path is denied"
+    tier = STORAGE_POLICIES[bucket][1].get(operation)
+    if tier is None:
+        return DENIED, f"§5: no {operation} policy on {bucket}"
+    if tier_of(role) >= tier:
+        return ALLOWED, f"§5: {operation} on {bucket} for {tier.name.lower()}"
+    if operation == "select":   # §5 names the select policy without a tier
+        return UNSPECIFIED, f"§5: select on {bucket} names no tier"
+    return DENIED, f"§5: {operation} on {bucket} needs {tier.name.lower()}"
+
+
+def function_expectation(function: str, role: str, args: str) -> tuple[str, str]:
+    """The atomic stock functions called directly (PostgREST /rpc) with hostile arguments."""
+    if role == "anon":
+        return DENIED, "§6: anon may not execute the stock functions"
+    if args == "valid":
+        if tier_of(role) >= Tier.CREW:
+            return ALLOWED, "§6: a valid call on the caller's own stock succeeds"
+        return UNSPECIFIED, "§6 names no role gate for a direct call"
+    return DENIED, "§4/§6: the call is refused and changes nothing"

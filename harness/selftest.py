@@ -28,7 +28,7 @@ from harness.provision.embedded import EmbeddedServer
 from harness.report.junit import parse_junit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SUITES = ("conformance", "schema", "rls", "ledger", "negative", "api", "concurrency", "reference")
+DEFAULT_SUITES = ("conformance", "schema", "rls", "ledger", "negative", "api", "concurrency", "reference", "surface")
 
 
 @dataclass

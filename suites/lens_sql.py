@@ -71,9 +71,12 @@ SIGNED_CHANGE = {"received": 1, "transferred_in": 1, "consumed": -1, "transferre
                  "adjusted": 1, "reversed": -1}
 
 
-async def insert_ledger(conn, ship: Ship, user: User | None, ttype: str, change: int | None = None, **cols) -> uuid.UUID:
+async def insert_ledger(conn, ship: Ship, user: User | None, ttype: str, change: int | None = None, *,
+                        returning: bool = True, **cols) -> uuid.UUID | str:
     """A direct INSERT into the ledger (what PostgREST lets a client try), consistent with the
-    stock row's current quantity so only the policy under test can refuse it."""
+    stock row's current quantity so only the policy under test can refuse it.  Without
+    ``returning`` (PostgREST's ``return=minimal``) no SELECT policy applies to the new row, so
+    a permissive INSERT policy on another yacht is not masked; the command tag is returned."""
     change = change if change is not None else SIGNED_CHANGE[ttype]
     before = await conn.fetchval("SELECT quantity FROM pms_inventory_stock WHERE id = $1", ship.stock.id)
     before = before if before is not None else OPENING
@@ -82,7 +85,10 @@ async def insert_ledger(conn, ship: Ship, user: User | None, ttype: str, change:
               "user_id": user.id if user else None, **cols}
     names = ", ".join(values)
     marks = ", ".join(f"${i}" for i in range(1, len(values) + 1))
-    return await conn.fetchval(f"INSERT INTO pms_inventory_transactions ({names}) VALUES ({marks}) RETURNING id", *values.values())
+    sql = f"INSERT INTO pms_inventory_transactions ({names}) VALUES ({marks})"
+    if not returning:
+        return await conn.execute(sql, *values.values())
+    return await conn.fetchval(sql + " RETURNING id", *values.values())
 
 
 async def assert_rls_applies(conn: asyncpg.Connection) -> None:

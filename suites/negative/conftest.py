@@ -8,4 +8,5 @@ def pytest_configure(config):
     """test_fuzz sizes its Hypothesis settings at import (1,000 examples per endpoint in the
     full profile): hand it the profile before the module is collected."""
     import os
-    os.environ.setdefault("LENS_PROFILE", config.getoption("--lens-profile") or "smoke")
+    if config.getoption("--lens-profile"):
+        os.environ["LENS_PROFILE"] = config.getoption("--lens-profile")

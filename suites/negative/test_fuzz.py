@@ -27,6 +27,7 @@ import pytest_asyncio
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from harness.config import Settings
 from harness.db import connect
 from harness.factories import Factory, purge_yachts
 from harness.roles import ACTIONS, Tier
@@ -36,9 +37,9 @@ from harness.sut.bodies import BODIES, MAX_QUANTITY
 from ..lens_sql import build_ship
 from . import _hostile as h
 
-pytestmark = pytest.mark.negative
+pytestmark = pytest.mark.fuzz
 
-FULL = os.environ.get("LENS_PROFILE") == "full"
+FULL = (os.environ.get("LENS_PROFILE") or getattr(Settings.from_settings_file(), "profile", "smoke")) == "full"
 EXAMPLES = int(os.environ.get("LENS_FUZZ_EXAMPLES") or (1000 if FULL else 40))
 # Smoke: derandomized (the same examples every run, so a mutant's kill is reproducible) and no
 # shrinking (a failing example is reported as found); full: random, shrunk.
