@@ -1,15 +1,16 @@
-"""SQL-level helpers shared by the acceptance suites: call the atomic functions, insert ledger
-rows directly, read what really committed. Kept tiny so each test reads as its contract line."""
+"""SQL-level helpers shared by the acceptance suites: insert ledger rows directly, read what
+really committed. Only CONTRACT §10's left column is used here (§3 tables and columns); calling
+the atomic functions goes through the binding (`lens_binding`). Kept tiny so each test reads as
+its contract line."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass
 
 import asyncpg
 
-from harness.db import current_identity
+from harness.db import as_service_role, current_identity
 from harness.factories import Factory, Location, Part, Stock, User, Yacht
 
 OPENING = 10
@@ -40,33 +41,6 @@ async def build_ship(f: Factory, opening: int = OPENING) -> Ship:
     return Ship(yacht, users["crew"], users["hod"], users["manager"], part, here, there, stock)
 
 
-_UNSET = object()
-
-
-async def stock_fn(conn: asyncpg.Connection, fn: str, stock_id, quantity: int, *, yacht_id=_UNSET,
-                   ttype: str | None = None, **details) -> asyncpg.Record:
-    """`SELECT * FROM <fn>(...)` with named arguments; omitted yacht = the function's default."""
-    args, params = ["p_stock_id => $1", "p_quantity => $2"], [stock_id, quantity]
-    if yacht_id is not _UNSET:
-        params.append(yacht_id)
-        args.append(f"p_yacht_id => ${len(params)}")
-    if ttype:
-        params.append(ttype)
-        args.append(f"p_transaction_type => ${len(params)}")
-    if details:
-        params.append(json.dumps({k: str(v) if isinstance(v, uuid.UUID) else v for k, v in details.items()}))
-        args.append(f"p_details => ${len(params)}::jsonb")
-    return await conn.fetchrow(f"SELECT * FROM public.{fn}({', '.join(args)})", *params)
-
-
-async def deduct(conn, stock_id, quantity, **kw):
-    return await stock_fn(conn, "deduct_stock_inventory", stock_id, quantity, **kw)
-
-
-async def add(conn, stock_id, quantity, **kw):
-    return await stock_fn(conn, "add_stock_inventory", stock_id, quantity, **kw)
-
-
 SIGNED_CHANGE = {"received": 1, "transferred_in": 1, "consumed": -1, "transferred_out": -1, "write_off": -1,
                  "adjusted": 1, "reversed": -1}
 
@@ -91,6 +65,28 @@ async def insert_ledger(conn, ship: Ship, user: User | None, ttype: str, change:
     return await conn.fetchval(sql + " RETURNING id", *values.values())
 
 
+def writes_bypassing_the_functions(lens_tx, as_user, ship: Ship) -> dict:
+    """Writers that skip the atomic functions, by name -> zero-argument coroutine function: the
+    owner, service_role (BYPASSRLS) and a HOD under RLS inserting a ledger row, and the owner
+    updating the quantity. CONTRACT §4's "whoever asks" for guards that live in the database."""
+
+    async def as_hod():
+        async with as_user(ship.hod, commit=True) as conn:
+            await insert_ledger(conn, ship, ship.hod, "adjusted")
+
+    async def as_service():
+        async with as_service_role(lens_tx) as conn:
+            await insert_ledger(conn, ship, ship.hod, "adjusted")
+
+    return {
+        "owner insert": lambda: insert_ledger(lens_tx, ship, ship.hod, "adjusted"),
+        "service_role insert": as_service,
+        "HOD insert": as_hod,
+        "owner quantity update": lambda: lens_tx.execute(
+            "UPDATE pms_inventory_stock SET quantity = quantity + 1 WHERE id = $1", ship.stock.id),
+    }
+
+
 async def assert_rls_applies(conn: asyncpg.Connection) -> None:
     """The connection is `authenticated` and can neither bypass RLS nor is a superuser: a check
     made as the owner passes with every policy dropped, so isolation tests prove this first."""
@@ -105,10 +101,6 @@ async def quantity(conn, stock_id) -> int:
 
 async def ledger_rows(conn, stock_id) -> list[asyncpg.Record]:
     return await conn.fetch("SELECT * FROM pms_inventory_transactions WHERE stock_id = $1 ORDER BY created_at, id", stock_id)
-
-
-async def drift(conn) -> list[asyncpg.Record]:
-    return await conn.fetch("SELECT * FROM check_inventory_drift()")
 
 
 def signature(user: User, reason: str = "acceptance test") -> dict:

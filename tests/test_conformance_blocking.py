@@ -43,14 +43,16 @@ def test_missing_column_is_one_finding_and_blocked_tests(tmp_path):
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "suites/conformance",
                           "suites/rls", "suites/ledger", "suites/schema", f"--lens-sql-dir={sql}",
                           f"--lens-artifacts={artifacts}", f"--junitxml={junit}"],
-                         capture_output=True, text=True, timeout=600, cwd=PROJECT_SQL_DIR.parent)
+                         capture_output=True, text=True, timeout=600, cwd=PROJECT_SQL_DIR.parent, check=False)
     outcomes = _outcomes(junit)
     failed = {k: v[1] for k, v in outcomes.items() if v[0] == "failure"}
     assert list(failed) == ["suites.conformance.test_conformance::test_target_exposes[pms_inventory_stock]"], run.stdout[-3000:]
     assert f"AssertionError: {FINDING}\n" in next(iter(failed.values()))
     assert [k for k, v in outcomes.items() if v[0] == "error"] == [], run.stdout[-3000:]
     blocked = {k for k, v in outcomes.items() if v[0] == "skipped" and v[1] == f"blocked: {FINDING}"}
-    assert {k for k in outcomes if ".rls." in k or ".ledger." in k} <= blocked
     passed = {k for k, v in outcomes.items() if v[0] == "passed"}
+    needs_stock = {k for k in outcomes if (".rls." in k or ".ledger." in k) and "helper_parity" not in k}
+    assert needs_stock and needs_stock <= blocked
+    assert {k for k in outcomes if "helper_parity" in k} <= passed  # §1/§2 only: still runs
     assert any(".schema." in k for k in passed) and len([k for k in passed if ".conformance." in k]) == 18
     assert '"pms_inventory_stock.location_id"' in (artifacts / "conformance.json").read_text()

@@ -28,7 +28,8 @@ The interface (all a suite may call; the fixture `lens_binding` hands out the ru
   `error_code` is what the function answered (§6 codes are the contract; anything else is the
   implementation's own); `sqlstate` is set instead when the operation raised a refusal or a
   denial; `ledger_ids` are the ledger rows the operation produced (empty unless it succeeded);
-  `raw` is the implementation's own answer, for reference-only checks.
+  `raw` is the implementation's own answer, for reference-only checks; `as_row()` is the
+  outcome as a §6 result row for the history checker.
 
     binding.classify(exc) -> "denied" | "refused" | None
 
@@ -87,6 +88,12 @@ class Outcome:
         """The one ledger row of a single movement."""
         (only,) = self.ledger_ids
         return only
+
+    def as_row(self) -> dict:
+        """The §6 result row (plus the ledger row as transaction_id) for history recording."""
+        return {"success": self.success, "quantity_before": self.quantity_before,
+                "quantity_after": self.quantity_after, "error_code": self.error_code or self.sqlstate,
+                "transaction_id": self.ledger_ids[0] if self.ledger_ids else None}
 
 
 def classify_sqlstate(sqlstate: str | None) -> str | None:

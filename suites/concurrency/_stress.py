@@ -208,7 +208,7 @@ async def released_together(coros: Sequence, gate: asyncio.Barrier | None = None
 # --- recording SQL calls ------------------------------------------------------------------
 
 
-async def sql_consume_race(connections: Sequence, users: Sequence, stock, history: History,
+async def sql_consume_race(binding, connections: Sequence, users: Sequence, stock, history: History,
                            *, quantity: int = 1) -> None:
     """Each actor opens its own transaction as its user, waits for all, then deducts.
 
@@ -222,8 +222,7 @@ async def sql_consume_race(connections: Sequence, users: Sequence, stock, histor
             async with as_user(conn, user, commit=True):
                 await gate.wait()
                 rec = history.record(f"crew-{i}", "deduct_stock_inventory", stock.id, -quantity)
-                row = await conn.fetchrow("SELECT * FROM public.deduct_stock_inventory($1, $2)",
-                                          stock.id, quantity)
+                row = (await binding.deduct(conn, stock.id, quantity)).as_row()
         except BaseException as exc:
             if rec is None:
                 await gate.abort()

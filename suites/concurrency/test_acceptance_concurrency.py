@@ -11,7 +11,7 @@ import pytest_asyncio
 
 from harness.db import as_user
 
-from ..lens_sql import Ship, add, build_ship, deduct, ledger_rows, quantity
+from ..lens_sql import Ship, build_ship, ledger_rows, quantity
 
 pytestmark = pytest.mark.concurrency
 
@@ -51,28 +51,28 @@ async def committed_ship(committed_factory) -> Ship:
 
 
 @pytest.mark.acceptance("A06")
-async def test_two_concurrent_consumes_of_the_last_five_units(lens_connect, committed_ship):
+async def test_two_concurrent_consumes_of_the_last_five_units(lens_connect, lens_binding, committed_ship):
     """The field defect: two crew consume the last 5 units at once. The locked read makes the
     loser see 0 and refuse; without it both win and the shelf is oversold."""
     ship = committed_ship
-    r1, r2, blocked = await _race(lens_connect, ship.crew, lambda conn: deduct(conn, ship.stock.id, 5))
+    r1, r2, blocked = await _race(lens_connect, ship.crew, lambda conn: lens_binding.deduct(conn, ship.stock.id, 5))
     owner = await lens_connect()
     rows = [r for r in await ledger_rows(owner, ship.stock.id) if r["transaction_type"] == "consumed"]
     assert blocked, "the second consumer was never blocked by the first: the race was not exercised"
-    assert [(r["success"], r["error_code"]) for r in (r1, r2)] == [(True, None), (False, "insufficient_stock")]
+    assert [(r.success, r.error_code) for r in (r1, r2)] == [(True, None), (False, "insufficient_stock")]
     assert await quantity(owner, ship.stock.id) == 0
     assert [(r["quantity_before"], r["quantity_after"]) for r in rows] == [(5, 0)]
 
 
 @pytest.mark.acceptance("A07")
-async def test_two_concurrent_receives_of_ten(lens_connect, committed_factory):
+async def test_two_concurrent_receives_of_ten(lens_connect, lens_binding, committed_factory):
     """Receives race too: without the lock both read 0 and write 10 (a lost update), which the
     ledger chain 0→10→20 would not show."""
     ship = await build_ship(committed_factory, opening=0)
-    r1, r2, blocked = await _race(lens_connect, ship.crew, lambda conn: add(conn, ship.stock.id, 10))
+    r1, r2, blocked = await _race(lens_connect, ship.crew, lambda conn: lens_binding.add(conn, ship.stock.id, 10))
     owner = await lens_connect()
     chain = [(r["quantity_before"], r["quantity_after"]) for r in await ledger_rows(owner, ship.stock.id)]
     assert blocked, "the second receiver was never blocked by the first: the race was not exercised"
-    assert (r1["success"], r2["success"]) == (True, True)
+    assert (r1.success, r2.success) == (True, True)
     assert await quantity(owner, ship.stock.id) == 20
     assert chain == [(0, 10), (10, 20)], "two receives from the same quantity = a lost update"

@@ -26,7 +26,7 @@ from ._stress import (
 pytestmark = pytest.mark.concurrency
 
 
-async def test_sql_consumers_of_one_row_never_oversell(committed_factory, lens_connect, sizes,
+async def test_sql_consumers_of_one_row_never_oversell(committed_factory, lens_connect, lens_binding, sizes,
                                                        record_run):
     """N crew members deduct 1 from a row holding ``race_opening``: exactly that many win."""
     f = committed_factory
@@ -38,7 +38,7 @@ async def test_sql_consumers_of_one_row_never_oversell(committed_factory, lens_c
     before = await snapshot(f.conn, [stock.id])
 
     history = History()
-    await sql_consume_race(connections, users, stock, history, quantity=1)
+    await sql_consume_race(lens_binding, connections, users, stock, history, quantity=1)
     result = await verdict(f.conn, history, before, [stock.id])
 
     done = completions(history)

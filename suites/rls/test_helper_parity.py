@@ -24,35 +24,36 @@ async def _helper_values(conn, user_id, yacht_id) -> dict:
     return dict(row)
 
 
-async def _users_per_role(factory, ship, roles):
-    return {role: await factory.user(ship.yacht, role) for role in sorted(roles)}
+async def _users_per_role(factory, yacht, roles):
+    return {role: await factory.user(yacht, role) for role in sorted(roles)}
 
 
 @pytest.mark.acceptance("A18")
-async def test_every_role_against_every_helper(lens_tx, factory, as_user, ship, other_ship):
+async def test_every_role_against_every_helper(lens_tx, factory, as_user):
     """The policies are only as right as the helpers: check each against CONTRACT §2 directly,
-    including the cases a sloppy helper gets wrong (inactive, other yacht, unlisted role)."""
-    users = await _users_per_role(factory, ship, ROLES)
-    inactive_role = await factory.user(ship.yacht, "captain", active=False)
-    foreign_captain = await factory.user(other_ship.yacht, "captain")
-    inactive_profile = await factory.user(ship.yacht, "captain")
+    including the cases a sloppy helper gets wrong (inactive, other yacht, unlisted role).
+    Only §1 tenancy rows are needed (no stock), so a §3 gap does not block it."""
+    yacht, other_yacht = await factory.yacht(), await factory.yacht()
+    users = await _users_per_role(factory, yacht, ROLES)
+    inactive_role = await factory.user(yacht, "captain", active=False)
+    foreign_captain = await factory.user(other_yacht, "captain")
+    inactive_profile = await factory.user(yacht, "captain")
     await lens_tx.execute("UPDATE auth_users_profiles SET is_active = false WHERE id = $1", inactive_profile.id)
 
     for role, user in users.items():
         async with as_user(user) as conn:
-            got = await _helper_values(conn, user.id, ship.yacht.id)
-        assert got == {**{h: role in CONTRACT[h] for h in HELPERS}, "yacht": ship.yacht.id}, role
-    for label, user, yacht in (("inactive role", inactive_role, ship.yacht.id),
-                               ("captain of another yacht", foreign_captain, ship.yacht.id),
-                               ("inactive profile", inactive_profile, ship.yacht.id)):
+            got = await _helper_values(conn, user.id, yacht.id)
+        assert got == {**{h: role in CONTRACT[h] for h in HELPERS}, "yacht": yacht.id}, role
+    for label, user in (("inactive role", inactive_role), ("captain of another yacht", foreign_captain),
+                        ("inactive profile", inactive_profile)):
         async with as_user(user) as conn:
-            got = await _helper_values(conn, user.id, yacht)
+            got = await _helper_values(conn, user.id, yacht.id)
         assert not any(got[h] for h in HELPERS), label
     async with as_user(inactive_profile) as conn:
         assert await conn.fetchval("SELECT public.get_user_yacht_id()") is None
     async with as_user(foreign_captain) as conn:  # a role elsewhere is a role there, not here
-        assert await _helper_values(conn, foreign_captain.id, other_ship.yacht.id) == {
-            **{h: True for h in HELPERS}, "yacht": other_ship.yacht.id}
+        assert await _helper_values(conn, foreign_captain.id, other_yacht.id) == {
+            **{h: True for h in HELPERS}, "yacht": other_yacht.id}
 
     zero_arg = await lens_tx.fetch(
         "SELECT p.oid::regprocedure::text AS proname FROM pg_proc p WHERE p.proname = ANY($1) AND p.pronargs = 0",
@@ -61,14 +62,15 @@ async def test_every_role_against_every_helper(lens_tx, factory, as_user, ship, 
 
 
 @pytest.mark.acceptance("A19")
-async def test_sql_helpers_agree_with_the_handler_role_model(factory, as_user, ship):
+async def test_sql_helpers_agree_with_the_handler_role_model(factory, as_user):
     """The handler gates actions with harness/roles.py and the database with the helpers; if they
     disagree, one path allows what the other refuses."""
-    users = await _users_per_role(factory, ship, ROLES)
+    yacht = await factory.yacht()
+    users = await _users_per_role(factory, yacht, ROLES)
     disagreements = []
     for role, user in users.items():
         async with as_user(user) as conn:
-            got = await _helper_values(conn, user.id, ship.yacht.id)
+            got = await _helper_values(conn, user.id, yacht.id)
         for tier, helper in TIER_HELPER.items():
             if got[helper] != (role in TIER_ROLES[tier]):
                 disagreements.append(f"{role}: SQL {helper}={got[helper]}, handler tier {tier.name}={role in TIER_ROLES[tier]}")

@@ -4,7 +4,7 @@ connects as the owner passes with every policy dropped."""
 
 import pytest
 
-from ..lens_sql import assert_rls_applies, deduct, ledger_rows, quantity
+from ..lens_sql import assert_rls_applies, ledger_rows, quantity
 
 TABLE_OF = {
     "A01": ("pms_parts", lambda s: s.part.id),
@@ -40,17 +40,17 @@ async def test_user_sees_only_own_yacht_rows(test_id, lens_tx, as_user, ship, ot
 
 
 @pytest.mark.acceptance("A05")
-async def test_cross_yacht_deduct_is_refused_even_with_a_forged_yacht_id(lens_tx, as_user, ship, other_ship):
+async def test_cross_yacht_deduct_is_refused_even_with_a_forged_yacht_id(lens_tx, as_user, lens_binding, ship, other_ship):
     """Crew of yacht A calls deduct_stock_inventory on yacht B's stock, passing B's id: nothing changes."""
     before_qty, before_rows = await quantity(lens_tx, other_ship.stock.id), await ledger_rows(lens_tx, other_ship.stock.id)
     async with as_user(ship.crew, commit=True) as conn:
         await assert_rls_applies(conn)
-        forged = await deduct(conn, other_ship.stock.id, 1, yacht_id=other_ship.yacht.id)
-        implicit = await deduct(conn, other_ship.stock.id, 1)
-        own_yacht = await deduct(conn, other_ship.stock.id, 1, yacht_id=ship.yacht.id)
+        forged = await lens_binding.deduct(conn, other_ship.stock.id, 1, yacht_id=other_ship.yacht.id)
+        implicit = await lens_binding.deduct(conn, other_ship.stock.id, 1)
+        own_yacht = await lens_binding.deduct(conn, other_ship.stock.id, 1, yacht_id=ship.yacht.id)
     for row in (forged, implicit, own_yacht):
-        assert (row["success"], row["error_code"]) == (False, "stock_not_found")
+        assert (row.success, row.error_code) == (False, "stock_not_found")
     assert await quantity(lens_tx, other_ship.stock.id) == before_qty
     assert await ledger_rows(lens_tx, other_ship.stock.id) == before_rows
     async with as_user(ship.crew) as conn:  # the caller's own stock still works: the refusal is specific
-        assert (await deduct(conn, ship.stock.id, 1))["success"] is True
+        assert (await lens_binding.deduct(conn, ship.stock.id, 1)).success is True
