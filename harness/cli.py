@@ -42,6 +42,7 @@ def settings_from(args) -> Settings:
         pg_bin=getattr(args, "pg_bin", None), docker_image=getattr(args, "docker_image", None),
         allow_migrate=getattr(args, "allow_migrate", None), allow_writes=getattr(args, "allow_writes", None),
         sut=getattr(args, "sut", None), api_url=getattr(args, "api_url", None),
+        api_profile=getattr(args, "api_profile", None), binding=getattr(args, "binding", None),
     )
 
 
@@ -280,6 +281,10 @@ def build_parser() -> argparse.ArgumentParser:
     _target_args(p)
     p.add_argument("--sut", default=None, help="handler variant under test (default reference)")
     p.add_argument("--api-url", default=None, help="test your own API at this URL instead of the reference")
+    p.add_argument("--api-profile", default=None, help="how to speak to that API: reference, envelope or a YAML "
+                   "file (harness/binding/profiles); default: the binding's own")
+    p.add_argument("--binding", default=None, help="the implementation's binding: reference (default), second, "
+                   "or module:Class (CONTRACT §10)")
     p.add_argument("--suites", default=None, help="comma-separated subset of rls,ledger,negative,api,concurrency")
     p.add_argument("--profile", choices=("smoke", "full"), default="smoke", help="smoke: quick, not a sign-off; full: the sign-off (full stress + load)")
     p.add_argument("--report-dir", default=None, help="an empty or new folder (default reports/<run-id>)")

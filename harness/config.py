@@ -41,7 +41,7 @@ class Settings:
     sut: str = "reference"
     api_url: str | None = None
     binding: str = "reference"  # harness.binding.BINDINGS key or module:Class (CONTRACT §10)
-    api_profile: str = "reference"
+    api_profile: str | None = None  # API profile name or YAML file (default: the binding's own)
     jwt_secret: str = field(default="lens-harness-test-secret-change-me-0123456789", repr=False)
     large_adjust_threshold: int = 10
     # Set by the gate for its children (None / defaults in a developer's own pytest run):
@@ -52,7 +52,6 @@ class Settings:
     template: str | None = None
     database: str | None = None  # DSN of the migrated database a child uses as is (load step)
     artifacts: Path | None = None  # where this run's evidence goes (the report directory)
-    api_profile: str | None = None
     load_seconds: float | None = None  # overrides the profile's load duration (tests, demos)
     extra: dict = field(default_factory=dict, compare=False)
 

@@ -48,6 +48,7 @@ def pytest_addoption(parser):
     group.addoption("--lens-allow-writes", action="store_true", default=None, help="dsn target: let suites commit (own yachts, purged after)")
     group.addoption("--lens-sut", default=None, help="reference (default) or naive (deliberate race defect)")
     group.addoption("--lens-api-url", default=None, help="test your own API instead of the in-process reference")
+    group.addoption("--lens-api-profile", default=None, help="how to speak to the API: reference, envelope or a YAML file")
     group.addoption("--lens-binding", default=None, help="how the suites reach the implementation (default reference)")
     group.addoption("--lens-attach", default=None, help="admin DSN of a harness-owned server whose template to clone (set by the gate and xdist)")
     group.addoption("--lens-template", default=None, help="with --lens-attach: the migrated template database to clone (default lens_template)")
@@ -74,7 +75,7 @@ def _settings(config) -> Settings:
         base_schema=opt("--lens-base-schema"),
         pg_bin=opt("--lens-pg-bin"), allow_migrate=opt("--lens-allow-migrate"),
         allow_writes=opt("--lens-allow-writes"), sut=opt("--lens-sut"), api_url=opt("--lens-api-url"),
-        binding=opt("--lens-binding"),
+        binding=opt("--lens-binding"), api_profile=opt("--lens-api-profile"),
     )
     if opt("--lens-mutant"):
         from harness import mutants
@@ -351,21 +352,21 @@ async def committed_factory(writes_allowed, lens_connect, lens_binding):
 
 @pytest.fixture(scope="session")
 def sut(lens_settings, lens_database, lens_binding):
-    """The system under test over HTTP (reached through the binding): the in-process reference
-    API unless --lens-api-url."""
-    from harness.sut.auth import mint
+    """The system under test over HTTP, spoken to through the API profile (--lens-api-profile,
+    default the binding's own): the implementation's API in-process unless --lens-api-url."""
+    from harness.binding.api import load_profile
+    from harness.binding.tokens import minter
 
-    minter = functools.partial(mint, secret=lens_settings.jwt_secret)
-    if lens_settings.api_url:
-        yield lens_binding.api(lens_settings.api_url, minter)
-        return
-    from harness.sut.api import create_app
-    from harness.sut.server import serve_in_thread
-
-    app = create_app(lens_database.dsn, jwt_secret=lens_settings.jwt_secret, variant=lens_settings.sut,
-                     large_adjust_threshold=lens_settings.large_adjust_threshold)
-    base_url, stop = serve_in_thread(app)
     try:
-        yield lens_binding.api(base_url, minter)
+        profile = load_profile(lens_settings.api_profile or lens_binding.api_profile)
+        tokens = minter(profile.auth, lens_settings.jwt_secret)
+    except HarnessError as exc:
+        pytest.exit(str(exc), returncode=2)
+    if lens_settings.api_url:
+        yield lens_binding.api(lens_settings.api_url, tokens, profile.source)
+        return
+    base_url, stop = lens_binding.serve(lens_database.dsn, lens_settings)
+    try:
+        yield lens_binding.api(base_url, tokens, profile.source)
     finally:
         stop()

@@ -48,6 +48,7 @@ from __future__ import annotations
 import importlib
 import uuid
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -138,11 +139,21 @@ class Binding(ABC):
     def classify(self, exc: BaseException) -> str | None:
         return classify_sqlstate(getattr(exc, "sqlstate", None))
 
-    def api(self, base_url: str, token_minter):
-        """The HTTP API client; the reference's routes until an API profile says otherwise."""
-        from harness.sut.adapter import SutClient
+    api_profile: str = "reference"  # the API profile (harness/binding/profiles) its own API speaks
 
-        return SutClient(base_url, token_minter)
+    def api(self, base_url: str, token_minter, profile: str | None = None):
+        """The HTTP API client speaking `profile` (a name or YAML file; default: this API's own)."""
+        from harness.binding.api import ProfileClient, load_profile
+
+        return ProfileClient(load_profile(profile or self.api_profile), base_url, token_minter)
+
+    def serve(self, dsn: str, settings) -> tuple[str, Callable[[], None]]:
+        """Serve this implementation's API in-process on `dsn` (no --api-url): (base URL, stop)."""
+        from harness.sut.api import create_app
+        from harness.sut.server import serve_in_thread
+
+        return serve_in_thread(create_app(dsn, jwt_secret=settings.jwt_secret, variant=settings.sut,
+                                          large_adjust_threshold=settings.large_adjust_threshold))
 
 
 class _Undo(Exception):
@@ -167,7 +178,7 @@ async def attempt(binding: Binding, conn: asyncpg.Connection, action) -> str:
         return verdict
 
 
-BINDINGS = {"reference": "harness.binding.sql:SqlBinding"}
+BINDINGS = {"reference": "harness.binding.sql:SqlBinding", "second": "harness.binding.second_lens:SecondLensBinding"}
 
 
 def load(name: str) -> Binding:

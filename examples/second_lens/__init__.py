@@ -1,0 +1,1 @@
+"""A second, independent implementation of the Inventory Lens contract (see README.md)."""

@@ -1,0 +1,1 @@
+"""The second lens's envelope-style HTTP API."""

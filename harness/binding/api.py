@@ -1,0 +1,129 @@
+"""API profiles: how to reach a team's HTTP API, declared in a small YAML file.
+
+A profile says, per action, the method, the route and the body envelope (a template in which
+`$action`, `$payload` and `$yacht_id` are replaced), where the result and the error code are in an
+answer, and how to authenticate (see tokens.py). Built in: `reference` (`POST /v1/actions/{action}`)
+and `envelope` (`POST /v1/actions/execute` with `{"action", "context": {"yacht_id"}, "payload"}`);
+`--api-profile FILE` loads a team's own. `ProfileClient` is a drop-in for SutClient: `call(user,
+action, body)` answers a Response whose `json` is the result, or `{"error": code, ...details}`,
+whatever the wire shape was, so suites compare contract codes only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from harness.binding.tokens import KINDS
+from harness.errors import HarnessError
+from harness.sut.adapter import Response, SutClient
+
+PROFILES = Path(__file__).parent / "profiles"
+_KEYS = {"name", "description", "actions", "response", "auth"}
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    route: str
+    body: Any
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    routes: dict = field(repr=False)
+    data: str = ""
+    error: str = "error"
+    details: str = ""
+    auth: str = "hs256"
+    source: Path | None = None
+
+    def route(self, action: str) -> Route:
+        return self.routes.get(action) or self.routes["default"]
+
+
+def _route(spec: Any, where: str, default: Route | None = None) -> Route:
+    if not isinstance(spec, dict):
+        raise HarnessError(f"API profile {where}: expected method/route/body")
+    method = str(spec.get("method", default.method if default else "POST")).upper()
+    route = spec.get("route", default.route if default else None)
+    if not isinstance(route, str) or not route.startswith("/"):
+        raise HarnessError(f"API profile {where}: route must be a path starting with /")
+    return Route(method, route, spec.get("body", default.body if default else "$payload"))
+
+
+def load_profile(name_or_path: str) -> Profile:
+    path = Path(name_or_path)
+    if not (path.suffix in (".yaml", ".yml") and path.is_file()):
+        path = PROFILES / f"{name_or_path}.yaml"
+        if not path.is_file():
+            known = ", ".join(sorted(p.stem for p in PROFILES.glob("*.yaml")))
+            raise HarnessError(f"unknown API profile {name_or_path!r}: choose one of {known} or give a YAML file")
+    try:
+        data = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as exc:
+        raise HarnessError(f"API profile {path} is not valid YAML: {str(exc).splitlines()[0]}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("actions"), dict) or "default" not in data["actions"]:
+        raise HarnessError(f"API profile {path}: needs `actions: {{default: {{method, route, body}}}}`")
+    unknown = set(data) - _KEYS
+    if unknown:
+        raise HarnessError(f"API profile {path}: unknown keys {sorted(unknown)}")
+    default = _route(data["actions"]["default"], f"{path.name} actions.default")
+    routes = {"default": default, **{a: _route(s, f"{path.name} actions.{a}", default)
+                                     for a, s in data["actions"].items() if a != "default"}}
+    response, auth = data.get("response") or {}, (data.get("auth") or {}).get("kind", "hs256")
+    if auth not in KINDS:
+        raise HarnessError(f"API profile {path}: auth.kind must be one of {', '.join(KINDS)}")
+    return Profile(data.get("name", path.stem), routes, response.get("data", ""), response.get("error", "error"),
+                   response.get("details", ""), auth, path)
+
+
+def dig(value: Any, dotted: str) -> Any:
+    for key in filter(None, dotted.split(".")):
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+def fill(template: Any, values: dict) -> Any:
+    """The body template with `$name` strings replaced by their values (whole values, any type)."""
+    if isinstance(template, str) and template.startswith("$") and template[1:] in values:
+        return values[template[1:]]
+    if isinstance(template, dict):
+        return {k: fill(v, values) for k, v in template.items()}
+    if isinstance(template, list):
+        return [fill(v, values) for v in template]
+    return template
+
+
+class ProfileClient(SutClient):
+    """SutClient speaking a profile's routes and envelopes."""
+
+    def __init__(self, profile: Profile, base_url: str, token_minter, **kwargs):
+        super().__init__(base_url, token_minter, **kwargs)
+        self.profile = profile
+
+    def endpoint(self, action: str) -> tuple[str, str]:
+        route = self.profile.route(action)
+        return route.method, route.route.replace("{action}", action)
+
+    def envelope(self, user, action: str, payload: Any) -> Any:
+        yacht = getattr(user, "yacht_id", None)
+        return fill(self.profile.route(action).body,
+                    {"action": action, "payload": payload, "yacht_id": str(yacht) if yacht else None})
+
+    def normalise(self, resp: Response) -> Response:
+        """The answer in contract terms: the result on success, {"error": code, ...} otherwise."""
+        if resp.status < 400:
+            return Response(resp.status, dig(resp.json, self.profile.data), resp.headers, resp.content)
+        details = dig(resp.json, self.profile.details)
+        code = dig(resp.json, self.profile.error)
+        body = {**(details if isinstance(details, dict) else {}), "error": code if isinstance(code, str) else None}
+        return Response(resp.status, body, resp.headers, resp.content)
+
+    async def call(self, user, action: str, body: Any) -> Response:
+        method, path = self.endpoint(action)
+        return self.normalise(await self.request(method, path, user=user, json=self.envelope(user, action, body)))
