@@ -221,21 +221,25 @@ def cmd_load(args) -> int:
 def cmd_selftest(args) -> int:
     import datetime as dt
 
-    from harness import mutants
+    from harness import implementations, mutants
     from harness.selftest import SelfTest, exit_code, write_matrix
 
-    catalogue = mutants.catalogue()
+    impl = implementations.find(args.implementation)
+    dirs = None if impl.name == "reference" else [impl.mutants_dir]
+    catalogue = mutants.catalogue(dirs)
     if args.list:
         for m in catalogue:
             print(f"{m.name:42} {', '.join(m.expect_killed_by):24} {m.description}")
         return 0
-    selected = [mutants.find(n) for n in args.mutants] if args.mutants else catalogue
+    selected = [mutants.find(n, dirs) for n in args.mutants] if args.mutants else catalogue
     settings = settings_from(args)
+    if impl.name != "reference":
+        settings = settings.with_(sql_dir=impl.sql_dir, binding=impl.binding)
     if settings.target != "embedded":
         raise HarnessError("selftest provisions its own embedded server (mutants need DDL): drop --target/--dsn")
     out = Path(args.report_dir or f"reports/selftest-{dt.datetime.now():%Y%m%d-%H%M%S}")
     out.mkdir(parents=True, exist_ok=True)
-    print(f"selftest: reference + {len(selected)} mutants -> {out}", flush=True)
+    print(f"selftest: {impl.name} + {len(selected)} mutants -> {out}", flush=True)
     outcomes = SelfTest(settings, out, workers=args.workers, all_suites=args.all_suites).run(
         selected, progress=lambda line: print(line, flush=True))
     md, page = write_matrix(outcomes, out)
@@ -313,6 +317,8 @@ def build_parser() -> argparse.ArgumentParser:
     _target_args(p)
     p.add_argument("mutants", nargs="*", help="mutant names or YAML files (default: the whole catalogue + LENS_MUTANTS_DIR)")
     p.add_argument("--list", action="store_true", help="list the catalogue and exit")
+    p.add_argument("--implementation", default="reference", help="reference (default) or second "
+                   "(examples/second_lens with its own catalogue of seeded defects)")
     p.add_argument("--all-suites", action="store_true", help="run every suite against every mutant (complete matrix, slower)")
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--report-dir", default=None)

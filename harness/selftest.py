@@ -54,10 +54,11 @@ def _test_ids(case) -> list[str]:
     return [i for i in ids if i] or [case.name]
 
 
-def _run_pytest(admin_dsn: str, template: str, sut: str, targets: list[str], junit: Path, workers: int) -> subprocess.CompletedProcess:
+def _run_pytest(admin_dsn: str, template: str, sut: str, targets: list[str], junit: Path, workers: int,
+                binding: str = "reference") -> subprocess.CompletedProcess:
     cmd = [sys.executable, "-m", "pytest", *targets, "-q", "-p", "no:cacheprovider", f"--junitxml={junit}",
            f"--lens-attach={admin_dsn}", f"--lens-template={template}", f"--lens-sut={sut}",
-           "--rootdir", str(PROJECT_ROOT), "-o", "junit_family=xunit1"]
+           f"--lens-binding={binding}", "--rootdir", str(PROJECT_ROOT), "-o", "junit_family=xunit1"]
     if workers > 1:
         cmd += ["-n", str(workers), "--dist", "loadfile"]
     return subprocess.run(cmd, capture_output=True, text=True, cwd=PROJECT_ROOT)
@@ -114,7 +115,7 @@ class SelfTest:
             return outcome
         targets = self.suite_paths if mutant is None else self._targets(mutant)
         proc = _run_pytest(server.admin_dsn, template, mutant.sut if mutant else self.settings.sut, targets,
-                           work / "junit.xml", self.workers)
+                           work / "junit.xml", self.workers, self.settings.binding)
         (work / "pytest.log").write_text(proc.stdout + proc.stderr)
         failed, files, outcome.tests = _failures(work / "junit.xml")
         if mutant is None:

@@ -65,20 +65,21 @@ def search_dirs() -> list[Path]:
     return [CATALOGUE, *extra]
 
 
-def catalogue() -> list[Mutant]:
+def catalogue(directories: list[Path] | None = None) -> list[Mutant]:
+    """Every mutant in `directories` (default: the built-in catalogue + LENS_MUTANTS_DIR)."""
     mutants: dict[str, Mutant] = {}
-    for directory in search_dirs():
+    for directory in directories or search_dirs():
         for path in sorted(directory.glob("*.yaml")):
             m = _load(path)
             mutants[m.name] = m
     return sorted(mutants.values(), key=lambda m: m.name)
 
 
-def find(name_or_path: str) -> Mutant:
+def find(name_or_path: str, directories: list[Path] | None = None) -> Mutant:
     path = Path(name_or_path)
     if path.suffix in (".yaml", ".yml") and path.is_file():
         return _load(path)
-    for m in catalogue():
+    for m in catalogue(directories):
         if m.name == name_or_path:
             return m
     raise HarnessError(f"unknown mutant {name_or_path!r}: see `lens-harness selftest --list`")
