@@ -60,9 +60,3 @@ LENS_TABLES = (
 # zero-argument by definition and is not in this list.
 EXPLICIT_ARITY_HELPERS = ("is_operational_crew", "is_hod", "is_manager")
 
-# Ledger type-gating policies (CONTRACT §5).
-LEDGER_POLICIES = (
-    "crew_insert_consume",
-    "hod_insert_receive_transfer_adjust",
-    "manager_insert_writeoff_reversed",
-)

@@ -74,11 +74,12 @@ async def test_ledger_is_append_only_for_authenticated(lens_tx, as_user, ship):
     assert before, "the opening balance wrote a ledger row"
     for statement in ("UPDATE pms_inventory_transactions SET quantity_change = quantity_change + 1 WHERE yacht_id = $1",
                       "DELETE FROM pms_inventory_transactions WHERE yacht_id = $1"):
-        try:
-            async with as_user(ship.manager) as conn:
-                await conn.execute(statement, ship.yacht.id)
-        except asyncpg.PostgresError as exc:
-            assert exc.sqlstate == "42501", statement
-    after = await lens_tx.fetch("SELECT id, quantity_change FROM pms_inventory_transactions WHERE yacht_id = $1 "
-                                "ORDER BY id", ship.yacht.id)
-    assert after == before
+        async with as_user(ship.manager) as conn:
+            try:
+                async with conn.transaction():
+                    await conn.execute(statement, ship.yacht.id)
+            except asyncpg.PostgresError as exc:
+                assert exc.sqlstate == "42501", statement
+            after = await lens_tx.fetch("SELECT id, quantity_change FROM pms_inventory_transactions "
+                                        "WHERE yacht_id = $1 ORDER BY id", ship.yacht.id)
+        assert after == before, statement
