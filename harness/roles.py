@@ -186,3 +186,22 @@ def function_expectation(function: str, role: str, args: str) -> tuple[str, str]
             return ALLOWED, "§6: a valid call on the caller's own stock succeeds"
         return UNSPECIFIED, "§6 names no role gate for a direct call"
     return DENIED, "§4/§6: the call is refused and changes nothing"
+
+
+#: CONTRACT §7: what each action leaves behind, besides exactly one audit row.
+ACTION_LEDGER_TYPES: dict[str, tuple[str, ...]] = {
+    "consume_part": ("consumed",), "receive_part": ("received",), "add_to_shopping_list": (),
+    "adjust_stock_quantity": ("adjusted",), "transfer_part": ("transferred_in", "transferred_out"),
+    "write_off_part": ("write_off",), "reverse_transaction": ("reversed",),
+    "deactivate_part": (), "reactivate_part": (),
+}
+
+
+def api_expectation(role: str, action: str | None) -> tuple[str, int, str]:
+    """(outcome, status, rule) of an action (or, with ``action`` None, a read) aimed at another
+    yacht's ids: 404 for a role the action admits, 403 for one it does not (§7)."""
+    if action is None:
+        return DENIED, 404, "§7: another yacht's part is not found (404)"
+    if allowed(role, action):
+        return DENIED, 404, "§7: another yacht's ids are not found (404)"
+    return DENIED, 403, f"§7: {role} may not {action} (403)"

@@ -112,6 +112,28 @@ def storage_cells(bucket_ids: list[str]) -> list[Cell]:
             for b in bucket_ids for role in roles.SURFACE_ROLES.values() for op in COMMANDS for scope in STORAGE_SCOPES]
 
 
+READS = ("GET /v1/parts/{id}/stock", "GET /v1/parts/{id}/transactions", "GET /v1/storage/documents/{path}")
+
+
+def api_cells() -> list[Cell]:
+    """Every action and read x role with another yacht's ids, and every action's effects on
+    its own yacht (ledger rows of §7's types, exactly one audit row)."""
+    cells = []
+    for role in roles.SURFACE_ROLES.values():
+        for action in roles.ACTIONS:
+            outcome, status, rule = roles.api_expectation(role, action)
+            cells.append(Cell("api", f"POST {action}", role, "foreign_ids", "foreign", outcome, rule,
+                              extra={"status": status, "action": action}))
+        for read in READS:
+            outcome, status, rule = roles.api_expectation(role, None)
+            cells.append(Cell("api", read, role, "foreign_ids", "foreign", outcome, rule, extra={"status": status}))
+    for action, types in roles.ACTION_LEDGER_TYPES.items():
+        cells.append(Cell("api_effects", f"POST {action}", "lowest allowed tier", "valid", "own", roles.ALLOWED,
+                          f"§7: ledger rows {', '.join(types) or 'none'} and one audit row, in one transaction",
+                          extra={"action": action, "types": sorted(types)}))
+    return cells
+
+
 def summary(cells: list[Cell]) -> dict:
     out: dict = {}
     for c in cells:

@@ -6,9 +6,15 @@ race defect of ``naive.py``.  Handler mutants register further names here.
 from __future__ import annotations
 
 from harness.sut import defects
-from harness.sut.defects import (AuditSignatureNullService, IgnoresDeactivationService, IgnoresIdempotencyService,
-                                 InsufficientAs400Service, LargeAdjustUnsignedService, NoReversalPrecheckService,
-                                 NoTransferValidationService)
+from harness.sut.defects import (
+                                 AuditSignatureNullService,
+                                 IgnoresDeactivationService,
+                                 IgnoresIdempotencyService,
+                                 InsufficientAs400Service,
+                                 LargeAdjustUnsignedService,
+                                 NoReversalPrecheckService,
+                                 NoTransferValidationService,
+)
 from harness.sut.naive import NaiveInventoryService
 from harness.sut.service import InventoryService
 

@@ -97,7 +97,7 @@ def one_name(raw: str) -> bool:
         unicodedata.category(ch)[0] in "CZ" and ch != " " for ch in decoded)
 
 
-ACTIVE_TYPES = re.compile(r"^(text/(?!plain)|.*(html|xml|javascript|ecmascript)|multipart/)", re.I)
+ACTIVE_TYPES = re.compile(r"^(text/(?!plain)|.*(html|xml|javascript|ecmascript)|multipart/)", re.IGNORECASE)
 CONTENT_TYPES = st.sampled_from(["text/html", "text/html; charset=utf-8", "image/svg+xml", "application/xhtml+xml",
                                  "text/xml", "application/javascript", "multipart/x-mixed-replace; boundary=x",
                                  "TEXT/HTML", "application/pdf", "image/png", "", "x/y"])

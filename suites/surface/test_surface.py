@@ -9,7 +9,6 @@ verify-only DSN."""
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from dataclasses import dataclass
 
@@ -22,6 +21,7 @@ from harness.factories import Factory, Stock, User, Yacht
 from harness.surface import Cell
 
 from ..lens_sql import Ship, insert_ledger
+from .matrix import record
 
 OPENING = 10
 
@@ -64,19 +64,6 @@ async def sides(factory):
     return await _side(factory), await _side(factory)
 
 
-def _record(cells: list[Cell], name: str, lens_artifacts, record_property) -> None:
-    """Write the matrix, put the totals in JUnit, fail with every failed cell."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    surface.write_matrix(lens_artifacts / "surface", f"{name}.{worker}", cells)
-    for key, value in surface.summary(cells).get(cells[0].surface if cells else name, {}).items():
-        record_property(f"surface[{name}].{key}", str(value))
-    unrun = [c.label() for c in cells if c.verdict == "not run"]
-    failed = [f"{c.label()}: expected {c.expected} ({c.rule}), got {c.actual} {c.detail}" for c in cells
-              if c.verdict == "failed"]
-    assert not failed, f"{len(failed)} of {len(cells)} cells failed:\n" + "\n".join(failed)
-    assert not unrun, f"cells without a result: {unrun}"
-
-
 async def _as(lens_tx, as_user, who, work):
     """Run ``work(conn)`` as ``who`` (a User, or "anon") in a savepoint that is rolled back."""
     if who == "anon":
@@ -112,37 +99,41 @@ def _affected(status: str) -> int:
     return int(status.split()[-1])
 
 
+async def _table_cell(cell: Cell, lens_tx, as_user, lens_binding, own: Side, foreign: Side) -> None:
+    """Run one table cell: the owner first proves a row of that yacht exists (so "saw nothing"
+    means the policy hid it), then the role tries the command; INSERT without RETURNING (as
+    PostgREST's return=minimal), so no SELECT policy masks a permissive INSERT policy."""
+    yacht = (own if cell.scope == "own" else foreign).yacht.id
+    present = await lens_tx.fetchval(f"SELECT count(*) FROM public.{cell.target} WHERE yacht_id = $1", yacht)
+    if not present:
+        cell.actual, cell.detail = (None if cell.expected == roles.ALLOWED else "denied"), "no row of this yacht to try"
+        return
+    row = await lens_tx.fetchval(f"SELECT to_jsonb(t) FROM public.{cell.target} t WHERE yacht_id = $1 LIMIT 1", yacht)
+    copy = json.loads(row)
+    copy.update({k: str(uuid.uuid4()) for k in ("id",) if k in copy})
+    copy.update({k: f"{copy[k]}-{uuid.uuid4().hex[:6]}" for k in ("name", "idempotency_key") if copy.get(k)})
+    sql, arg = {
+        "select": (f"SELECT count(*) FROM public.{cell.target} WHERE yacht_id = $1", yacht),
+        "update": (f"UPDATE public.{cell.target} SET yacht_id = yacht_id WHERE yacht_id = $1", yacht),
+        "delete": (f"DELETE FROM public.{cell.target} WHERE yacht_id = $1", yacht),
+        "insert": (f"INSERT INTO public.{cell.target} SELECT * FROM jsonb_populate_record(NULL::public.{cell.target}, $1)",
+                   json.dumps(copy)),
+    }[cell.operation]
+
+    async def work(conn):
+        if cell.operation == "select":
+            return await conn.fetchval(sql, arg)
+        return _affected(await conn.execute(sql, arg))
+    cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, own.users[cell.role], work)
+
+
 async def test_tables(lens_tx, as_user, lens_binding, sides, lens_artifacts, record_property):
     """Every per-yacht table x role x select/insert/update/delete x own/foreign yacht."""
     own, foreign = sides
     cells = surface.table_cells(await surface.yacht_tables(lens_tx))
     for cell in cells:
-        yacht = (own if cell.scope == "own" else foreign).yacht.id
-        user = own.users[cell.role]
-        present = await lens_tx.fetchval(f"SELECT count(*) FROM public.{cell.target} WHERE yacht_id = $1", yacht)
-        if not present:
-            cell.actual, cell.detail = "denied", "no row of this yacht to try (owner sees none)"
-            if cell.expected == roles.ALLOWED:
-                cell.actual = None
-            continue
-        row = await lens_tx.fetchval(f"SELECT to_jsonb(t) FROM public.{cell.target} t WHERE yacht_id = $1 LIMIT 1", yacht)
-        copy = json.loads(row)
-        copy.update({k: str(uuid.uuid4()) for k in ("id",) if k in copy})
-        copy.update({k: f"{copy[k]}-{uuid.uuid4().hex[:6]}" for k in ("name", "idempotency_key") if copy.get(k)})
-        sql = {
-            "select": (f"SELECT count(*) FROM public.{cell.target} WHERE yacht_id = $1", [yacht]),
-            "update": (f"UPDATE public.{cell.target} SET yacht_id = yacht_id WHERE yacht_id = $1", [yacht]),
-            "delete": (f"DELETE FROM public.{cell.target} WHERE yacht_id = $1", [yacht]),
-            "insert": (f"INSERT INTO public.{cell.target} SELECT * FROM jsonb_populate_record(NULL::public.{cell.target}, "
-                       f"$1::jsonb)", [json.dumps(copy)]),
-        }[cell.operation]
-
-        async def work(conn, sql=sql, op=cell.operation):
-            if op == "select":
-                return await conn.fetchval(sql[0], *sql[1])
-            return _affected(await conn.execute(sql[0], *sql[1]))
-        cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, user, work)
-    _record(cells, "tables", lens_artifacts, record_property)
+        await _table_cell(cell, lens_tx, as_user, lens_binding, own, foreign)
+    record(cells, "tables", lens_artifacts, record_property)
 
 
 async def test_ledger_inserts(lens_tx, as_user, lens_binding, sides, lens_artifacts, record_property):
@@ -165,7 +156,7 @@ async def test_ledger_inserts(lens_tx, as_user, lens_binding, sides, lens_artifa
         async def work(conn, side=side, user=user, ttype=cell.operation, extra=extra):
             return _affected(await insert_ledger(conn, side.ship, user, ttype, returning=False, **extra))
         cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, user, work)
-    _record(cells, "ledger_inserts", lens_artifacts, record_property)
+    record(cells, "ledger_inserts", lens_artifacts, record_property)
 
 
 async def _foreign_state(conn, yacht_id) -> tuple:
@@ -234,7 +225,7 @@ async def test_functions(lens_tx, as_user, lens_binding, sides, lens_artifacts, 
                 await conn.execute("RESET ROLE")
                 return await _foreign_state(conn, foreign.yacht.id) != before
         cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, who, work)
-    _record(cells, "functions", lens_artifacts, record_property)
+    record(cells, "functions", lens_artifacts, record_property)
 
 
 def _object_path(bucket: str, scope: str, own: Side, foreign: Side) -> str:
@@ -271,4 +262,50 @@ async def test_storage(lens_tx, as_user, lens_binding, sides, lens_artifacts, re
                 return await conn.fetchval(sql, bucket, name)
             return _affected(await conn.execute(sql, bucket, name))
         cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, user, work)
-    _record(cells, "storage", lens_artifacts, record_property)
+    record(cells, "storage", lens_artifacts, record_property)
+
+
+# -- proven detectors: each invariant the suites lean on fires on a violation injected here ----
+
+async def test_drift_detector_reports_injected_drift(lens_tx, sides):
+    """check_inventory_drift() and v_stock_from_transactions, which every suite uses to say
+    "stock and ledger agree", report a quantity changed without its ledger row (rolled back)."""
+    own, foreign = sides
+    yachts = [own.yacht.id, foreign.yacht.id]
+    assert await lens_tx.fetch("SELECT * FROM check_inventory_drift() WHERE yacht_id = ANY($1)", yachts) == []
+    await lens_tx.execute("UPDATE pms_inventory_stock SET quantity = quantity + 3 WHERE id = $1", own.ship.stock.id)
+    rows = await lens_tx.fetch("SELECT * FROM check_inventory_drift() WHERE yacht_id = ANY($1)", yachts)
+    assert [r["stock_id"] for r in rows] == [own.ship.stock.id], rows
+    status = await lens_tx.fetchval("SELECT reconciliation_status FROM v_stock_from_transactions WHERE stock_id = $1",
+                                    own.ship.stock.id)
+    assert status == "DRIFT"
+
+
+async def test_nothing_moved_detector_sees_a_ledger_row(lens_tx, lens_binding, sides):
+    """The "a refusal wrote nothing" comparison (Ledger.snapshot) changes when one ledger row
+    and its stock change are written."""
+    from ..api.conftest import Ledger
+
+    own, _ = sides
+    ledger = Ledger(lens_tx)
+    before = await ledger.snapshot(own.yacht.id)
+    assert (await lens_binding.add(lens_tx, own.ship.stock.id, 1, yacht_id=own.yacht.id)).success
+    after = await ledger.snapshot(own.yacht.id)
+    assert after["pms_inventory_transactions"] == before["pms_inventory_transactions"] + 1
+    assert after["stock"] != before["stock"]
+
+
+async def test_tenancy_detector_fires_on_a_widened_policy(lens_tx, as_user, lens_binding, lens_settings, sides):
+    """A table cell that expects another yacht's rows to be invisible fails once a permissive
+    policy widens SELECT (the policy is created and dropped inside the rolled-back transaction;
+    embedded targets only: no DDL ever reaches a user's server)."""
+    if lens_settings.target != "embedded":
+        pytest.skip("injecting a policy is DDL; proven on the embedded target only")
+    own, foreign = sides
+    cell = Cell("table", "pms_parts", "deckhand", "select", "foreign", *roles.table_expectation(
+        "pms_parts", "select", "deckhand", "foreign"))
+    await _table_cell(cell, lens_tx, as_user, lens_binding, own, foreign)
+    assert cell.verdict == "verified", cell
+    await lens_tx.execute("CREATE POLICY lens_probe_widened ON public.pms_parts FOR SELECT TO authenticated USING (true)")
+    await _table_cell(cell, lens_tx, as_user, lens_binding, own, foreign)
+    assert (cell.verdict, cell.actual) == ("failed", "allowed"), cell

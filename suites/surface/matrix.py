@@ -1,0 +1,19 @@
+"""How every surface test reports: the matrix artefact, the totals in JUnit, one failure that
+lists every failed cell (and any cell that got no result)."""
+from __future__ import annotations
+
+import os
+
+from harness import surface
+from harness.surface import Cell
+
+
+def record(cells: list[Cell], name: str, lens_artifacts, record_property) -> None:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    surface.write_matrix(lens_artifacts / "surface", f"{name}.{worker}", cells)
+    for kind, row in surface.summary(cells).items():
+        for key, value in row.items():
+            record_property(f"surface[{kind}].{key}", str(value))
+    failed = [f"{c.label()}: expected {c.expected} ({c.rule}), got {c.actual} {c.detail}" for c in cells
+              if c.verdict in ("failed", "not run")]
+    assert not failed, f"{len(failed)} of {len(cells)} cells failed:\n" + "\n".join(failed)

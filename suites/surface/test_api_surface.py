@@ -1,0 +1,89 @@
+"""The API side of the attack-surface inventory (harness/surface.py: ``api_cells``), through the
+binding's HTTP client: every action and read endpoint x role with another yacht's ids (404 for
+a role the action admits, 403 otherwise, and neither yacht's rows move), and every action's
+effects on its own yacht (§7: its ledger rows, exactly one audit row).  These commit, so they
+need a database that allows writes; the rows hang off the run's own yachts and are purged."""
+from __future__ import annotations
+
+import collections
+import uuid
+
+from harness import roles, surface
+from harness.roles import Tier
+from harness.sut.adapter import signature_for
+
+from ..api.conftest import Ledger
+from .matrix import record
+
+
+async def _ship(f):
+    yacht, users = await f.crew(tuple(roles.SURFACE_ROLES.values()))
+    part = await f.part(yacht)
+    here, there = await f.location(yacht), await f.location(yacht)
+    stock = await f.stock(part, here, quantity=20)
+    return {"yacht": yacht, "users": users, "part": part, "here": here, "there": there, "stock": stock}
+
+
+def _body(action: str, ship: dict, user, transaction_id) -> dict:
+    """A valid body for ``action`` on ``ship``'s ids, signed by ``user`` where §7 asks."""
+    ids = {"part_id": str(ship["part"].id), "location_id": str(ship["here"].id)}
+    sig = {"signature": signature_for(user)}
+    return {
+        "consume_part": {**ids, "quantity": 1},
+        "receive_part": {**ids, "quantity": 1, "idempotency_key": f"surface-{uuid.uuid4()}"},
+        "add_to_shopping_list": {"part_id": ids["part_id"], "quantity": 1},
+        "adjust_stock_quantity": {**ids, "new_quantity": 19, "reason": "stocktake"},
+        "transfer_part": {"part_id": ids["part_id"], "from_location_id": ids["location_id"],
+                          "to_location_id": str(ship["there"].id), "quantity": 1},
+        "write_off_part": {**ids, "quantity": 1, "reason": "damaged", **sig},
+        "deactivate_part": {"part_id": ids["part_id"], "reason": "obsolete", **sig},
+        "reactivate_part": {"part_id": ids["part_id"], **sig},
+        "reverse_transaction": {"transaction_id": str(transaction_id), "reason": "entered twice", **sig},
+    }[action]
+
+
+def _lowest(action: str, users: dict):
+    tier = roles.ACTIONS[action].tier
+    return users[{Tier.CREW: "deckhand", Tier.HOD: "chief_engineer", Tier.MANAGER: "captain"}[tier]]
+
+
+async def _ledger_types(reads: Ledger, yacht_id) -> collections.Counter:
+    rows = await reads.pool.fetch("SELECT transaction_type FROM pms_inventory_transactions WHERE yacht_id = $1", yacht_id)
+    return collections.Counter(r["transaction_type"] for r in rows)
+
+
+async def test_api_surface(sut, committed_factory, ledger, lens_artifacts, record_property):
+    own, foreign = await _ship(committed_factory), await _ship(committed_factory)
+    foreign_tx = await ledger.pool.fetchval("SELECT id FROM pms_inventory_transactions WHERE stock_id = $1 LIMIT 1",
+                                            foreign["stock"].id)
+    foreign_object = f"{foreign['yacht'].id}/parts/surface.pdf"
+    assert (await sut.put_object(foreign["users"]["deckhand"], "documents", foreign_object, b"%PDF")).status == 201
+    cells = surface.api_cells()
+    snapshots = [await ledger.snapshot(own["yacht"].id), await ledger.snapshot(foreign["yacht"].id)]
+    for cell in (c for c in cells if c.surface == "api"):
+        user = own["users"][cell.role]
+        if cell.target.startswith("POST "):
+            r = await sut.call(user, cell.extra["action"], _body(cell.extra["action"], foreign, user, foreign_tx))
+        elif "storage" in cell.target:
+            r = await sut.get_object(user, "documents", foreign_object)
+        else:
+            r = await sut.get(user, cell.target.split()[1].replace("{id}", str(foreign["part"].id)))
+        cell.detail = f"{r.status} {r.error}"
+        cell.actual = "denied" if r.status == cell.extra["status"] else ("allowed" if r.status < 300 else f"answered {r.status}")
+    moved = [await ledger.snapshot(own["yacht"].id), await ledger.snapshot(foreign["yacht"].id)] != snapshots
+    for cell in (c for c in cells if c.surface == "api" and moved):
+        cell.actual, cell.detail = "allowed", cell.detail + "; rows moved on a yacht"
+    consumed = None
+    for cell in (c for c in cells if c.surface == "api_effects"):
+        action = cell.extra["action"]
+        user = _lowest(action, own["users"])
+        types, audit = await _ledger_types(ledger, own["yacht"].id), await ledger.count("pms_audit_log", own["yacht"].id)
+        r = await sut.call(user, action, _body(action, own, user, consumed))
+        new_types = await _ledger_types(ledger, own["yacht"].id) - types
+        new_audit = await ledger.count("pms_audit_log", own["yacht"].id) - audit
+        if action == "consume_part" and r.status == 200:
+            consumed = r.json.get("transaction_id")
+        got = {"status": r.status, "types": sorted(new_types.elements()), "audit": new_audit}
+        cell.actual = "allowed" if got == {"status": 200, "types": cell.extra["types"], "audit": 1} else f"wrong effects {got}"
+        cell.detail = str(got)
+    record(cells, "api", lens_artifacts, record_property)
