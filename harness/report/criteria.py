@@ -29,7 +29,7 @@ from .catalogue import (
     LENS_TABLES,
     NEGATIVE,
 )
-from .inputs import Link, RunInputs, load_inputs
+from .inputs import Link, RunInputs, load_inputs, load_json
 from .junit import ERROR, FAILED, PASSED, SKIPPED, TestResult, aggregate_outcome
 
 PASS, FAIL, NOT_RUN, BLOCKED = "pass", "fail", "not verified", "blocked"
@@ -491,6 +491,10 @@ def crit_five_xx(inp: RunInputs) -> Criterion:
         return c
     c.details.append(f"{_plural(len(tests), 'no-5xx test')}; {_plural(len(rows), 'matrix request')}; "
                      f"{counted + len(five)} 5xx counted")
+    per_endpoint = [f"{k[len('fuzz_examples['):-1]}: {v[-1]}" for t in tests for k, v in t.properties.items()
+                    if k.startswith("fuzz_examples[") and v]
+    if per_endpoint:
+        c.details.append("fuzz examples per endpoint — " + "; ".join(per_endpoint))
     if problems:
         c.status, c.reason = FAIL, "; ".join(problems)
     elif tests and all(t.outcome == SKIPPED for t in tests) and not rows:
@@ -500,6 +504,32 @@ def crit_five_xx(inp: RunInputs) -> Criterion:
         c.reason = "no 5xx in " + " and ".join(
             x for x in ((f"{_plural(len(tests), 'fuzz/no-5xx test')}" if tests else ""),
                         (f"{_plural(len(rows), 'matrix request')}" if rows else "")) if x)
+    return c
+
+
+def crit_surface(inp: RunInputs) -> Criterion:
+    """The attack-surface inventory's matrix (surface/*.json, one file per surface and worker):
+    cells per surface, verified / failed / observed (the contract is silent on those)."""
+    c = Criterion("surface", "Attack-surface inventory", NOT_RUN, "")
+    files = sorted((inp.report_dir / "surface").glob("*.json"))
+    totals: dict[str, dict[str, int]] = {}
+    for f in files:
+        data = load_json(f, inp.problems)
+        for kind, row in ((data or {}).get("summary") or {}).items():
+            into = totals.setdefault(kind, {})
+            for key, n in row.items():
+                into[key] = into.get(key, 0) + (_as_int(n) or 0)
+    c.evidence = inp.links(*files)
+    if not totals:
+        c.reason = "no inventory matrix (surface/*.json) in this run"
+        return c
+    for kind, row in sorted(totals.items()):
+        c.details.append(f"{kind}: {row.get('cells', 0)} cells — {row.get('verified', 0)} verified, "
+                         f"{row.get('failed', 0)} failed, {row.get('observed', 0)} observed (contract silent)")
+    failed = sum(r.get("failed", 0) + r.get("not run", 0) for r in totals.values())
+    cells = sum(r.get("cells", 0) for r in totals.values())
+    c.status = FAIL if failed else PASS
+    c.reason = f"{cells} inventory cells, {failed} failed"
     return c
 
 
@@ -590,7 +620,7 @@ def evaluate(report_dir: str | Path | RunInputs) -> Verdict:
     steps = {"database": crit_database(inp), "evidence": crit_evidence(inp)}
     extras = {"acceptance": crit_acceptance(inp, acc), "negative": crit_negative(inp, neg),
               "concurrency": crit_concurrency(inp), "zero_5xx": crit_five_xx(inp),
-              "role_action": crit_matrix(inp)}
+              "role_action": crit_matrix(inp), "surface": crit_surface(inp)}
     tests = inp.junit.tests if inp.junit else []
     by_key: dict[str, list[TestResult]] = {}
     for t in tests:

@@ -167,7 +167,7 @@ def _figures(inp: RunInputs, out_dir: Path) -> list[dict]:
 
 
 def _all_files(inp: RunInputs) -> list[Link]:
-    names = ["run.json", "junit.xml", "allure-results", "evidence", "concurrency", "load", "matrix"]
+    names = ["run.json", "junit.xml", "allure-results", "evidence", "concurrency", "load", "matrix", "surface", "fuzz"]
     return inp.links(*names)
 
 

@@ -100,7 +100,8 @@ def one_name(raw: str) -> bool:
 ACTIVE_TYPES = re.compile(r"^(text/(?!plain)|.*(html|xml|javascript|ecmascript)|multipart/)", re.IGNORECASE)
 CONTENT_TYPES = st.sampled_from(["text/html", "text/html; charset=utf-8", "image/svg+xml", "application/xhtml+xml",
                                  "text/xml", "application/javascript", "multipart/x-mixed-replace; boundary=x",
-                                 "TEXT/HTML", "application/pdf", "image/png", "", "x/y"])
+                                 "TEXT/HTML", "application/pdf", "image/png", "", "x/y"]) \
+    | st.from_regex(r"(text|image|application|multipart)/[a-z0-9.+-]{1,16}(; charset=[a-z0-9-]{1,8})?", fullmatch=True)
 
 
 def inert(headers: dict) -> str | None:
