@@ -1,6 +1,6 @@
-"""Service level (no HTTP): the handler really acts as the caller, and its errors are the
-contract's (status, code) pairs.  Skipped when suites target a foreign API, since this
-exercises the in-process reference handler itself."""
+"""Reference-only, service level (no HTTP): the reference handler really acts as the caller,
+and its errors are the contract's (status, code) pairs. Skipped when suites target a foreign
+API, since this exercises the in-process reference handler itself."""
 from __future__ import annotations
 
 import pytest
@@ -8,8 +8,6 @@ import pytest
 from harness.db import current_identity
 from harness.sut import ServiceError
 from harness.sut.service import InventoryService
-
-pytestmark = pytest.mark.api
 
 
 @pytest.fixture
