@@ -29,17 +29,20 @@ def _target_args(p: argparse.ArgumentParser) -> None:
                    "supabase/migrations); default: the project's sql/")
     p.add_argument("--base-schema", default=None, help="pg_dump --schema-only file applied before the migrations")
     p.add_argument("--pg-bin", default=None, help="directory holding initdb, postgres, pg_ctl")
+    p.add_argument("--pg-version", default=None, help="PostgreSQL major version for the embedded target: 15 (system) or 18 (pip extra pg18)")
     p.add_argument("--docker-image", default=None, help="image for --target docker (default postgres:15-alpine)")
     p.add_argument("--allow-migrate", action="store_true", default=None, help="dsn target: apply migrations (DDL)")
     p.add_argument("--allow-writes", action="store_true", default=None, help="dsn target: commit test data under own yacht ids, purged after")
 
 
 def settings_from(args) -> Settings:
+    from harness.provision.embedded import bin_for
+
     target = args.target or ("dsn" if getattr(args, "dsn", None) else None)
     return Settings.from_env(
         target=target, dsn=getattr(args, "dsn", None), sql_dir=getattr(args, "sql_dir", None),
         base_schema=getattr(args, "base_schema", None),
-        pg_bin=getattr(args, "pg_bin", None), docker_image=getattr(args, "docker_image", None),
+        pg_bin=bin_for(getattr(args, "pg_bin", None), getattr(args, "pg_version", None)), docker_image=getattr(args, "docker_image", None),
         allow_migrate=getattr(args, "allow_migrate", None), allow_writes=getattr(args, "allow_writes", None),
         sut=getattr(args, "sut", None), api_url=getattr(args, "api_url", None),
         api_profile=getattr(args, "api_profile", None), binding=getattr(args, "binding", None),

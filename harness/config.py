@@ -17,9 +17,21 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-_SOURCE_SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
-# From a source checkout (editable install) the project's sql/; otherwise ./sql of the caller.
-PROJECT_SQL_DIR = _SOURCE_SQL_DIR if _SOURCE_SQL_DIR.is_dir() else Path.cwd() / "sql"
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _shipped(name: str) -> Path:
+    """`suites/` or `sql/`: inside the package in an installed wheel (setup.py ships them as
+    harness/<name>), beside it in a source checkout or editable install."""
+    installed = _PACKAGE_DIR / name
+    return installed if installed.is_dir() else _PACKAGE_DIR.parent / name
+
+
+PROJECT_SQL_DIR = _shipped("sql")
+SUITES_DIR = _shipped("suites")
+# pytest settings of the gate's suites run; passed with -c so a config file that happens to sit
+# above the installed package (or the caller's own project) cannot change how the suites run.
+SUITES_PYTEST_INI = _PACKAGE_DIR / "suites-pytest.ini"
 TARGETS = ("embedded", "docker", "dsn")
 SETTINGS_FILE_ENV = "LENS_SETTINGS_FILE"
 

@@ -29,12 +29,11 @@ from pathlib import Path
 from rich.console import Console
 
 from harness import __version__
-from harness.config import SETTINGS_FILE_ENV, Settings
+from harness.config import SETTINGS_FILE_ENV, SUITES_DIR, SUITES_PYTEST_INI, Settings
 from harness.errors import EXIT_INTERRUPTED, HarnessError
 from harness.redact import redact_dsn
 
 SUITES = ("conformance", "schema", "rls", "ledger", "negative", "api", "concurrency", "reference", "surface")
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BANNERS = {
     "smoke": "smoke profile: a quick check, NOT a sign-off (no load, small stress); use --profile full to sign off",
     "full": "full profile: the sign-off run (full stress sizes and a locust load step)",
@@ -104,7 +103,7 @@ class GateRun:
             "run_id": self.run_id, "harness_version": __version__, "target": self.settings.target,
             "sut": self.settings.sut, "mutant": self.options.mutant, "profile": self.options.profile,
             "sql_dir": str(self.settings.sql_dir), "suites": list(self.options.suites),
-            "available_suites": sorted(p.name for p in (PROJECT_ROOT / "suites").iterdir() if p.is_dir()
+            "available_suites": sorted(p.name for p in SUITES_DIR.iterdir() if p.is_dir()
                                        and not p.name.startswith("_")),
             "steps": self.steps, **self.info,
         }
@@ -120,7 +119,7 @@ def new_run_id() -> str:
 def claim_report_dir(chosen: Path | None, run_id: str, force: bool) -> Path:
     """A run is its own folder: a new ``reports/<run-id>``, or the user's folder when it is empty
     (or emptied with --force), so the report never reads evidence another run wrote."""
-    report_dir = Path(chosen) if chosen else PROJECT_ROOT / "reports" / run_id
+    report_dir = Path(chosen) if chosen else Path.cwd() / "reports" / run_id
     if report_dir.exists() and not report_dir.is_dir():
         raise HarnessError(f"--report-dir {report_dir} is a file: give a folder")
     if report_dir.is_dir() and any(report_dir.iterdir()):
@@ -148,10 +147,9 @@ def _child_env(settings_file: Path) -> dict:
 
 def _pytest_command(run: GateRun) -> list[str]:
     rd, opts = run.report_dir, run.options
-    paths = [str(PROJECT_ROOT / "suites" / name) for name in opts.suites if (PROJECT_ROOT / "suites" / name).is_dir()]
-    cmd = [sys.executable, "-m", "pytest", *paths, "-q", "-rfE", "-p", "no:cacheprovider",
-           f"--junitxml={rd / 'junit.xml'}", f"--alluredir={rd / 'allure-results'}",
-           "-o", "junit_family=xunit1", "--rootdir", str(PROJECT_ROOT)]
+    paths = [str(SUITES_DIR / name) for name in opts.suites if (SUITES_DIR / name).is_dir()]
+    cmd = [sys.executable, "-m", "pytest", *paths, "-q", "-rfE", "-c", str(SUITES_PYTEST_INI),
+           f"--junitxml={rd / 'junit.xml'}", f"--alluredir={rd / 'allure-results'}", "--rootdir", str(SUITES_DIR.parent)]
     if opts.workers > 1:
         cmd += ["-n", str(opts.workers), "--dist", "loadfile"]
     return cmd + list(opts.pytest_args)
@@ -162,7 +160,7 @@ def run_child(cmd: list[str], settings_file: Path, log: Path, grace: float = 60)
     on (it writes what it has and cleans up), then kill its whole group after ``grace``."""
     with open(log, "w") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=_child_env(settings_file),
-                                cwd=PROJECT_ROOT, start_new_session=True)
+                                cwd=SUITES_DIR.parent, start_new_session=True)
         try:
             return proc.wait()
         except KeyboardInterrupt:

@@ -1,27 +1,27 @@
 """pytest plugin (`pytest11` entry point `lens`): options, the provisioned database, fixtures.
 
-Provisioning happens once per pytest run. Under xdist the controller starts the server and
-migrates the template; each worker receives the admin DSN through `workerinput` and clones the
-template into its own database. Without xdist the first test that needs a database provisions.
+Installed with the harness, it is loaded into every pytest run on the machine, so it stays
+inert until a test asks for one of its fixtures: nothing is provisioned, validated or labelled
+before that. The first test of a process that needs a database provisions it: under the gate
+(`--lens-attach`) by cloning the gate's migrated template, otherwise by starting a private
+server for this process (one per xdist worker) and migrating it.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import re
 import tempfile
+import warnings
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
 
-from harness import db as dbmod
 from harness import secrecy
-from harness.config import TARGETS, Settings
+from harness.config import SUITES_DIR, TARGETS, Settings
 from harness.errors import HarnessError
-from harness.factories import Factory, purge_yachts
-from harness.provision import Database, clone_for, prepare, provisioner_for
-from harness.provision.dsn import ExistingServer
 
 RUNTIME = pytest.StashKey["LensRuntime"]()
 ID_MARKERS = {"acceptance": "acceptance_id", "negative": "negative_id"}
@@ -44,6 +44,7 @@ def pytest_addoption(parser):
     group.addoption("--lens-sql-dir", default=None, help="migration directory or Supabase project (default: the project's sql/)")
     group.addoption("--lens-base-schema", default=None, help="pg_dump --schema-only file applied before the migrations")
     group.addoption("--lens-pg-bin", default=None, help="directory of initdb/postgres/pg_ctl")
+    group.addoption("--lens-pg-version", default=None, help="PostgreSQL major version to run (15: system, 18: the pg18 extra's wheel)")
     group.addoption("--lens-allow-migrate", action="store_true", default=None, help="dsn target: apply migrations")
     group.addoption("--lens-allow-writes", action="store_true", default=None, help="dsn target: let suites commit (own yachts, purged after)")
     group.addoption("--lens-sut", default=None, help="reference (default) or naive (deliberate race defect)")
@@ -61,6 +62,15 @@ SETTINGS = pytest.StashKey[Settings]()
 FINDINGS = pytest.StashKey[list]()
 
 
+def _in_pytest_terms(exc: HarnessError) -> str:
+    """Harness errors name CLI flags (`--sql-dir`); here the same option is `--lens-sql-dir`."""
+    return re.sub(r"(?<![\w-])--(?!lens-)(?=[a-z])", "--lens-", str(exc))
+
+
+def _exit(exc: HarnessError):
+    pytest.exit(_in_pytest_terms(exc), returncode=2)
+
+
 def _settings(config) -> Settings:
     """Settings of this run, computed once; a mutant swaps in its SQL copy and handler variant."""
     if SETTINGS in config.stash:
@@ -69,11 +79,13 @@ def _settings(config) -> Settings:
     if handed is not None:
         config.stash[SETTINGS] = handed
         return handed
+    from harness.provision.embedded import bin_for
+
     opt = config.getoption
     settings = Settings.from_env(
         target=opt("--lens-target"), dsn=opt("--lens-dsn"), sql_dir=opt("--lens-sql-dir"),
         base_schema=opt("--lens-base-schema"),
-        pg_bin=opt("--lens-pg-bin"), allow_migrate=opt("--lens-allow-migrate"),
+        pg_bin=bin_for(opt("--lens-pg-bin"), opt("--lens-pg-version")), allow_migrate=opt("--lens-allow-migrate"),
         allow_writes=opt("--lens-allow-writes"), sut=opt("--lens-sut"), api_url=opt("--lens-api-url"),
         binding=opt("--lens-binding"), api_profile=opt("--lens-api-profile"),
     )
@@ -97,33 +109,29 @@ class LensRuntime:
         self.settings: Settings | None = None
         self.server = None
         self.owned = False
-        self.template: Database | None = None
-        self.database: Database | None = None
-        worker = getattr(config, "workerinput", {})
-        self.worker_id = worker.get("workerid", "main")
+        self.template = None
+        self.database = None
+        self.worker_id = getattr(config, "workerinput", {}).get("workerid", "main")
         handed = Settings.from_settings_file()
-        self.attach = worker.get("lens_attach") or config.getoption("--lens-attach") or (handed and handed.attach)
+        self.attach = config.getoption("--lens-attach") or (handed and handed.attach)
 
     def _start_server(self) -> None:
+        from harness.provision import Database, prepare, provisioner_for
+        from harness.provision.dsn import ExistingServer
+
         self.settings = _settings(self.config)
-        worker = getattr(self.config, "workerinput", {})
         if self.attach:
             self.server = ExistingServer(self.attach)
-            template = (self.config.getoption("--lens-template") or worker.get("lens_template")
-                        or self.settings.template or "lens_template")
+            template = self.config.getoption("--lens-template") or self.settings.template or "lens_template"
             self.template = Database(self.attach, "attached", template=template)
             return
         self.server = provisioner_for(self.settings).start()
         self.owned = self.settings.target != "dsn"
         self.template = prepare(self.server, self.settings)
 
-    def shared_server(self) -> str:
-        """Controller side of xdist: provision now, hand the admin DSN to the workers."""
-        if self.server is None:
-            self._start_server()
-        return self.server.admin_dsn
+    def get_database(self):
+        from harness.provision import clone_for
 
-    def get_database(self) -> Database:
         if self.database is None:
             if self.server is None:
                 self._start_server()
@@ -134,9 +142,9 @@ class LensRuntime:
         return self.database
 
     def close(self) -> None:
-        from harness.provision import janitor
-
         if self.database is not None and self.database is not self.template and self.server is not None:
+            from harness.provision import janitor
+
             try:
                 janitor.drop_database(self.server.admin_dsn, self.database.dsn.rsplit("/", 1)[-1])
             except Exception:  # noqa: BLE001 - the server may already be gone
@@ -146,29 +154,16 @@ class LensRuntime:
         self.server = None
 
 
-def _is_xdist_controller(config) -> bool:
-    return not hasattr(config, "workerinput") and bool(getattr(config.option, "numprocesses", 0)) and getattr(config.option, "dist", "no") != "no"
-
-
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config):
     for marker in MARKERS:
         config.addinivalue_line("markers", marker)
-    runtime = LensRuntime(config)
-    config.stash[RUNTIME] = runtime
+    config.stash[RUNTIME] = LensRuntime(config)
     secrecy.register(config)
-    if _is_xdist_controller(config) and not runtime.attach:
-        try:
-            runtime.shared_server()
-        except HarnessError as exc:
-            raise pytest.UsageError(str(exc)) from None
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_configure_node(node):
-    runtime = node.config.stash[RUNTIME]
-    if runtime.server is not None and runtime.owned:  # a DSN is shared as is: workers never clone it
-        node.workerinput["lens_attach"] = runtime.server.admin_dsn
-        node.workerinput["lens_template"] = runtime.template.template
+    if config.getini("asyncio_default_fixture_loop_scope") is None:
+        # pytest-asyncio arrives with the harness; its nag about an option a project that never
+        # configured asyncio did not choose would be the harness's noise in that project.
+        warnings.filterwarnings("ignore", message='The configuration option "asyncio_default_fixture_loop_scope" is unset')
 
 
 def pytest_unconfigure(config):
@@ -192,9 +187,8 @@ def pytest_collection_modifyitems(items):
             m = item.get_closest_marker(marker)
             if m and m.args:
                 item.user_properties.append((prop, m.args[0]))
-        parts = Path(str(item.fspath)).parts
-        if "suites" in parts and parts.index("suites") + 1 < len(parts) - 1:
-            item.user_properties.append(("suite", parts[parts.index("suites") + 1]))
+        if item.path.is_relative_to(SUITES_DIR) and len(item.path.relative_to(SUITES_DIR).parts) > 1:
+            item.user_properties.append(("suite", item.path.relative_to(SUITES_DIR).parts[0]))
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -222,6 +216,9 @@ def pytest_runtest_makereport(item, call):
 
 
 def pytest_runtest_setup(item):
+    """Allure labels for the harness's own suites only: another project's report stays its own."""
+    if not item.path.is_relative_to(SUITES_DIR):
+        return
     try:
         from harness.report.allure import label_item
     except ImportError:
@@ -236,16 +233,16 @@ def lens_settings(pytestconfig) -> Settings:
     try:
         return _settings(pytestconfig)
     except HarnessError as exc:
-        pytest.exit(str(exc), returncode=2)
+        _exit(exc)
 
 
 @pytest.fixture(scope="session")
-def lens_database(pytestconfig) -> Database:
+def lens_database(pytestconfig):
     """The migrated database of this process (a private clone unless the target is a DSN)."""
     try:
         return pytestconfig.stash[RUNTIME].get_database()
     except HarnessError as exc:
-        pytest.exit(str(exc), returncode=2)
+        _exit(exc)
 
 
 @pytest.fixture(scope="session")
@@ -266,6 +263,8 @@ def lens_artifacts(pytestconfig) -> Path:
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def lens_pool(lens_database):
+    from harness import db as dbmod
+
     pool = await dbmod.create_pool(lens_database.dsn, max_size=20)
     yield pool
     await pool.close()
@@ -304,18 +303,22 @@ def lens_binding(lens_settings, lens_conformance):
     try:
         return load(lens_settings.binding)
     except HarnessError as exc:
-        pytest.exit(str(exc), returncode=2)
+        _exit(exc)
 
 
 @pytest.fixture
-def factory(lens_tx, lens_binding) -> Factory:
+def factory(lens_tx, lens_binding):
     """Factories writing inside `lens_tx` (rolled back): safe even on a verify-only DSN."""
+    from harness.factories import Factory
+
     return Factory(lens_tx, binding=lens_binding)
 
 
 @pytest.fixture
 def as_user(lens_tx):
     """`async with as_user(user) as conn:` — a savepoint on `lens_tx` running as `authenticated`."""
+    from harness import db as dbmod
+
     return functools.partial(dbmod.as_user, lens_tx)
 
 
@@ -328,6 +331,8 @@ def writes_allowed(lens_database):
 @pytest_asyncio.fixture(loop_scope="session")
 async def lens_connect(lens_database):
     """Open separate connections (one per concurrent actor); all closed after the test."""
+    from harness import db as dbmod
+
     opened = []
 
     async def open_connection():
@@ -344,6 +349,8 @@ async def lens_connect(lens_database):
 @pytest_asyncio.fixture(loop_scope="session")
 async def committed_factory(writes_allowed, lens_connect, lens_binding):
     """Factories that commit (for concurrency and HTTP tests); their yachts are purged after."""
+    from harness.factories import Factory, purge_yachts
+
     conn = await lens_connect()
     factory = Factory(conn, binding=lens_binding)
     yield factory

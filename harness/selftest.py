@@ -21,13 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness import migrate, mutants
-from harness.config import Settings
+from harness.config import SUITES_DIR, SUITES_PYTEST_INI, Settings
 from harness.errors import EXIT_GATE_FAILED, EXIT_OK
 from harness.provision import janitor
 from harness.provision.embedded import EmbeddedServer
 from harness.report.junit import parse_junit
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SUITES = ("conformance", "schema", "rls", "ledger", "negative", "api", "concurrency", "reference", "surface")
 
 
@@ -56,12 +55,12 @@ def _test_ids(case) -> list[str]:
 
 def _run_pytest(admin_dsn: str, template: str, sut: str, targets: list[str], junit: Path, workers: int,
                 binding: str = "reference") -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "pytest", *targets, "-q", "-p", "no:cacheprovider", f"--junitxml={junit}",
+    cmd = [sys.executable, "-m", "pytest", *targets, "-q", "-c", str(SUITES_PYTEST_INI), f"--junitxml={junit}",
            f"--lens-attach={admin_dsn}", f"--lens-template={template}", f"--lens-sut={sut}",
-           f"--lens-binding={binding}", "--rootdir", str(PROJECT_ROOT), "-o", "junit_family=xunit1"]
+           f"--lens-binding={binding}", "--rootdir", str(SUITES_DIR.parent)]
     if workers > 1:
         cmd += ["-n", str(workers), "--dist", "loadfile"]
-    return subprocess.run(cmd, capture_output=True, text=True, cwd=PROJECT_ROOT)
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=SUITES_DIR.parent)
 
 
 def _failures(junit: Path) -> tuple[list[str], dict[str, str], int]:
@@ -81,7 +80,7 @@ def _failures(junit: Path) -> tuple[list[str], dict[str, str], int]:
 class SelfTest:
     def __init__(self, settings: Settings, out_dir: Path, suites=DEFAULT_SUITES, workers: int = 2, all_suites: bool = False):
         self.settings, self.out_dir, self.workers, self.all_suites = settings, Path(out_dir), workers, all_suites
-        self.suite_paths = [str(PROJECT_ROOT / "suites" / s) for s in suites if (PROJECT_ROOT / "suites" / s).is_dir()]
+        self.suite_paths = [str(SUITES_DIR / s) for s in suites if (SUITES_DIR / s).is_dir()]
         self.id_files: dict[str, str] = {}
 
     def _template(self, server: EmbeddedServer, name: str, sql_dir: Path) -> str:
@@ -95,7 +94,7 @@ class SelfTest:
         if self.all_suites:
             return self.suite_paths
         files = sorted({self.id_files[i] for i in mutant.expect_killed_by if i in self.id_files})
-        return [str(PROJECT_ROOT / f) for f in files] or self.suite_paths
+        return [str(SUITES_DIR.parent / f) for f in files] or self.suite_paths
 
     def run_one(self, server: EmbeddedServer, mutant: mutants.Mutant | None) -> Outcome:
         name = mutant.name if mutant else "reference"

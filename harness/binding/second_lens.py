@@ -32,11 +32,11 @@ class SecondLensBinding(Binding):
         """The example's own Starlette app (examples/second_lens/api), in-process on `dsn`."""
         import sys
 
-        from harness.gate import PROJECT_ROOT
+        from harness.implementations import EXAMPLES
         from harness.sut.server import serve_in_thread
 
-        if str(PROJECT_ROOT) not in sys.path:
-            sys.path.insert(0, str(PROJECT_ROOT))
+        if str(EXAMPLES.parent) not in sys.path:
+            sys.path.insert(0, str(EXAMPLES.parent))
         from examples.second_lens.api.app import create_app
 
         return serve_in_thread(create_app(dsn, settings.jwt_secret, settings.large_adjust_threshold))

