@@ -15,11 +15,11 @@ from harness.config import Settings
 from harness.db import connect
 from harness.errors import HarnessError
 from harness.factories import Factory
-from harness.gate import PROJECT_ROOT
+from harness.implementations import EXAMPLES
 from harness.provision.embedded import EmbeddedServer
 from harness.sut.adapter import signature_for
 
-SECOND = PROJECT_ROOT / "examples" / "second_lens" / "supabase"
+SECOND = EXAMPLES / "second_lens" / "supabase"
 
 
 @pytest.fixture(scope="module")
