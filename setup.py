@@ -6,11 +6,11 @@ source tree keeps them at the top level where users and contributors expect them
 `harness/config.py` finds either layout. Everything else is in pyproject.toml.
 """
 
-from setuptools import find_namespace_packages, find_packages, setup
+from setuptools import find_namespace_packages, setup
 
 SHIPPED = {"harness.suites": "suites", "harness.sql": "sql"}
 
-packages = find_packages(include=["harness", "harness.*"])
+packages = find_namespace_packages(include=["harness", "harness.*"], exclude=["*__pycache__*"])  # data-only dirs too (profiles, catalogue)
 for package, source in SHIPPED.items():
     packages += [package] + [f"{package}.{sub}" for sub in find_namespace_packages(source, exclude=["*__pycache__*"])]
 
