@@ -123,6 +123,7 @@ class Settings:
             "binding": os.environ.get("LENS_BINDING"),
             "api_profile": os.environ.get("LENS_API_PROFILE"),
             "jwt_secret": os.environ.get("LENS_JWT_SECRET"),
+            "load_seconds": os.environ.get("LENS_LOAD_SECONDS"),
             "allow_migrate": _env_bool("LENS_ALLOW_MIGRATE") or None,
             "allow_writes": _env_bool("LENS_ALLOW_WRITES") or None,
         }
@@ -131,6 +132,8 @@ class Settings:
         for path_setting in ("sql_dir", "base_schema"):
             if path_setting in values:
                 values[path_setting] = Path(values[path_setting]).expanduser().resolve()
+        if "load_seconds" in values:
+            values["load_seconds"] = float(values["load_seconds"])
         if "large_adjust_threshold" in values:
             values["large_adjust_threshold"] = int(values["large_adjust_threshold"])
         settings = cls(**values)

@@ -190,7 +190,9 @@ def _pending_stop(migrations) -> Stop:
 def _steps(run: GateRun, settings_file: Path) -> None:
     from harness import evidence
     from harness.provision import clone_for, prepare, provisioner_for
-    from harness.report.inputs import consolidate_matrix
+    from harness.report.allure import write_environment
+    from harness.report.inputs import consolidate_parts
+    from harness.report.junit import label_ids
 
     settings, options, report_dir = run.settings, run.options, run.report_dir
     with run.step("provision PostgreSQL") as step:
@@ -217,7 +219,11 @@ def _steps(run: GateRun, settings_file: Path) -> None:
         log = report_dir / "pytest.log"
         code = run_child(_pytest_command(run), settings_file, log)
         step["note"] = f" — {_tail(log)}"
-        consolidate_matrix(report_dir)
+        consolidate_parts(report_dir)
+        label_ids(report_dir / "junit.xml")
+        write_environment(report_dir / "allure-results", {
+            "SUT": settings.sut, "Target": settings.target, "PostgreSQL": run.info.get("postgres_version"),
+            "Profile": options.profile, "Run": run.run_id, "Mutant": settings.mutant, "SQL dir": settings.sql_dir})
         if code not in (0, 1):
             step["status"] = "error"
             raise Stop(f"the suites could not run (pytest exit {code}): {_tail(log, 3)}",

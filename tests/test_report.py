@@ -159,6 +159,11 @@ def write_concurrency(d: Path, *, valid=True):
     (cd / "concurrent_consume.json").write_text(json.dumps(res), encoding="utf-8")
     (cd / "concurrent_consume.history.jsonl").write_text(
         '{"type":"invoke","process":0,"f":"consume","value":1}\n', encoding="utf-8")
+    sentence = "6 acknowledged decrements take 6 units but at most 5 were ever there"
+    race = {"name": "http_race", "valid": valid, "criterion": "atomic_functions", "ops": 20,
+            "winners": 5 if valid is True else 6, "explain": "valid: false -- 1 anomalies",
+            "checker": {"anomalies": {} if valid is True else {"oversold": [{"message": sentence}]}}}
+    (cd / "http_race.json").write_text(json.dumps(race), encoding="utf-8")
 
 
 def write_load(d: Path, *, invariants=True):
@@ -356,6 +361,8 @@ def test_failing_run_says_why(failing):
     assert "2 5xx" in st["zero_5xx"].reason
     assert "write_off_part as deckhand" in st["role_action"].reason
     assert "updated pms_inventory_stock directly" in st["atomic_functions"].reason
+    assert "oversold: 6 acknowledged decrements take 6 units but at most 5 were ever there" in st["atomic_functions"].reason
+    assert "http_race" not in st["concurrency"].reason  # each checker result belongs to one criterion
     html = (failing / "signoff.html").read_text()
     assert "Verdict: FAIL" in html and "stock went negative" in html
     assert v.line.startswith("Verdict: FAIL (exit 1, do not deploy) — failed: ")

@@ -183,3 +183,14 @@ def attach_report_files(report_dir: str | Path, patterns: tuple[str, ...] = ATTA
             if path.is_file() and attach_file(path, name=path.relative_to(report_dir).as_posix()):
                 count += 1
     return count
+
+
+def write_environment(results_dir: str | Path, values: dict) -> Path | None:
+    """``environment.properties`` of an Allure results folder (shown on the report's overview)."""
+    results_dir = Path(results_dir)
+    if not results_dir.is_dir():
+        return None
+    lines = [f"{key.replace(' ', '.')}={value}" for key, value in values.items() if value not in (None, "")]
+    path = results_dir / "environment.properties"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

@@ -407,14 +407,26 @@ def crit_negative(inp: RunInputs, rows: list[IdRow]) -> Criterion:
     return c
 
 
-def crit_concurrency(inp: RunInputs) -> Criterion:
-    c = Criterion("concurrency", "Concurrency: checker results valid", NOT_RUN, "", required=True)
-    c.evidence = [lk for lk in (inp.link(p) for p, _ in inp.concurrency) if lk]
-    c.evidence += [lk for lk in (inp.link(p) for p in inp.concurrency_histories) if lk]
-    c.evidence += inp.links("load/summary.json")
-    junit_tests = inp.junit.in_suite("concurrency") if inp.junit else []
+def checker_sentences(res: dict, limit: int = 2) -> str:
+    """The checker's own words for its first anomalies ("6 acknowledged decrements take 6 units
+    but at most 5 were ever there"), one per kind."""
+    anomalies = ((res.get("checker") or {}).get("anomalies") or {}) if isinstance(res.get("checker"), dict) else {}
+    said = [f"{kind}: {items[0].get('message')}" for kind, items in anomalies.items()
+            if isinstance(items, list) and items and isinstance(items[0], dict) and items[0].get("message")]
+    return "; ".join(said[:limit])
+
+
+def crit_concurrency(inp: RunInputs, key: str = "concurrency") -> Criterion:
+    """Checker results filed under criterion ``key`` (results without one are concurrency's)."""
+    results = [(p, r) for p, r in inp.concurrency if (r.get("criterion") or "concurrency") == key]
+    c = Criterion(key, "Concurrency: checker results valid", NOT_RUN, "", required=True)
+    c.evidence = [lk for lk in (inp.link(p) for p, _ in results) if lk]
+    c.evidence += [lk for lk in (inp.link(p.with_name(p.stem + ".history.jsonl")) for p, _ in results) if lk]
+    if key == "concurrency":
+        c.evidence += inp.links("load/summary.json")
+    junit_tests = [t for t in inp.junit.tests if t.prop("criterion") == key] if inp.junit else []
     problems: list[str] = []
-    for path, res in inp.concurrency:
+    for path, res in results:
         name = str(res.get("name") or path.stem)
         valid = res.get("valid")
         line = (f"{name}: valid={valid}, ops={res.get('ops', '?')}, winners={res.get('winners', '?')}")
@@ -424,33 +436,31 @@ def crit_concurrency(inp: RunInputs) -> Criterion:
         c.details.append(line)
         if valid is True:
             continue
-        explain = str(res.get("explain") or "").strip()
+        explain = checker_sentences(res) or str(res.get("explain") or "").strip()
         if valid is False:
             problems.append(f"{name}: " + (shorten(explain) if explain else "checker result invalid"))
         else:
             problems.append(f"{name} result unknown" + (f": {shorten(explain)}" if explain else ""))
-    bad_tests = [t for t in junit_tests if t.failed]
-    for t in bad_tests:
-        problems.append(f"test {t.name} {t.outcome}: {t.short_reason(160)}")
-    if inp.load_summary is not None:
+    if inp.load_summary is not None and key == "concurrency":
         inv = inp.load_summary.get("invariants_valid")
         c.details.append(
             "load: {requests} requests, {failures} failures, p95 {p95} ms, invariants_valid={inv}".format(
                 requests=inp.load_summary.get("requests", "?"), failures=inp.load_summary.get("failures", "?"),
                 p95=inp.load_summary.get("p95", "?"), inv=inv))
         if inv is False:
-            problems.append("load run: invariants violated (stock/ledger)")
+            problems.append("load run: invariants violated (stock/ledger)"
+                            + (f": {shorten(inp.load_summary['explain'])}" if inp.load_summary.get("explain") else ""))
     if problems:
         c.status, c.reason = FAIL, "; ".join(problems)
         if junit_tests:
             c.evidence = c.evidence + _junit_links(inp)
         return c
-    if not inp.concurrency:
+    if not results:
         c.reason = "no checker results in concurrency/" + (
-            f" ({len(junit_tests)} concurrency tests in junit.xml, but no checker output)" if junit_tests else "")
+            f" ({len(junit_tests)} tests of this criterion in junit.xml, but no checker output)" if junit_tests else "")
         return c
     c.status = PASS
-    c.reason = f"{_plural(len(inp.concurrency), 'checker result')} valid"
+    c.reason = f"{_plural(len(results), 'checker result')} valid"
     if inp.load_summary is not None and inp.load_summary.get("invariants_valid") is True:
         c.reason += "; load invariants hold"
     return c
@@ -479,13 +489,19 @@ def crit_five_xx(inp: RunInputs) -> Criterion:
             counted += n
             if n:
                 problems.append(f"{t.name}: {n} 5xx responses")
-        if t.failed:
-            problems.append(f"{t.name} {t.outcome}: {t.short_reason(160)}")
     rows = inp.matrix or []
     five = [r for r in rows if (_as_int(r.get("actual_status")) or 0) >= 500]
     for r in five:
         problems.append(f"matrix: {r.get('action')} as {r.get('actor')} answered {r.get('actual_status')}")
-    c.evidence = (_junit_links(inp) if tests else []) + inp.links("matrix/role_action.json")
+    fuzz = inp.fuzz or {}
+    fuzz_5xx = _as_int(fuzz.get("five_xx")) or 0
+    if fuzz_5xx:
+        problems.append(f"fuzzing: {fuzz_5xx} 5xx responses")
+    if fuzz.get("examples"):
+        examples = fuzz["examples"]
+        c.details.append(f"fuzz: {sum(examples.values())} examples over {len(examples)} endpoints "
+                         f"(min {min(examples.values())} per endpoint), {fuzz_5xx} 5xx")
+    c.evidence = (_junit_links(inp) if tests else []) + inp.links("matrix/role_action.json", "fuzz/summary.json")
     if not tests and not rows:
         c.reason = "no fuzz / no-5xx test and no role × action matrix in this run"
         return c
@@ -501,8 +517,11 @@ def crit_five_xx(inp: RunInputs) -> Criterion:
         c.reason = "no-5xx tests were skipped"
     else:
         c.status = PASS
+        examples = (inp.fuzz or {}).get("examples") or {}
         c.reason = "no 5xx in " + " and ".join(
-            x for x in ((f"{_plural(len(tests), 'fuzz/no-5xx test')}" if tests else ""),
+            x for x in ((f"{sum(examples.values())} fuzz examples over {len(examples)} endpoints "
+                         f"(at least {min(examples.values())} each)" if examples else ""),
+                        (f"{_plural(len(tests), 'fuzz/no-5xx test')}" if tests else ""),
                         (f"{_plural(len(rows), 'matrix request')}" if rows else "")) if x)
     return c
 
@@ -619,8 +638,8 @@ def evaluate(report_dir: str | Path | RunInputs) -> Verdict:
     neg = negative_rows(inp)
     steps = {"database": crit_database(inp), "evidence": crit_evidence(inp)}
     extras = {"acceptance": crit_acceptance(inp, acc), "negative": crit_negative(inp, neg),
-              "concurrency": crit_concurrency(inp), "zero_5xx": crit_five_xx(inp),
-              "role_action": crit_matrix(inp), "surface": crit_surface(inp)}
+              "concurrency": crit_concurrency(inp), "atomic_functions": crit_concurrency(inp, "atomic_functions"),
+              "zero_5xx": crit_five_xx(inp), "role_action": crit_matrix(inp), "surface": crit_surface(inp)}
     tests = inp.junit.tests if inp.junit else []
     by_key: dict[str, list[TestResult]] = {}
     for t in tests:

@@ -73,6 +73,7 @@ class RunInputs:
     load_stats: list[Path] = field(default_factory=list)
     load_history: list[Path] = field(default_factory=list)
     matrix: list[dict] | None = None
+    fuzz: dict | None = None
     problems: list[str] = field(default_factory=list)
 
     def link(self, path: Path | str, label: str | None = None) -> Link | None:
@@ -147,6 +148,8 @@ def load_inputs(report_dir: str | Path) -> RunInputs:
         inp.load_history = sorted(load_dir.glob("*_stats_history.csv"))
         inp.load_stats = sorted(p for p in load_dir.glob("*_stats.csv"))
 
+    fuzz = load_json(report_dir / "fuzz" / "summary.json", problems)
+    inp.fuzz = fuzz if isinstance(fuzz, dict) else None
     matrix = load_json(report_dir / "matrix" / "role_action.json", problems)
     if isinstance(matrix, dict):  # tolerate {"rows": [...]}
         matrix = matrix.get("rows") or matrix.get("matrix")
@@ -154,18 +157,37 @@ def load_inputs(report_dir: str | Path) -> RunInputs:
     return inp
 
 
-def consolidate_matrix(report_dir: str | Path) -> int:
-    """Merge the per-worker `matrix/role_action.*.json` parts (xdist workers never share a
-    file) into `matrix/role_action.json`; returns the number of cells."""
-    matrix_dir = Path(report_dir) / "matrix"
-    parts = sorted(matrix_dir.glob("role_action.*.json")) if matrix_dir.is_dir() else []
+def _merge_parts(directory: Path, pattern: str, target: str, merge) -> Any:
+    """xdist workers never share a file: merge their ``<stem>.<worker>.json`` parts into one file
+    named without the worker id, and remove the parts."""
+    parts = sorted(p for p in directory.glob(pattern) if p.name != target) if directory.is_dir() else []
     if not parts:
-        return 0
-    rows: list[dict] = []
+        return None
+    merged = merge([load_json(p) for p in parts])
     for path in parts:
-        data = load_json(path)
-        rows += [r for r in (data if isinstance(data, list) else []) if isinstance(r, dict)]
         path.unlink()
-    rows.sort(key=lambda r: (str(r.get("action")), str(r.get("actor")), str(r.get("signed"))))
-    (matrix_dir / "role_action.json").write_text(json.dumps(rows, indent=2))
-    return len(rows)
+    (directory / target).write_text(json.dumps(merged, indent=2))
+    return merged
+
+
+def _merge_matrix(parts: list) -> list[dict]:
+    rows = [r for data in parts for r in (data if isinstance(data, list) else []) if isinstance(r, dict)]
+    return sorted(rows, key=lambda r: (str(r.get("action")), str(r.get("actor")), str(r.get("signed"))))
+
+
+def _merge_fuzz(parts: list) -> dict:
+    examples: dict[str, int] = {}
+    five_xx, failures = 0, []
+    for data in (p for p in parts if isinstance(p, dict)):
+        for endpoint, n in (data.get("examples") or {}).items():
+            examples[endpoint] = examples.get(endpoint, 0) + int(n)
+        five_xx += int(data.get("five_xx") or 0)
+        failures += list(data.get("failures") or [])
+    return {"examples": examples, "five_xx": five_xx, "failures": failures[:20]}
+
+
+def consolidate_parts(report_dir: str | Path) -> None:
+    """The role x action matrix and the fuzz tally, one file each (no worker ids in names)."""
+    report_dir = Path(report_dir)
+    _merge_parts(report_dir / "matrix", "role_action.*.json", "role_action.json", _merge_matrix)
+    _merge_parts(report_dir / "fuzz", "summary.*.json", "summary.json", _merge_fuzz)

@@ -194,7 +194,7 @@ def _parse_case(case: ET.Element, inherited: dict[str, list[str]]) -> TestResult
         if el is not None:
             result.outcome = outcome
             result.message = (el.get("message") or "").strip()
-            result.text = (el.text or "").strip()[:4000]
+            result.text = (el.text or "").strip()[-8000:]  # the end of a traceback says what failed
             break
     # Fallback when the plugin did not record IDs: an ID in the test name, e.g. test_A06_x / [N3]
     if "acceptance_id" not in props:
@@ -223,3 +223,23 @@ def parse_junit(path: str | Path) -> JUnitReport | None:
         for case in suite.findall("testcase"):
             report.tests.append(_parse_case(case, {}))
     return report
+
+
+def label_ids(path: str | Path) -> int:
+    """Put the acceptance / negative ID in front of each test name in ``junit.xml`` (``[A06]
+    test_two_concurrent_consumes…``) so a CI test view shows which contract check failed."""
+    path = Path(path)
+    try:
+        tree = ET.parse(path)
+    except (ET.ParseError, OSError):
+        return 0
+    labelled = 0
+    for case in tree.getroot().iter("testcase"):
+        props = {p.get("name"): p.get("value") for p in case.iter("property")}
+        test_id = props.get("acceptance_id") or props.get("negative_id")
+        name = case.get("name") or ""
+        if test_id and not name.startswith(f"[{test_id}]"):
+            case.set("name", f"[{test_id}] {name}")
+            labelled += 1
+    tree.write(path, encoding="utf-8", xml_declaration=True)
+    return labelled

@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 
 from . import plots
-from .criteria import BLOCKED, FAIL, NOT_RUN, PASS, Verdict, evaluate
+from .criteria import BLOCKED, FAIL, NOT_RUN, PASS, Verdict, checker_sentences, evaluate, shorten
 from .inputs import Link, RunInputs, load_inputs, read_csv_rows, redact, redact_obj
 from .templates import HTML, MARKDOWN
 
@@ -111,7 +111,8 @@ def _concurrency_rows(inp: RunInputs) -> list[dict]:
             "valid": {True: "true", False: "false"}.get(res.get("valid"), str(res.get("valid", "unknown"))),
             "ok": res.get("valid") is True,
             "ops": res.get("ops", "—"), "winners": res.get("winners", "—"),
-            "anomalies": anomalies or "none", "explain": str(res.get("explain") or "")[:500],
+            "anomalies": anomalies or "none",
+            "explain": checker_sentences(res, 4) or shorten(str(res.get("explain") or ""), 400),
             "links": links,
         })
     return rows
@@ -123,7 +124,18 @@ def _load_text(inp: RunInputs) -> str:
         return ""
     keys = [("requests", "requests"), ("failures", "failures"), ("rps", "req/s"), ("p50", "p50 ms"),
             ("p95", "p95 ms"), ("p99", "p99 ms"), ("invariants_valid", "invariants valid")]
-    return ", ".join(f"{label} {_fmt_bool(s.get(k))}" for k, label in keys if k in s)
+    return ", ".join(f"{label} {_fmt_bool(_round(s.get(k)))}" for k, label in keys if k in s)
+
+
+def _round(value):
+    """Numbers as a reader wants them: integers stay, floats get at most two decimals."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return value
+    if isinstance(value, bool) or number.is_integer() and "." not in str(value):
+        return value
+    return f"{number:.2f}".rstrip("0").rstrip(".") if abs(number) < 100 else f"{number:.0f}"
 
 
 _LOAD_COLS = ("Type", "Name", "Request Count", "Failure Count", "Median Response Time",
@@ -134,7 +146,7 @@ def _load_table(inp: RunInputs) -> tuple[list[str], list[list[str]]]:
     rows: list[list[str]] = []
     for path in inp.load_stats:
         for r in read_csv_rows(path):
-            rows.append([r.get(c, "") for c in _LOAD_COLS])
+            rows.append([_round(r.get(c, "")) for c in _LOAD_COLS])
     return (list(_LOAD_COLS), rows[:60]) if rows else ([], [])
 
 
@@ -166,8 +178,15 @@ def _figures(inp: RunInputs, out_dir: Path) -> list[dict]:
     return figures
 
 
+def _fuzz(inp: RunInputs) -> dict | None:
+    if not inp.fuzz or not isinstance(inp.fuzz.get("examples"), dict):
+        return None
+    return {"examples": sorted(inp.fuzz["examples"].items()), "five_xx": inp.fuzz.get("five_xx", "?")}
+
+
 def _all_files(inp: RunInputs) -> list[Link]:
-    names = ["run.json", "junit.xml", "allure-results", "evidence", "concurrency", "load", "matrix", "surface", "fuzz"]
+    names = ["run.json", "pytest.log", "junit.xml", "allure-results", "evidence", "concurrency", "load", "matrix",
+             "surface", "fuzz"]
     return inp.links(*names)
 
 
@@ -184,7 +203,8 @@ def render(inp: RunInputs, verdict: Verdict, figures: list[dict]) -> tuple[str, 
         load_header=load_header, load_rows=load_rows, figures=figures, failures=failures[:100],
         migrations=_migrations(inp),
         steps=[s for s in (inp.run or {}).get("steps") or [] if isinstance(s, dict)],
-        problems=inp.problems, files=_all_files(inp),
+        problems=inp.problems, files=_all_files(inp), pytest_log=inp.link("pytest.log"),
+        fuzz=_fuzz(inp),
     )
     md_env = jinja2.Environment(autoescape=False, trim_blocks=False, keep_trailing_newline=True,
                                 undefined=jinja2.ChainableUndefined)

@@ -4,7 +4,12 @@ MARKDOWN = """\
 # Inventory Lens — QA sign-off{% if env.run_id %} (run {{ env.run_id }}){% endif %}
 
 **{{ verdict.line | cell }}**
-
+{% if verdict.stopped %}
+> **Stopped at {{ verdict.stopped.step }}:** {{ verdict.stopped.reason | cell }}{% if verdict.stopped.fix %}
+> **Fix:** {{ verdict.stopped.fix | cell }}{% endif %}
+{% endif %}{% if verdict.unmapped %}
+Tests that belong to no criterion (add a row to `harness/criteria.py`): {% for u in verdict.unmapped %}`{{ u }}`{% if not loop.last %}, {% endif %}{% endfor %}
+{% endif %}
 | | |
 |---|---|
 | Run | {{ env.run_id or "—" }} |
@@ -56,6 +61,19 @@ MARKDOWN = """\
 Not run (no `matrix/role_action.json`).
 {%- endif %}
 
+## Fuzzing
+
+{% if fuzz -%}
+| Endpoint | Examples |
+|---|---|
+{% for endpoint, n in fuzz.examples -%}
+| {{ endpoint | cell }} | {{ n }} |
+{% endfor %}
+5xx responses: **{{ fuzz.five_xx }}**
+{%- else -%}
+Not run (no `fuzz/summary.json`).
+{%- endif %}
+
 ## Stress and load
 
 {% if concurrency -%}
@@ -85,6 +103,8 @@ Load: not run.
 {% else -%}
 None.
 {% endfor %}
+{% if failures and pytest_log %}Full output: [{{ pytest_log.label }}]({{ pytest_log.href }})
+{% endif %}
 
 ## Environment
 
@@ -134,12 +154,13 @@ HTML = """\
  .verdict { font-size: 1.25rem; font-weight: 700; padding: .8rem 1rem; border-radius: 6px; }
  .verdict.pass { background: #e3f6e5; color: #11621d; border: 2px solid #2e9b3e; }
  .verdict.fail { background: #fde8e8; color: #8a1111; border: 2px solid #c62828; }
+ .verdict.notverified { background: #fff6d6; color: #6b5200; border: 2px solid #c9a100; }
  table { border-collapse: collapse; width: 100%; margin: .6rem 0; font-size: 13px; }
  th, td { border: 1px solid #d5d9e0; padding: 4px 7px; text-align: left; vertical-align: top; }
  th { background: #f1f3f7; } tr:nth-child(even) td { background: #fafbfc; }
  .st { font-weight: 700; white-space: nowrap; }
  .pass, .passed { color: #11621d; } .fail, .failed, .error { color: #b3261e; }
- .notrun, .skipped { color: #7a6400; }
+ .notrun, .notverified, .blocked, .skipped { color: #7a6400; }
  td.verdict-cell { white-space: nowrap; }
  code, .mono { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; word-break: break-all; }
  nav a { margin-right: 1rem; } details { margin: .3rem 0; } summary { cursor: pointer; }
@@ -149,7 +170,9 @@ HTML = """\
 </head>
 <body>
 <h1>Inventory Lens — QA sign-off{% if env.run_id %} <span class="muted">run {{ env.run_id }}</span>{% endif %}</h1>
-<p id="verdict" class="verdict {{ 'pass' if verdict.passed else 'fail' }}">{{ verdict.line }}</p>
+<p id="verdict" class="verdict {{ {0: 'pass', 1: 'fail'}.get(verdict.exit_code, 'notverified') }}">{{ verdict.line }}</p>
+{% if verdict.stopped %}<p class="verdict notverified">Stopped at {{ verdict.stopped.step }}: {{ verdict.stopped.reason }}{% if verdict.stopped.fix %}<br>Fix: {{ verdict.stopped.fix }}{% endif %}</p>{% endif %}
+{% if verdict.unmapped %}<p>Tests that belong to no criterion (add a row to <code>harness/criteria.py</code>):</p><ul>{% for u in verdict.unmapped %}<li class="mono">{{ u }}</li>{% endfor %}</ul>{% endif %}
 <p class="muted">Target {{ env.target or "—" }} · profile {{ env.profile or "—" }} ·
  PostgreSQL {{ env.postgres_version or "—" }} · harness {{ env.harness_version or "—" }} ·
  started {{ env.started or "—" }} · finished {{ env.finished or "—" }} · tests: {{ totals }}</p>
@@ -199,6 +222,13 @@ HTML = """\
 </table>
 {% else %}<p class="notrun">Not run (no matrix/role_action.json).</p>{% endif %}
 
+<h2 id="fuzz">Fuzzing</h2>
+{% if fuzz %}
+<table><tr><th>Endpoint</th><th>Examples</th></tr>
+{% for endpoint, n in fuzz.examples %}<tr><td class="mono">{{ endpoint }}</td><td>{{ n }}</td></tr>{% endfor %}
+</table><p>5xx responses: <b>{{ fuzz.five_xx }}</b></p>
+{% else %}<p class="notrun">Not run (no fuzz/summary.json).</p>{% endif %}
+
 <h2 id="stress">Stress and load</h2>
 {% if concurrency %}
 <table>
@@ -226,8 +256,10 @@ HTML = """\
 {% if failures %}
 {% for t in failures %}
 <details><summary><span class="mono">{{ t.nodeid }}</span> — <span class="{{ t.outcome | css }}">{{ t.outcome }}</span>: {{ t.short_reason() }}</summary>
-<pre class="mono">{{ t.text[:3000] }}</pre></details>
+<pre class="mono">{% if t.text|length > 3000 %}… (start cut; the full output is in pytest.log)
+{% endif %}{{ t.text[-3000:] }}</pre></details>
 {% endfor %}
+{% if pytest_log %}<p>Full output: <a href="{{ pytest_log.href }}">{{ pytest_log.label }}</a></p>{% endif %}
 {% else %}<p>None.</p>{% endif %}
 
 <h2 id="environment">Environment</h2>

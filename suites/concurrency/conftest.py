@@ -26,4 +26,6 @@ def provenance(lens_settings, lens_database):
 @pytest.fixture
 def record_run(request, lens_artifacts, provenance):
     """``record_run(history, result, level=..., **extra)`` -> path of the saved ``.json``."""
-    return functools.partial(save_run, lens_artifacts, artifact_name(request.node.name), provenance=provenance)
+    criterion = dict(request.node.user_properties).get("criterion")  # the report files it under that criterion
+    return functools.partial(save_run, lens_artifacts, artifact_name(request.node.name), provenance=provenance,
+                             criterion=criterion)
