@@ -257,6 +257,11 @@ def _apply_mutant(settings: Settings, name: str) -> Settings:
     return settings.with_(sut=mutant.sut, mutant=name)
 
 
+def _record_stop(run: GateRun, reason: str, fix: str | None) -> None:
+    step = next((s["name"] for s in reversed(run.steps) if s["status"] != "ok"), "start")
+    run.info["stopped"] = {"step": step, "reason": reason, "fix": fix}
+
+
 def _raise_interrupt(*_):
     raise KeyboardInterrupt
 
@@ -278,14 +283,13 @@ def execute(settings: Settings, options: GateOptions) -> int:
     try:
         _steps(run, private / "settings.json")
     except (Stop, HarnessError) as exc:
-        step = next((s["name"] for s in reversed(run.steps) if s["status"] == "error"), "start")
-        run.info["stopped"] = {"step": step, "reason": getattr(exc, "reason", str(exc)),
-                               "fix": getattr(exc, "fix", None)}
+        _record_stop(run, getattr(exc, "reason", str(exc)), getattr(exc, "fix", None))
+    except Exception as exc:  # noqa: BLE001 - a harness bug still ends in a report and exit 2
+        _record_stop(run, f"unexpected {type(exc).__name__}: {exc}",
+                     "a harness bug: report it with run.json and pytest.log of this folder")
     except KeyboardInterrupt:
         interrupted = True
-        step = run.steps[-1]["name"] if run.steps else "start"
-        run.info["stopped"] = {"step": step, "reason": "interrupted (SIGINT/SIGTERM)",
-                               "fix": "rerun the gate; nothing of this run can be signed off"}
+        _record_stop(run, "interrupted (SIGINT/SIGTERM)", "rerun the gate; nothing of this run can be signed off")
     finally:
         signal.signal(signal.SIGTERM, previous)
         shutil.rmtree(private, ignore_errors=True)
