@@ -60,9 +60,9 @@ class Settings:
     run_id: str | None = None
     profile: str = "smoke"
     mutant: str | None = None  # informational: sql_dir and sut already hold the mutant
-    attach: str | None = None  # admin DSN of the harness-owned server whose template to clone
+    attach: str | None = field(default=None, repr=False)  # admin DSN of the harness-owned server to clone from
     template: str | None = None
-    database: str | None = None  # DSN of the migrated database a child uses as is (load step)
+    database: str | None = field(default=None, repr=False)  # DSN of the migrated database a child uses as is
     artifacts: Path | None = None  # where this run's evidence goes (the report directory)
     load_seconds: float | None = None  # overrides the profile's load duration (tests, demos)
     extra: dict = field(default_factory=dict, compare=False)
