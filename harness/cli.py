@@ -1,12 +1,13 @@
 """`lens-harness` command line. Every command turns `HarnessError` into one line and exit 2.
 
-Commands: up, migrate, seed, evidence, serve, token, load, run, selftest.
+Commands: up, migrate, seed, evidence, serve, token, load, run, purge, selftest.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import json
 import signal
 import sys
@@ -60,6 +61,22 @@ def provisioned(settings: Settings, dbname: str = "lens"):
         yield server, clone_for(server, template, dbname)
     finally:
         server.stop()
+
+
+@contextmanager
+def purged_on_interrupt(settings: Settings):
+    """SIGINT/SIGTERM on a DSN: the run's own cleanup ran while unwinding; purge by run tag
+    whatever is still there and say so before exiting."""
+    from harness.factories import run_id
+    from harness.provision import leftovers
+
+    try:
+        yield
+    except KeyboardInterrupt:
+        purged = leftovers.purge_run(settings.with_(run_id=run_id()))
+        if purged:
+            print(f"lens-harness: interrupted: {purged[1]}", file=sys.stderr)
+        raise
 
 
 def _wait_for_interrupt() -> None:
@@ -204,10 +221,8 @@ def cmd_load(args) -> int:
     if settings.target == "dsn":
         if not settings.allow_writes:
             raise HarnessError("load against a DSN commits data (under its own yacht ids, purged after): add --allow-writes")
-        if args.api_url:
-            summary = run_load("api", settings.dsn, args.api_url, **bounds)
-        else:
-            summary = run_load("dsn", settings.dsn, None, **bounds)
+        with purged_on_interrupt(settings):
+            summary = run_load("api" if args.api_url else "dsn", settings.dsn, args.api_url, **bounds)
     else:
         with provisioned(settings) as (_, database):
             if args.via == "dsn":
@@ -219,6 +234,26 @@ def cmd_load(args) -> int:
           f"{summary['rps']} req/s, p50 {summary['p50_ms']} ms, p95 {summary['p95_ms']} ms, p99 {summary['p99_ms']} ms")
     print(f"checker: {summary['checker']['valid']} — stats in {out}/")
     return 0 if summary["ok"] else 1
+
+
+def _duration(text: str) -> dt.timedelta:
+    units = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+    try:
+        return dt.timedelta(**{units[text[-1]]: float(text[:-1])})
+    except (KeyError, ValueError, IndexError):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a duration: write e.g. 90s, 30m, 1h or 2d") from None
+
+
+def cmd_purge(args) -> int:
+    from harness.factories import purge_tagged
+
+    settings = settings_from(args)
+    if settings.target != "dsn":
+        raise HarnessError("purge removes what interrupted runs left on an existing server: give --dsn (or LENS_DSN)")
+    done = asyncio.run(purge_tagged(settings.dsn, run=args.run, older_than=args.older_than))
+    runs = ", ".join(done["runs"]) or "none"
+    print(f"purged {done['rows']} rows under {done['yachts']} harness yachts (runs: {runs})")
+    return 0
 
 
 def cmd_selftest(args) -> int:
@@ -316,6 +351,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=None, help="directory for CSV stats (default reports/load)")
     p.set_defaults(func=cmd_load)
 
+    p = sub.add_parser("purge", help="remove the rows harness runs left on a DSN (e.g. after a SIGKILL), found by run tag")
+    _target_args(p)
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--run", default=None, help="one run id (the yachts named lens-<run-id>-...)")
+    which.add_argument("--older-than", type=_duration, default=None, help="every run whose yachts are older, e.g. 1h")
+    which.add_argument("--all", action="store_true", help="every harness yacht, including those of runs still going")
+    p.set_defaults(func=cmd_purge, target="dsn")  # only an existing server keeps rows to purge
+
     p = sub.add_parser("selftest", help="mutation kill matrix: the reference must pass, every mutant must be caught")
     _target_args(p)
     p.add_argument("mutants", nargs="*", help="mutant names or YAML files (default: the whole catalogue + LENS_MUTANTS_DIR)")
@@ -336,6 +379,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # SIGTERM unwinds (and cleans up) like Ctrl-C
     try:
         return args.func(args)
     except HarnessError as exc:

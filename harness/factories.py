@@ -9,12 +9,15 @@ a target lacking one is a conformance finding, and the test needing it is report
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import uuid
 from dataclasses import dataclass
 
 import asyncpg
 
 from harness.binding import load
+from harness.errors import HarnessError
 
 
 @dataclass(frozen=True)
@@ -58,12 +61,32 @@ def _tag() -> str:
     return uuid.uuid4().hex[:8]
 
 
+# -- the run tag (INTERFACES 4): every committed row hangs off a yacht named lens-<run_id>-... ----
+
+TAG = "lens-"
+RUN_ID_ENV = "LENS_RUN_ID"
+
+
+def run_id() -> str:
+    """This run's id: the one in the gate's settings file, else LENS_RUN_ID, else one made now
+    and put in the environment so this process's children tag their rows the same way."""
+    if not os.environ.get(RUN_ID_ENV):
+        from harness.config import Settings
+
+        handed = Settings.from_settings_file()
+        os.environ[RUN_ID_ENV] = (handed and handed.run_id) or \
+            f"{dt.datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
+    return os.environ[RUN_ID_ENV]
+
+
 class Factory:
     """Writes through an owner connection; the caller decides whether it commits."""
 
     def __init__(self, conn: asyncpg.Connection, prefix: str = "lens-test", binding=None):
+        """`prefix` names what made the rows (lens-test, lens-load, ...); yachts are named
+        `lens-<run_id>-<what>-yacht-<random>` so a purge can find them by run."""
         self.conn = conn
-        self.prefix = prefix
+        self.prefix = f"{TAG}{run_id()}-{prefix.removeprefix(TAG)}"
         self.binding = binding or load("reference")
         self.yacht_ids: list[uuid.UUID] = []
 
@@ -141,11 +164,69 @@ _PURGE = [
 ]
 
 
-async def purge_yachts(conn: asyncpg.Connection, yacht_ids) -> None:
-    """Remove every row a run created under its own yacht ids (nothing else is touched)."""
+async def _delete(conn: asyncpg.Connection, ids: list, bypass_triggers: bool) -> int:
+    rows = 0
+    async with conn.transaction():
+        if bypass_triggers:
+            await conn.execute("SET LOCAL session_replication_role = replica")
+        for stmt in _PURGE:
+            status = await conn.execute(stmt, ids)
+            rows += int(status.split()[-1])
+    return rows
+
+
+async def purge_yachts(conn: asyncpg.Connection, yacht_ids) -> int:
+    """Remove every row a run created under its own yacht ids (nothing else is touched); return
+    how many rows went.
+
+    Runs as the DSN's own user, which may delete what `authenticated` may not (the ledger is
+    append-only for `authenticated` by privilege). A target that also guards its ledger with a
+    trigger refuses the DELETE; the purge is then retried with `session_replication_role =
+    replica` (user triggers off for this transaction only), which needs a superuser or, on
+    PostgreSQL 15+, `GRANT SET ON PARAMETER session_replication_role TO <user>`. No DDL either way.
+    """
     ids = list(yacht_ids)
     if not ids:
-        return
-    async with conn.transaction():
-        for stmt in _PURGE:
-            await conn.execute(stmt, ids)
+        return 0
+    try:
+        return await _delete(conn, ids, bypass_triggers=False)
+    except asyncpg.PostgresError as refused:
+        try:
+            return await _delete(conn, ids, bypass_triggers=True)
+        except asyncpg.InsufficientPrivilegeError:
+            raise HarnessError(
+                f"the target refused to delete the run's rows ({refused.sqlstate}: {refused}) and this user may not "
+                "SET session_replication_role: purge as a user who may (superuser, or on PostgreSQL 15+ "
+                "GRANT SET ON PARAMETER session_replication_role TO <user>)") from None
+
+
+async def tagged_yachts(conn: asyncpg.Connection, *, run: str | None = None,
+                        older_than: dt.timedelta | None = None) -> list[tuple[uuid.UUID, str]]:
+    """(id, name) of the yachts harness runs created: of one run, of runs older than
+    `older_than` (by yacht_registry.created_at), or all."""
+    sql, args = "SELECT id, name FROM yacht_registry WHERE starts_with(name, $1)", [f"{TAG}{run}-" if run else TAG]
+    if older_than is not None:
+        if not await conn.fetchval("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public' "
+                                   "AND table_name = 'yacht_registry' AND column_name = 'created_at'"):
+            raise HarnessError("--older-than reads yacht_registry.created_at, which this database lacks: use --run ID or --all")
+        sql += " AND created_at < now() - $2::interval"
+        args.append(older_than)
+    return [(r["id"], r["name"]) for r in await conn.fetch(sql + " ORDER BY name", *args)]
+
+
+def run_of(yacht_name: str) -> str:
+    """The run id inside a tagged yacht name (lens-<run_id>-<what>-yacht-<random>)."""
+    return yacht_name.removeprefix(TAG).rsplit("-", 3)[0]
+
+
+async def purge_tagged(dsn: str, *, run: str | None = None, older_than: dt.timedelta | None = None) -> dict:
+    """Purge the tagged yachts selected as in `tagged_yachts`; say what went."""
+    from harness.db import connect
+
+    conn = await connect(dsn)
+    try:
+        yachts = await tagged_yachts(conn, run=run, older_than=older_than)
+        rows = await purge_yachts(conn, [y for y, _ in yachts])
+    finally:
+        await conn.close()
+    return {"yachts": len(yachts), "rows": rows, "runs": sorted({run_of(name) for _, name in yachts})}

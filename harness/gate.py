@@ -31,6 +31,7 @@ from rich.console import Console
 from harness import __version__
 from harness.config import SETTINGS_FILE_ENV, SUITES_DIR, SUITES_PYTEST_INI, Settings
 from harness.errors import EXIT_INTERRUPTED, HarnessError
+from harness.provision import leftovers, lifecycle
 from harness.redact import redact_dsn
 
 SUITES = ("conformance", "schema", "rls", "ledger", "negative", "api", "concurrency", "reference", "surface")
@@ -160,7 +161,7 @@ def run_child(cmd: list[str], settings_file: Path, log: Path, grace: float = 60)
     on (it writes what it has and cleans up), then kill its whole group after ``grace``."""
     with open(log, "w") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=_child_env(settings_file),
-                                cwd=SUITES_DIR.parent, start_new_session=True)
+                                cwd=SUITES_DIR.parent, **lifecycle.child_kwargs())
         try:
             return proc.wait()
         except KeyboardInterrupt:
@@ -198,6 +199,9 @@ def _steps(run: GateRun, settings_file: Path) -> None:
     with run.step("provision PostgreSQL") as step:
         run.server = provisioner_for(settings).start()
         step["note"] = f" — {settings.target}"
+    run.info["leftovers_warning"] = leftovers.warning(settings)
+    if run.info["leftovers_warning"]:
+        run.console.print(run.info["leftovers_warning"], markup=False, highlight=False)
     with run.step("migrate") as step:
         template = prepare(run.server, settings)
         run.info["migrations"] = [m.as_dict() for m in template.migrations]
@@ -291,6 +295,7 @@ def execute(settings: Settings, options: GateOptions) -> int:
         interrupted = True
         _record_stop(run, "interrupted (SIGINT/SIGTERM)", "rerun the gate; nothing of this run can be signed off")
     finally:
+        _purge_run(run, interrupted)
         signal.signal(signal.SIGTERM, previous)
         shutil.rmtree(private, ignore_errors=True)
         if run.server is not None:
@@ -301,6 +306,18 @@ def execute(settings: Settings, options: GateOptions) -> int:
         verdict = write_signoff(report_dir)
     _print_verdict(run, verdict)
     return EXIT_INTERRUPTED if interrupted else verdict.exit_code
+
+
+def _purge_run(run: GateRun, interrupted: bool) -> None:
+    """On a DSN with --allow-writes: remove whatever of this run is still there (children are
+    stopped by now) and say so when interrupted or when anything was left."""
+    try:
+        purged = leftovers.purge_run(run.settings)
+    except HarnessError as exc:
+        purged = (1, f"could not purge run {run.run_id}: {exc} — lens-harness purge --dsn … --run {run.run_id}")
+    if purged and (interrupted or purged[0]):
+        run.info["purge"] = purged[1]
+        run.console.print(("interrupted: " if interrupted else "") + purged[1], markup=False, highlight=False)
 
 
 def _print_verdict(run: GateRun, verdict) -> None:

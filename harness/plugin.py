@@ -20,8 +20,9 @@ import pytest
 import pytest_asyncio
 
 from harness import secrecy
-from harness.config import SUITES_DIR, TARGETS, Settings
+from harness.config import SETTINGS_FILE_ENV, SUITES_DIR, TARGETS, Settings
 from harness.errors import HarnessError
+from harness.provision import lifecycle (Run tag and purge: yachts named lens-<run_id>-…; SIGINT/SIGTERM purge the run before exit and say so; children die with the harness (process group + parent-death signal, xdist workers too); lens-harness purge --run/--older-than/--all; the gate warns of leftovers; the API child gets DSN and JWT secret by environment; stale /dev/shm clusters swept; tests for interrupts, SIGKILL + purge, argv sampling)
 
 RUNTIME = pytest.StashKey["LensRuntime"]()
 ID_MARKERS = {"acceptance": "acceptance_id", "negative": "negative_id"}
@@ -164,6 +165,8 @@ def pytest_configure(config):
         # pytest-asyncio arrives with the harness; its nag about an option a project that never
         # configured asyncio did not choose would be the harness's noise in that project.
         warnings.filterwarnings("ignore", message='The configuration option "asyncio_default_fixture_loop_scope" is unset')
+    if hasattr(config, "workerinput") and os.environ.get(SETTINGS_FILE_ENV):  # a gate's worker dies with it
+        lifecycle.die_with_parent()
 
 
 def pytest_unconfigure(config):

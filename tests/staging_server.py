@@ -17,6 +17,7 @@ What the tests measure on it:
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import pwd
 import re
@@ -24,8 +25,11 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
+import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -34,7 +38,7 @@ import psycopg
 PASSWORD = "p@ss:w/rd%é"
 USER = "stage_owner"
 BIN = Path(sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1])
-DDL = re.compile(r"LOG:\s+statement:\s*(CREATE|ALTER|DROP|GRANT|REVOKE|COMMENT|TRUNCATE|SECURITY LABEL|REINDEX)\b", re.I)
+DDL = re.compile(r"LOG:\s+statement:\s*(CREATE|ALTER|DROP|GRANT|REVOKE|COMMENT|TRUNCATE|SECURITY LABEL|REINDEX)\b", re.IGNORECASE)
 USER_SCHEMAS = ("public", "storage", "auth", "lens_harness")
 
 
@@ -68,7 +72,7 @@ class StagingServer:
             return {}
         return {"user": acc.pw_uid, "group": acc.pw_gid, "extra_groups": []}
 
-    def start(self) -> "StagingServer":
+    def start(self) -> StagingServer:
         acc = _account()
         pwfile = self.base / "pw"
         pwfile.write_text(PASSWORD + "\n", encoding="utf-8")
@@ -152,6 +156,11 @@ class StagingServer:
                 counts[table] = conn.execute(f"SELECT count(*) FROM {table} WHERE yacht_id = ANY(%s)", [ids]).fetchone()[0]
             return {k: v for k, v in counts.items() if v}
 
+    def rows_of_run(self, run_id: str) -> int:
+        with psycopg.connect(self.dsn, autocommit=True) as conn:
+            return conn.execute("SELECT count(*) FROM yacht_registry WHERE starts_with(name, %s)",
+                                [f"lens-{run_id}-"]).fetchone()[0]
+
 
 PRODUCTION_ROWS = """
 INSERT INTO yacht_registry (id, name) VALUES
@@ -188,3 +197,91 @@ def load_production(dsn: str) -> None:
     migrate.apply(dsn, PROJECT_SQL_DIR)
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute(PRODUCTION_ROWS)
+
+
+# -- shared by the DSN test modules (one server per module) ---------------------------------------
+
+SPELLINGS = {PASSWORD, quote(PASSWORD, safe=""), quote(PASSWORD), json.dumps(PASSWORD)[1:-1]}
+
+
+@contextmanager
+def production_server():
+    """A started staging server with the reference schema and production rows; stopped after."""
+    server = StagingServer().start()
+    try:
+        load_production(server.dsn)
+        yield server
+    finally:
+        server.stop()
+
+
+def dsn_env(staging) -> dict:
+    """The DSN reaches the CLI by environment, as a CI secret would (never argv)."""
+    return {**os.environ, "LENS_DSN": staging.dsn}
+
+
+def leaked_files(root: Path) -> list[str]:
+    found = []
+    for path in root.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes().decode("utf-8", errors="replace")
+            if any(s in data for s in SPELLINGS):
+                found.append(str(path.relative_to(root)))
+    return found
+
+
+def cli_process(staging, *args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "harness.cli", *args], env=dsn_env(staging),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below `pid` (read from /proc before it is killed)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def alive(pids: set[int]) -> set[int]:
+    return {p for p in pids if Path(f"/proc/{p}").exists() and "(Z" not in Path(f"/proc/{p}/stat").read_text()[:64]
+            and " Z " not in Path(f"/proc/{p}/stat").read_text()}
+
+
+def wait_for(predicate, timeout: float = 180, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+class CmdlineSampler(threading.Thread):
+    """Reads every process's command line while a run goes on: the password must be in none."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.stop, self.leaks, self.samples = threading.Event(), set(), 0
+
+    def run(self):
+        while not self.stop.is_set():
+            for f in Path("/proc").glob("[0-9]*/cmdline"):
+                try:
+                    text = f.read_bytes().decode("utf-8", errors="replace")
+                except OSError:
+                    continue
+                if any(s in text for s in SPELLINGS):
+                    self.leaks.add(text.replace("\0", " ")[:200])
+            self.samples += 1
+            time.sleep(0.1)

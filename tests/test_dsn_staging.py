@@ -6,45 +6,28 @@ row hashes)."""
 from __future__ import annotations
 
 import json
-import os
+import subprocess
 import sys
 import textwrap
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 
 from harness.provision import Database
 
 from .conftest import run_cli
-from .staging_server import PASSWORD, StagingServer, load_production
-
-SPELLINGS = {PASSWORD, quote(PASSWORD, safe=""), quote(PASSWORD), json.dumps(PASSWORD)[1:-1]}
+from .staging_server import (
+    SPELLINGS,
+    CmdlineSampler,
+    dsn_env,
+    leaked_files,
+    production_server,
+)
 
 
 @pytest.fixture(scope="module")
 def staging():
-    server = StagingServer().start()
-    try:
-        load_production(server.dsn)
+    with production_server() as server:
         yield server
-    finally:
-        server.stop()
-
-
-def dsn_env(staging) -> dict:
-    """The DSN reaches the CLI by environment, as a CI secret would (never argv)."""
-    return {**os.environ, "LENS_DSN": staging.dsn}
-
-
-def leaked_files(root: Path) -> list[str]:
-    found = []
-    for path in root.rglob("*"):
-        if path.is_file():
-            data = path.read_bytes().decode("utf-8", errors="replace")
-            if any(s in data for s in SPELLINGS):
-                found.append(str(path.relative_to(root)))
-    return found
 
 
 def test_repr_of_a_database_hides_an_url_encoded_password(staging):
@@ -79,10 +62,30 @@ def test_a_failing_test_that_takes_the_database_leaks_no_password(staging, tmp_p
             assert lens_database is None, lens_database.dsn
     """))
     out = tmp_path / "out"
-    result = __import__("subprocess").run(
+    result = subprocess.run(
         [sys.executable, "-m", "pytest", str(tmp_path / "test_fails.py"), "-p", "no:cacheprovider", "-l",
          f"--junitxml={out / 'junit.xml'}", f"--alluredir={out / 'allure'}", "--rootdir", str(tmp_path)],
         capture_output=True, text=True, env={**dsn_env(staging), "LENS_TARGET": "dsn"}, cwd=tmp_path, timeout=300)
     assert result.returncode == 1, result.stdout[-2000:]
     assert "stage_owner:***@" in (out / "junit.xml").read_text()
     assert leaked_files(out) == []
+
+
+def test_gate_and_load_with_writes_leave_nothing_and_no_password_in_argv(staging, tmp_path):
+    before = staging.table_hashes()
+    sampler = CmdlineSampler()
+    sampler.start()
+    try:
+        gate = run_cli("run", "--target", "dsn", "--allow-writes", "--load", "--quiet", "--report-dir",
+                       str(tmp_path / "gate"), env=dsn_env(staging), timeout=900)
+        load = run_cli("load", "--target", "dsn", "--allow-writes", "--users", "4", "--iterations", "200",
+                       "--out", str(tmp_path / "load"), env=dsn_env(staging), timeout=300)
+    finally:
+        sampler.stop.set()
+        sampler.join()
+    assert gate.returncode == 0, (gate.stdout + gate.stderr)[-3000:]
+    assert load.returncode == 0, (load.stdout + load.stderr)[-3000:]
+    assert staging.tagged_rows() == {}
+    assert staging.table_hashes() == before
+    assert sampler.samples > 10 and sampler.leaks == set()
+    assert leaked_files(tmp_path) == []

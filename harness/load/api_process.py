@@ -6,6 +6,7 @@ load generator's hub and measure the wrong thing: load always targets a separate
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -14,9 +15,12 @@ import urllib.request
 from contextlib import contextmanager
 
 from harness.errors import HarnessError
+from harness.provision import lifecycle
 
-_SERVE = ("import sys; from harness.sut.server import run; "
-          "run(sys.argv[1], port=int(sys.argv[2]), jwt_secret=sys.argv[3], variant=sys.argv[4], log_level='warning')")
+# The DSN and the JWT secret travel by environment: argv is world-readable (ps, /proc/*/cmdline).
+_SERVE = ("import os, sys; from harness.sut.server import run; "
+          "run(os.environ.pop('LENS_API_DSN'), port=int(sys.argv[1]), jwt_secret=os.environ.pop('LENS_API_JWT_SECRET'), "
+          "variant=sys.argv[2], log_level='warning')")
 
 
 @contextmanager
@@ -25,7 +29,8 @@ def api_process(dsn: str, jwt_secret: str, variant: str = "reference", timeout: 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-c", _SERVE, dsn, str(port), jwt_secret, variant])
+    env = {**os.environ, "LENS_API_DSN": dsn, "LENS_API_JWT_SECRET": jwt_secret}
+    proc = subprocess.Popen([sys.executable, "-c", _SERVE, str(port), variant], env=env, **lifecycle.child_kwargs())
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout

@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 from harness.errors import HarnessError
-from harness.provision import lifecycle
+from harness.provision import lifecycle, stale
 
 SERVER_BINARIES = ("initdb", "postgres", "pg_ctl")
 SUPERUSER = "postgres"
@@ -189,7 +189,9 @@ class EmbeddedServer:
                 "env": {**os.environ, "HOME": str(self.base_dir), "USER": self.account.pw_name}}
 
     def _initdb(self) -> None:
+        stale.sweep(cluster_parent_dir() or tempfile.gettempdir())
         self.base_dir = Path(tempfile.mkdtemp(prefix="lens-pg-", dir=cluster_parent_dir()))
+        stale.claim(self.base_dir)
         if self.account is not None:
             os.chown(self.base_dir, self.account.pw_uid, self.account.pw_gid)
         cmd = [str(self.bin_dir / "initdb"), "-D", str(self.data_dir), "-U", SUPERUSER, "-A", "trust",

@@ -1,0 +1,86 @@
+"""Interrupted runs against a server with real data: SIGINT and SIGTERM purge before exit and
+say so, children die with the harness, and `purge` removes what a SIGKILLed run left."""
+
+from __future__ import annotations
+
+import json
+import signal
+from pathlib import Path
+
+import pytest
+
+from .conftest import run_cli
+from .staging_server import (
+    alive,
+    cli_process,
+    descendants,
+    dsn_env,
+    production_server,
+    wait_for,
+)
+
+
+@pytest.fixture(scope="module")
+def staging():
+    with production_server() as server:
+        yield server
+
+
+
+def _run_id(report_dir: Path) -> str | None:
+    try:
+        return json.loads((report_dir / "run.json").read_text())["run_id"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _has_rows_of(staging, run_id):
+    return run_id and staging.rows_of_run(run_id)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_gate_interrupted_while_writing_purges_and_says_so(staging, tmp_path, sig):
+    before = staging.table_hashes()
+    proc = cli_process(staging, "run", "--target", "dsn", "--allow-writes", "--quiet", "--report-dir", str(tmp_path))
+    run_id = wait_for(lambda: _run_id(tmp_path), what="run.json")
+    wait_for(lambda: _has_rows_of(staging, run_id), what="the run's first committed rows")
+    children = descendants(proc.pid)
+    proc.send_signal(sig)
+    out, _ = proc.communicate(timeout=180)
+    assert proc.returncode == 130, out[-2000:]
+    assert "interrupted: purged" in out and run_id in out
+    wait_for(lambda: not alive(children), timeout=30, what="the children to exit")
+    assert staging.tagged_rows() == {}
+    assert staging.table_hashes() == before
+
+
+def test_load_interrupted_by_sigterm_purges(staging, tmp_path):
+    before = staging.table_hashes()
+    proc = cli_process(staging, "load", "--target", "dsn", "--allow-writes", "--users", "4", "--run-time", "120",
+                       "--out", str(tmp_path))
+    wait_for(lambda: staging.tagged_rows().get("pms_inventory_transactions", 0) > 20, what="load writes")
+    proc.send_signal(signal.SIGTERM)
+    out, _ = proc.communicate(timeout=120)
+    assert proc.returncode == 130, out[-2000:]
+    assert "interrupted" in out and "purged" in out
+    assert staging.tagged_rows() == {}
+    assert staging.table_hashes() == before
+
+
+def test_sigkilled_gate_leaves_no_process_and_purge_leaves_no_row(staging, tmp_path):
+    before = staging.table_hashes()
+    proc = cli_process(staging, "run", "--target", "dsn", "--allow-writes", "--quiet", "--report-dir", str(tmp_path / "r"))
+    run_id = wait_for(lambda: _run_id(tmp_path / "r"), what="run.json")
+    wait_for(lambda: _has_rows_of(staging, run_id), what="the run's first committed rows")
+    children = descendants(proc.pid)
+    assert children, "the gate runs pytest as a child"
+    proc.kill()
+    proc.communicate()
+    wait_for(lambda: not alive(children), timeout=30, what="every child to die with the gate")
+    warned = run_cli("run", "--target", "dsn", "--suites", "schema", "--quiet", "--report-dir", str(tmp_path / "next"),
+                     env=dsn_env(staging), timeout=300)
+    assert run_id in warned.stdout + warned.stderr and "lens-harness purge" in warned.stdout + warned.stderr
+    purged = run_cli("purge", "--run", run_id, env=dsn_env(staging))
+    assert purged.returncode == 0 and f"runs: {run_id}" in purged.stdout, purged.stdout + purged.stderr
+    assert staging.tagged_rows() == {}
+    assert staging.table_hashes() == before
