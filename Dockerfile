@@ -16,12 +16,18 @@ COPY harness ./harness
 COPY sql ./sql
 COPY suites ./suites
 
-# Editable install: the harness finds sql/ and suites/ next to the package, in /src.
+COPY docker-entrypoint.sh /usr/local/bin/docker-entrypoint.sh
+
+# Editable install: the harness finds sql/ and suites/ next to the package, in /src, and writes
+# reports/<run-id>/ under /src/reports (the compose file mounts ./reports there). The entrypoint
+# drops root for the owner of that mount (a CI runner's uid), or for `lens`.
 RUN pip install -e . \
  && useradd --create-home --uid 1000 lens \
- && mkdir -p /reports \
- && chown -R lens /src /reports
+ && mkdir -p /src/reports \
+ && chown lens /src/reports \
+ && chmod -R a+rX /src
 
-USER lens
-VOLUME ["/reports"]
+WORKDIR /src
+VOLUME ["/src/reports"]
+ENTRYPOINT ["docker-entrypoint.sh"]
 CMD ["lens-harness", "run", "--help"]

@@ -50,12 +50,18 @@ def _die_with_parent() -> None:
     ctypes.CDLL("libc.so.6").prctl(1, signal.SIGQUIT)
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 class StagingServer:
     """initdb + postgres as a child; `dsn` carries the URL-encoded password."""
 
-    def __init__(self):
+    def __init__(self, port: int | None = None):
         self.base = Path(tempfile.mkdtemp(prefix="lens-stage-test-"))
-        self.port = None
+        self.port = port
         self.proc = None
 
     @property
@@ -83,9 +89,7 @@ class StagingServer:
                         "--auth=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync"],
                        check=True, capture_output=True, cwd=self.base, **self._as_account())
         pwfile.unlink()
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
+        self.port = self.port or free_port()
         args = [str(BIN / "postgres"), "-D", str(self.base / "data"), "-p", str(self.port), "-k", str(self.base),
                 "-c", "listen_addresses=127.0.0.1", "-c", "log_statement=all", "-c", "fsync=off",
                 "-c", "synchronous_commit=off", "-c", "max_connections=200", "-c", "log_line_prefix=%p %u xid=%x ",
@@ -268,17 +272,18 @@ def wait_for(predicate, timeout: float = 180, what: str = "condition"):
 
 
 class CmdlineSampler(threading.Thread):
-    """Reads every process's command line while a run goes on: the password must be in none."""
+    """Reads the command line of a process and of all its descendants while it runs: the
+    password must be in none (other processes on the machine are not the harness's)."""
 
-    def __init__(self):
+    def __init__(self, root: int):
         super().__init__(daemon=True)
-        self.stop, self.leaks, self.samples = threading.Event(), set(), 0
+        self.root, self.stop, self.leaks, self.samples = root, threading.Event(), set(), 0
 
     def run(self):
         while not self.stop.is_set():
-            for f in Path("/proc").glob("[0-9]*/cmdline"):
+            for pid in {self.root} | descendants(self.root):
                 try:
-                    text = f.read_bytes().decode("utf-8", errors="replace")
+                    text = Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf-8", errors="replace")
                 except OSError:
                     continue
                 if any(s in text for s in SPELLINGS):

@@ -8,8 +8,13 @@ healthcheck, the dependency condition and the gate command are what reports/READ
 
 from __future__ import annotations
 
+import os
+import pwd
 import re
 import shlex
+import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -21,11 +26,9 @@ DOCKERFILE = ROOT / "Dockerfile"
 WORKFLOW = ROOT / ".github" / "workflows" / "gate.yml"
 REPORTS_README = ROOT / "reports" / "README.md"
 
-GATE_COMMAND = (
-    "lens-harness run --target dsn "
-    "--dsn postgresql://postgres:${POSTGRES_PASSWORD:-postgres}@postgres:5432/postgres "
-    "--allow-migrate --allow-writes --report-dir /reports"
-)
+GATE_COMMAND = "lens-harness run --target dsn --allow-migrate --allow-writes"
+GATE_DSN = "postgresql://postgres:${POSTGRES_PASSWORD:-postgres}@postgres:5432/postgres"
+ENTRYPOINT = ROOT / "docker-entrypoint.sh"
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +57,7 @@ def test_postgres_service(compose):
     test = hc["test"]
     test = " ".join(test) if isinstance(test, list) else test
     assert "pg_isready" in test
+    assert "-h 127.0.0.1" in test, "the init-time server listens on the socket only: check over TCP"
     for key in ("interval", "timeout", "retries"):
         assert key in hc
     assert int(hc["retries"]) >= 5
@@ -70,18 +74,18 @@ def test_gate_service_build_dependency_volume(compose):
     else:
         assert build.get("context", ".") == "." and build.get("dockerfile", "Dockerfile") == "Dockerfile"
     assert gate["depends_on"] == {"postgres": {"condition": "service_healthy"}}
-    assert "./reports:/reports" in gate["volumes"]
+    assert "./reports:/src/reports" in gate["volumes"], "reports/<run-id>/ of each run lands in ./reports"
+    assert gate["working_dir"] == "/src"
 
 
 def test_gate_command_and_flags(compose):
-    argv = _argv(compose["services"]["gate"]["command"])
+    gate = compose["services"]["gate"]
+    argv = _argv(gate["command"])
     assert argv == shlex.split(GATE_COMMAND)
-    assert argv[:2] == ["lens-harness", "run"]
-    assert argv[argv.index("--target") + 1] == "dsn"
-    dsn = argv[argv.index("--dsn") + 1]
-    assert re.fullmatch(r"postgresql://postgres:\$\{POSTGRES_PASSWORD:-postgres\}@postgres:5432/postgres", dsn)
-    assert "--allow-migrate" in argv and "--allow-writes" in argv
-    assert argv[argv.index("--report-dir") + 1] == "/reports"
+    assert "--report-dir" not in argv, "no fixed folder: each run writes its own reports/<run-id>/"
+    assert not any("postgresql://" in a for a in argv), "the DSN holds the password: never on a command line"
+    assert gate["environment"]["LENS_DSN"] == GATE_DSN
+    assert float(gate["environment"]["LENS_CONNECT_TIMEOUT"]) >= 30
 
 
 def test_reports_readme_documents_the_same_command():
@@ -95,7 +99,7 @@ def test_project_readme_matches_when_it_documents_compose():
     if not readme.is_file() or "docker-compose.test.yml" not in readme.read_text(encoding="utf-8"):
         pytest.skip("README.md does not document docker-compose.test.yml (yet)")
     text = readme.read_text(encoding="utf-8")
-    for flag in ("--target dsn", "--allow-migrate", "--allow-writes", "--report-dir /reports"):
+    for flag in ("--target dsn", "--allow-migrate", "--allow-writes", "LENS_DSN", "reports/<run-id>"):
         assert flag in text, f"README.md does not mention {flag} next to docker-compose.test.yml"
 
 
@@ -105,7 +109,9 @@ def test_dockerfile_installs_the_project():
     assert lines[0] == "FROM python:3.11-slim"
     text = "\n".join(lines)
     assert re.search(r"pip install (-e )?\.", text)
-    for path in ("pyproject.toml", "harness", "sql", "suites"):
+    assert "USER lens" not in text, "the entrypoint drops root itself, for the uid that owns the mount"
+    assert 'ENTRYPOINT ["docker-entrypoint.sh"]' in text
+    for path in ("pyproject.toml", "harness", "sql", "suites", "docker-entrypoint.sh"):
         assert re.search(rf"^COPY .*\b{re.escape(path)}\b", text, re.M), f"{path} not copied"
     assert (ROOT / "pyproject.toml").is_file()
 
@@ -124,3 +130,28 @@ def test_ci_workflow_runs_the_gate_and_uploads_the_report():
     upload = [s for s in steps if str(s.get("uses", "")).startswith("actions/upload-artifact")]
     assert len(upload) == 1
     assert upload[0]["if"] == "always()" and upload[0]["with"]["path"].rstrip("/") == "reports"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the entrypoint drops root: needs root to run for real")
+@pytest.mark.parametrize("owner", [1001, 0])
+def test_entrypoint_runs_as_the_owner_of_the_mounted_folder(owner):
+    """A CI runner's checkout (uid 1001 on GitHub) owns ./reports: the gate must write as that
+    uid; a folder Docker created as root goes to the image's user instead (here: uid 1000 of
+    `lens`, or `nobody` where no such user exists)."""
+    tmp_path = Path(tempfile.mkdtemp(prefix="lens-entrypoint-"))  # reachable by the dropped uid
+    tmp_path.chmod(0o755)
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    os.chown(reports, owner, owner)
+    env = {**os.environ, "LENS_REPORTS": str(reports), "PATH": os.environ["PATH"]}
+    script = ENTRYPOINT.read_text().replace("id -u lens", "id -u nobody").replace("id -g lens", "id -g nobody")
+    (tmp_path / "entry.sh").write_text(script)
+    cmd = ["sh", str(tmp_path / "entry.sh"), "sh", "-c", f"id -u > {reports}/who && touch {reports}/written"]
+    try:
+        result = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+        assert result.returncode == 0, result.stderr
+        expected = owner if owner else pwd.getpwnam("nobody").pw_uid
+        assert int((reports / "who").read_text()) == expected
+        assert (reports / "written").stat().st_uid == expected
+    finally:
+        shutil.rmtree(tmp_path, ignore_errors=True)

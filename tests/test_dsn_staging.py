@@ -15,13 +15,7 @@ import pytest
 from harness.provision import Database
 
 from .conftest import run_cli
-from .staging_server import (
-    SPELLINGS,
-    CmdlineSampler,
-    dsn_env,
-    leaked_files,
-    production_server,
-)
+from .staging_server import SPELLINGS, CmdlineSampler, cli_process, dsn_env, leaked_files, production_server
 
 
 @pytest.fixture(scope="module")
@@ -73,19 +67,22 @@ def test_a_failing_test_that_takes_the_database_leaks_no_password(staging, tmp_p
 
 def test_gate_and_load_with_writes_leave_nothing_and_no_password_in_argv(staging, tmp_path):
     before = staging.table_hashes()
-    sampler = CmdlineSampler()
-    sampler.start()
-    try:
-        gate = run_cli("run", "--target", "dsn", "--allow-writes", "--load", "--quiet", "--report-dir",
-                       str(tmp_path / "gate"), env=dsn_env(staging), timeout=900)
-        load = run_cli("load", "--target", "dsn", "--allow-writes", "--users", "4", "--iterations", "200",
-                       "--out", str(tmp_path / "load"), env=dsn_env(staging), timeout=300)
-    finally:
+    runs = {}
+    for name, args in (("gate", ("run", "--target", "dsn", "--allow-writes", "--load", "--quiet", "--report-dir",
+                                 str(tmp_path / "gate"))),
+                       ("load", ("load", "--target", "dsn", "--allow-writes", "--users", "4", "--iterations", "200",
+                                 "--out", str(tmp_path / "load")))):
+        proc = cli_process(staging, *args)
+        sampler = CmdlineSampler(proc.pid)
+        sampler.start()
+        out, _ = proc.communicate(timeout=900)
         sampler.stop.set()
         sampler.join()
-    assert gate.returncode == 0, (gate.stdout + gate.stderr)[-3000:]
-    assert load.returncode == 0, (load.stdout + load.stderr)[-3000:]
+        runs[name] = (proc.returncode, out, sampler)
+    for name, (code, out, sampler) in runs.items():
+        assert code == 0, f"{name}: {out[-3000:]}"
+        assert sampler.samples > 10, name
+        assert sampler.leaks == set(), name
     assert staging.tagged_rows() == {}
     assert staging.table_hashes() == before
-    assert sampler.samples > 10 and sampler.leaks == set()
     assert leaked_files(tmp_path) == []

@@ -2,22 +2,44 @@
 
 from __future__ import annotations
 
+import os
+import time
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
 from harness.errors import HarnessError
-from harness.redact import redact_dsn
+from harness.redact import redact_dsn, remember_dsn
 
 
-def check_reachable(dsn: str) -> None:
-    """Fail early with one line that names the DSN (redacted) and the server's own reason."""
-    try:
-        with psycopg.connect(dsn, connect_timeout=10) as conn:
-            conn.execute("SELECT 1")
-    except (psycopg.Error, ValueError) as exc:
-        reason = " ".join(str(exc).split())[:200]
-        raise HarnessError(f"cannot connect to {redact_dsn(dsn)}: {redact_dsn(reason)}") from None
+# A server that answered FATAL has refused for good (password, user, database), unless it said
+# it is not ready yet; no answer at all (refused, no route, unknown host) is worth waiting for.
+_NOT_READY = ("the database system is starting up", "the database system is shutting down",
+              "the database system is in recovery mode", "too many clients")
+
+
+def _final(exc: Exception) -> bool:
+    text = str(exc)
+    return not isinstance(exc, psycopg.OperationalError) or ("FATAL:" in text and not any(t in text for t in _NOT_READY))
+
+
+def check_reachable(dsn: str, timeout: float | None = None) -> None:
+    """Connect once, retrying while the server is not up yet (a compose service that just
+    started, a restarting staging server) until `timeout` seconds (LENS_CONNECT_TIMEOUT, default
+    10); then fail with one line naming the DSN (redacted) and the server's own reason."""
+    if timeout is None:
+        timeout = float(os.environ.get("LENS_CONNECT_TIMEOUT", "10"))
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with psycopg.connect(dsn, connect_timeout=10) as conn:
+                conn.execute("SELECT 1")
+            return
+        except (psycopg.Error, ValueError) as exc:
+            if _final(exc) or time.monotonic() >= deadline:
+                reason = " ".join(str(exc).split())[:200]
+                raise HarnessError(f"cannot connect to {redact_dsn(dsn)}: {redact_dsn(reason)}") from None
+            time.sleep(0.5)
 
 
 class ExistingServer:
@@ -25,6 +47,7 @@ class ExistingServer:
 
     def __init__(self, dsn: str):
         self.dsn = dsn
+        remember_dsn(dsn)
 
     def start(self) -> "ExistingServer":
         check_reachable(self.dsn)
