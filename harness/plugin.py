@@ -22,7 +22,7 @@ import pytest_asyncio
 from harness import secrecy
 from harness.config import SETTINGS_FILE_ENV, SUITES_DIR, TARGETS, Settings
 from harness.errors import HarnessError
-from harness.provision import lifecycle (Run tag and purge: yachts named lens-<run_id>-…; SIGINT/SIGTERM purge the run before exit and say so; children die with the harness (process group + parent-death signal, xdist workers too); lens-harness purge --run/--older-than/--all; the gate warns of leftovers; the API child gets DSN and JWT secret by environment; stale /dev/shm clusters swept; tests for interrupts, SIGKILL + purge, argv sampling)
+from harness.provision import lifecycle
 
 RUNTIME = pytest.StashKey["LensRuntime"]()
 ID_MARKERS = {"acceptance": "acceptance_id", "negative": "negative_id"}
