@@ -5,6 +5,7 @@ its contract line."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 
@@ -43,15 +44,18 @@ async def build_ship(f: Factory, opening: int = OPENING) -> Ship:
 
 SIGNED_CHANGE = {"received": 1, "transferred_in": 1, "consumed": -1, "transferred_out": -1, "write_off": -1,
                  "adjusted": 1, "reversed": -1}
+SIGNED_TYPES = ("write_off", "reversed")  # CONTRACT §4: always signed
 
 
 async def insert_ledger(conn, ship: Ship, user: User | None, ttype: str, change: int | None = None, *,
                         returning: bool = True, **cols) -> uuid.UUID | str:
     """A direct INSERT into the ledger (what PostgREST lets a client try), consistent with the
-    stock row's current quantity so only the policy under test can refuse it.  Without
+    stock row's current quantity and signed where §4 asks, so only the policy under test can refuse it.  Without
     ``returning`` (PostgREST's ``return=minimal``) no SELECT policy applies to the new row, so
     a permissive INSERT policy on another yacht is not masked; the command tag is returned."""
     change = change if change is not None else SIGNED_CHANGE[ttype]
+    if ttype in SIGNED_TYPES and user is not None and "signature" not in cols:  # §4: a valid row is signed
+        cols.update(signature=json.dumps(signature(user)), signed_by=user.id)
     before = await conn.fetchval("SELECT quantity FROM pms_inventory_stock WHERE id = $1", ship.stock.id)
     before = before if before is not None else OPENING
     values = {"yacht_id": ship.yacht.id, "stock_id": ship.stock.id, "part_id": ship.part.id, "transaction_type": ttype,

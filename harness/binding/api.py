@@ -124,6 +124,16 @@ class ProfileClient(SutClient):
         body = {**(details if isinstance(details, dict) else {}), "error": code if isinstance(code, str) else None}
         return Response(resp.status, body, resp.headers, resp.content)
 
-    async def call(self, user, action: str, body: Any) -> Response:
+    async def call(self, user, action: str, body: Any, *, token: str | None = None,
+                   headers: dict | None = None) -> Response:
+        """One action as `user` (a bearer minted for them), or with `token` / `headers` as given."""
         method, path = self.endpoint(action)
-        return self.normalise(await self.request(method, path, user=user, json=self.envelope(user, action, body)))
+        return self.normalise(await self.request(method, path, user=None if token is not None else user, token=token,
+                                                 json=self.envelope(user, action, body), headers=headers))
+
+    async def put_object(self, user, bucket: str, path: str, content: bytes,
+                         content_type: str = "application/octet-stream") -> Response:
+        return self.normalise(await super().put_object(user, bucket, path, content, content_type))
+
+    async def get_object(self, user, bucket: str, path: str) -> Response:
+        return self.normalise(await super().get_object(user, bucket, path))

@@ -57,17 +57,17 @@ class SecondLensBinding(Binding):
         if unknown:
             raise ValueError(f"not ledger columns: {sorted(unknown)}")
         role = await conn.fetchval("SELECT current_user")
-        await conn.execute("RESET ROLE")  # the handler's own privileges for the ledger row
-        try:
-            stock = await conn.fetchrow("SELECT yacht_id, part_id FROM public.pms_inventory_stock WHERE id = $1", stock_id)
-            values = {"yacht_id": stock["yacht_id"], "stock_id": stock_id, "part_id": stock["part_id"],
-                      "transaction_type": movement, "quantity_change": row["quantity_after"] - row["quantity_before"],
-                      "quantity_before": row["quantity_before"], "quantity_after": row["quantity_after"],
-                      "user_id": caller, **{k: json.dumps(v) if isinstance(v, dict) else v for k, v in columns.items()}}
-            marks = ", ".join(f"${i}" for i in range(1, len(values) + 1))
-            ledger_id = await conn.fetchval(
-                f"INSERT INTO public.pms_inventory_transactions ({', '.join(values)}) VALUES ({marks}) RETURNING id",
-                *values.values())
-        finally:
-            await conn.execute(f'SET LOCAL ROLE "{role}"')
+        # The handler's own privileges for the ledger row. If the insert is refused, the savepoint
+        # `deduct`/`add` opened rolls back and takes this role change with it.
+        await conn.execute("RESET ROLE")
+        stock = await conn.fetchrow("SELECT yacht_id, part_id FROM public.pms_inventory_stock WHERE id = $1", stock_id)
+        values = {"yacht_id": stock["yacht_id"], "stock_id": stock_id, "part_id": stock["part_id"],
+                  "transaction_type": movement, "quantity_change": row["quantity_after"] - row["quantity_before"],
+                  "quantity_before": row["quantity_before"], "quantity_after": row["quantity_after"],
+                  "user_id": caller, **{k: json.dumps(v) if isinstance(v, dict) else v for k, v in columns.items()}}
+        marks = ", ".join(f"${i}" for i in range(1, len(values) + 1))
+        ledger_id = await conn.fetchval(
+            f"INSERT INTO public.pms_inventory_transactions ({', '.join(values)}) VALUES ({marks}) RETURNING id",
+            *values.values())
+        await conn.execute(f'SET LOCAL ROLE "{role}"')
         return Outcome(True, row["quantity_before"], row["quantity_after"], None, ledger_ids=(ledger_id,), raw=row)

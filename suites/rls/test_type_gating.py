@@ -6,12 +6,10 @@ a wrong role model cannot make a wrong policy look right. Policies are permissiv
 the union of its tiers' types, so a chief engineer (crew + HOD) may also insert `consumed`, and
 a captain (crew + HOD + manager) every type."""
 
-import json
-
 import asyncpg
 import pytest
 
-from ..lens_sql import LEDGER_TYPES, assert_rls_applies, insert_ledger, signature
+from ..lens_sql import LEDGER_TYPES, assert_rls_applies, insert_ledger
 
 CREW_TYPES = {"consumed"}                                                       # crew_insert_consume
 HOD_TYPES = {"received", "transferred_out", "transferred_in", "adjusted"}       # hod_insert_receive_transfer_adjust
@@ -33,8 +31,6 @@ async def _try_insert(lens_tx, as_user, ship, user, ttype) -> str:
             "SELECT id FROM pms_inventory_transactions WHERE stock_id = $1 AND transaction_type = 'received' LIMIT 1", ship.stock.id)
     if ttype in ("transferred_out", "transferred_in"):
         extra.update(from_location_id=ship.here.id, to_location_id=ship.there.id)
-    if ttype in ("write_off", "reversed"):  # CONTRACT §4: signed types carry their signature
-        extra.update(signature=json.dumps(signature(user)), signed_by=user.id)
     try:
         async with as_user(user) as conn:
             await assert_rls_applies(conn)

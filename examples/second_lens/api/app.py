@@ -111,6 +111,39 @@ async def _run(work: actions.Work, action: str, payload: dict, threshold: int) -
     return await actions.set_active(work, payload, active=action == "reactivate_part")
 
 
+async def storage(request: Request) -> JSONResponse:
+    """PUT/GET /v1/storage/{bucket}/{path}: object records written and read AS THE CALLER (role
+    authenticated with its JWT claims), so the storage policies alone decide (CONTRACT §5)."""
+    try:
+        user_id = _caller(request)
+        bucket, name = request.path_params["bucket"], request.path_params["path"]
+        size = len(await request.body())
+        if size > MAX_BODY:
+            raise ActionError(413, "body_too_large")
+        async with request.app.state.pool.acquire() as conn, conn.transaction():
+            await conn.execute("SET LOCAL ROLE authenticated")
+            await conn.execute("SELECT set_config('request.jwt.claims', $1, true)",
+                               json.dumps({"sub": str(user_id), "role": "authenticated"}))
+            if request.method == "GET":
+                row = await conn.fetchrow("SELECT id, metadata FROM storage.objects WHERE bucket_id = $1 AND name = $2",
+                                          bucket, name)
+                if row is None:
+                    raise ActionError(404, "object_not_found")
+                return JSONResponse({"data": {"id": str(row["id"]), "bucket": bucket, "path": name}})
+            try:
+                object_id = await conn.fetchval(
+                    "INSERT INTO storage.objects (bucket_id, name, owner, metadata) VALUES ($1, $2, $3, $4::jsonb) "
+                    "RETURNING id", bucket, name, user_id,
+                    json.dumps({"size": size, "mimetype": request.headers.get("content-type")}))
+            except asyncpg.InsufficientPrivilegeError:
+                raise ActionError(403, "forbidden", "denied by the storage policies") from None
+            except (asyncpg.UniqueViolationError, asyncpg.ForeignKeyViolationError, asyncpg.DataError):
+                raise ActionError(409, "conflict", "object exists or bucket unknown") from None
+        return JSONResponse({"data": {"id": str(object_id), "bucket": bucket, "path": name}}, status_code=201)
+    except ActionError as exc:
+        return error(exc.status, exc.code, exc.message, **exc.extra)
+
+
 async def health(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
@@ -124,7 +157,9 @@ def create_app(dsn: str, secret: str, threshold: int = 10) -> Starlette:
         finally:
             await app.state.pool.close()
 
-    app = Starlette(routes=[Route("/v1/actions/execute", execute, methods=["POST"]), Route("/health", health)],
+    app = Starlette(routes=[Route("/v1/actions/execute", execute, methods=["POST"]),
+                            Route("/v1/storage/{bucket}/{path:path}", storage, methods=["PUT", "GET"]),
+                            Route("/health", health)],
                     lifespan=lifespan)
     app.state.secret, app.state.threshold = secret, threshold
     return app
