@@ -79,6 +79,15 @@ def run_id() -> str:
     return os.environ[RUN_ID_ENV]
 
 
+def _run_binding() -> str:
+    """The binding of this run when the caller did not pass one (the gate's settings file, else
+    LENS_BINDING, else the reference): load and stress helpers build data the target's own way."""
+    from harness.config import Settings
+
+    handed = Settings.from_settings_file()
+    return handed.binding if handed else (os.environ.get("LENS_BINDING") or "reference")
+
+
 class Factory:
     """Writes through an owner connection; the caller decides whether it commits."""
 
@@ -87,7 +96,7 @@ class Factory:
         `lens-<run_id>-<what>-yacht-<random>` so a purge can find them by run."""
         self.conn = conn
         self.prefix = f"{TAG}{run_id()}-{prefix.removeprefix(TAG)}"
-        self.binding = binding or load("reference")
+        self.binding = binding or load(_run_binding())
         self.yacht_ids: list[uuid.UUID] = []
 
     async def yacht(self, name: str | None = None) -> Yacht:

@@ -50,14 +50,6 @@ def test_helpers_have_explicit_arity(bundle):
     assert arity >= {("get_user_yacht_id", 0), ("is_operational_crew", 2), ("is_hod", 2), ("is_manager", 2)}
 
 
-def test_contract_policies_present(bundle):
-    names = {p["policy"] for p in bundle["policies"]}
-    expected = {"crew_insert_consume", "hod_insert_receive_transfer_adjust", "manager_insert_writeoff_reversed",
-                "yacht_part_documents_select", "yacht_part_documents_insert", "yacht_part_documents_delete",
-                "yacht_labels_select", "yacht_labels_insert"}
-    assert expected - names == set()
-
-
 async def test_anon_cannot_execute_security_definer_functions(lens_tx):
     rows = await lens_tx.fetch(
         "SELECT p.oid::regprocedure::text AS fn FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "

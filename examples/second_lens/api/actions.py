@@ -68,7 +68,7 @@ def _text(p: dict, name: str, required: bool = False, limit: int = 1000) -> str 
 
 def _signature(p: dict, caller, required: bool) -> dict | None:
     sig = p.get("signature")
-    if sig is None:
+    if sig is None or sig == {}:
         if required:
             raise ActionError(400, "signature_required", "this action needs a signature")
         return None
@@ -274,8 +274,8 @@ async def reverse_transaction(w: Work, p: dict) -> dict:
                                  "FROM pms_inventory_transactions WHERE id = $1 AND yacht_id = $2", tx_id, w.yacht)
     if orig is None:
         raise ActionError(404, "transaction_not_found")
-    if orig["transaction_type"] == "reversed":
-        raise ActionError(400, "invalid_reversal", "a reversal cannot be reversed")
+    if orig["transaction_type"] in ("reversed", "transferred_out", "transferred_in"):
+        raise ActionError(400, "invalid_reversal", "a reversal, or one leg of a transfer, cannot be reversed")
     if await w.conn.fetchval("SELECT EXISTS (SELECT 1 FROM pms_inventory_transactions "
                              "WHERE reverses_transaction_id = $1)", orig["id"]):
         raise ActionError(409, "already_reversed")

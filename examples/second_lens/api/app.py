@@ -65,8 +65,10 @@ async def _envelope(request: Request) -> tuple[str, dict, dict]:
     if not isinstance(body, dict) or not isinstance(body.get("action"), str):
         raise ActionError(400, "invalid_envelope", "expected {action, context, payload}")
     context, payload = body.get("context", {}), body.get("payload", {})
-    if not isinstance(context, dict) or not isinstance(payload, dict):
-        raise ActionError(400, "invalid_envelope", "context and payload must be objects")
+    if not isinstance(context, dict):
+        raise ActionError(400, "invalid_envelope", "context must be an object")
+    if not isinstance(payload, dict):
+        raise ActionError(400, "invalid_body", "payload must be an object")
     return body["action"], context, payload
 
 
