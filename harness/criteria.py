@@ -53,6 +53,9 @@ CRITERIA: tuple[CriterionDef, ...] = (
     CriterionDef("reference", "Reference-only checks (not part of acceptance)", required=False,
                  paths=("reference",)),
     CriterionDef("surface", "Attack-surface inventory", paths=("surface",)),
+    CriterionDef("detectors", "Harness self-check: each detector fires on an injected violation "
+                 "(the policy-injecting proof runs on harness-owned servers only: it is DDL)",
+                 required=False, markers=("detector",)),
 )
 
 BY_KEY = {c.key: c for c in CRITERIA}

@@ -34,6 +34,7 @@ MARKERS = [
     "matrix: the role x action matrix",
     "atomic: a behavioural proof that handlers change stock atomically (criterion atomic_functions)",
     "fuzz: a no-5xx fuzz test (criterion zero_5xx)",
+    "detector: proves a detector fires on an injected violation (criterion detectors, a harness self-check)",
     "writes: the test commits data (skipped on a verify-only DSN)",
 ]
 

@@ -267,6 +267,7 @@ async def test_storage(lens_tx, as_user, lens_binding, sides, lens_artifacts, re
 
 # -- proven detectors: each invariant the suites lean on fires on a violation injected here ----
 
+@pytest.mark.detector
 async def test_drift_detector_reports_injected_drift(lens_tx, sides):
     """check_inventory_drift() and v_stock_from_transactions, which every suite uses to say
     "stock and ledger agree", report a quantity changed without its ledger row (rolled back)."""
@@ -281,6 +282,7 @@ async def test_drift_detector_reports_injected_drift(lens_tx, sides):
     assert status == "DRIFT"
 
 
+@pytest.mark.detector
 async def test_nothing_moved_detector_sees_a_ledger_row(lens_tx, lens_binding, sides):
     """The "a refusal wrote nothing" comparison (Ledger.snapshot) changes when one ledger row
     and its stock change are written."""
@@ -295,12 +297,13 @@ async def test_nothing_moved_detector_sees_a_ledger_row(lens_tx, lens_binding, s
     assert after["stock"] != before["stock"]
 
 
+@pytest.mark.detector
 async def test_tenancy_detector_fires_on_a_widened_policy(lens_tx, as_user, lens_binding, lens_settings, sides):
     """A table cell that expects another yacht's rows to be invisible fails once a permissive
     policy widens SELECT (the policy is created and dropped inside the rolled-back transaction;
-    embedded targets only: no DDL ever reaches a user's server)."""
-    if lens_settings.target != "embedded":
-        pytest.skip("injecting a policy is DDL; proven on the embedded target only")
+    harness-owned servers only: no DDL ever reaches a user's server)."""
+    if lens_settings.target == "dsn":
+        pytest.skip("injecting a policy is DDL; proven on harness-owned servers only (never on a user's)")
     own, foreign = sides
     cell = Cell("table", "pms_parts", "deckhand", "select", "foreign", *roles.table_expectation(
         "pms_parts", "select", "deckhand", "foreign"))
