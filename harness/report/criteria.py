@@ -584,9 +584,12 @@ def _available_suites(inp: RunInputs) -> set[str]:
 
 
 def _applicable(cdef: CriterionDef, available: set[str]) -> bool:
-    """Marker criteria always apply; a path criterion only when its suite exists in this project
-    (rows are pre-registered for suites other helpers are still adding)."""
-    return bool(cdef.markers) or not cdef.paths or any(p.split("/")[0] in available for p in cdef.paths)
+    """Required marker criteria always apply (their absence is news); an optional one only when
+    its tests ran; a path criterion only when its suite exists in this project (rows are
+    pre-registered for suites not every project has)."""
+    if cdef.markers:
+        return cdef.required
+    return not cdef.paths or any(p.split("/")[0] in available for p in cdef.paths)
 
 
 def _unique(reasons) -> list[str]:
