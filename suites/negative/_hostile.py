@@ -148,15 +148,17 @@ PY_INTERNALS = re.compile(r"\b\w*(Error|Exception|Warning)\b|Traceback|line \d+ 
                           r"Expecting (value|property)|PyJWT|\bjwt\.|asyncpg|psycopg|SQLSTATE")
 
 
-def leak(message, internal_names: frozenset[str]) -> str | None:
-    """The internal a message reveals (catalog object or Python/library detail), or None."""
+def leak(message, internal_names: frozenset[str], sent: str = "") -> str | None:
+    """The internal a message reveals (catalog object or Python/library detail), or None. Text
+    the request itself carried is not a leak: echoing the caller's own key ("unknown field:
+    Error") reveals nothing (the fuzz once drew a key that looks like a class name)."""
     if not isinstance(message, str):
         return None
-    found = PY_INTERNALS.search(message)
+    found = next((m.group(0) for m in PY_INTERNALS.finditer(message) if m.group(0) not in sent), None)
     if found:
-        return found.group(0)
+        return found
     words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_.]*", message))
-    named = sorted(w for w in words if w.split(".")[-1] in internal_names)
+    named = sorted(w for w in words if w.split(".")[-1] in internal_names and w not in sent)
     return named[0] if named else None
 
 

@@ -112,7 +112,7 @@ def _judge(tally, internal_names, endpoint, status, payload, request_repr, expec
     assert status < 500, (endpoint, request_repr, status, payload)
     if status >= 400:
         assert isinstance(payload, dict) and isinstance(payload.get("error"), str) and payload["error"], payload
-        leaked = h.leak(payload.get("message"), internal_names)
+        leaked = h.leak(payload.get("message"), internal_names, sent=repr(request_repr))
         assert leaked is None, ("the message reveals an internal", leaked, payload)
     if expect is not None:
         ok = expect(status) if callable(expect) else status == expect
