@@ -191,6 +191,7 @@ def _pending_stop(migrations) -> Stop:
 def _steps(run: GateRun, settings_file: Path) -> None:
     from harness import evidence
     from harness.provision import clone_for, prepare, provisioner_for
+    from harness.report import plots
     from harness.report.allure import write_environment
     from harness.report.inputs import consolidate_parts
     from harness.report.junit import label_ids
@@ -220,6 +221,7 @@ def _steps(run: GateRun, settings_file: Path) -> None:
                                              template=template.template, database=database.dsn)
     settings.dump(settings_file)
     with run.step(f"suites: {', '.join(options.suites)}") as step:
+        plots.warm_up()
         log = report_dir / "pytest.log"
         code = run_child(_pytest_command(run), settings_file, log)
         step["note"] = f" — {_tail(log)}"

@@ -351,14 +351,16 @@ async def lens_connect(lens_database):
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def committed_factory(writes_allowed, lens_connect, lens_binding):
-    """Factories that commit (for concurrency and HTTP tests); their yachts are purged after."""
+async def committed_factory(writes_allowed, lens_pool, lens_binding):
+    """Factories that commit (for concurrency and HTTP tests); their yachts are purged after.
+    A pooled owner connection: no connection set-up per test (concurrent actors still get their
+    own connections from `lens_connect`)."""
     from harness.factories import Factory, purge_yachts
 
-    conn = await lens_connect()
-    factory = Factory(conn, binding=lens_binding)
-    yield factory
-    await purge_yachts(conn, factory.yacht_ids)
+    async with lens_pool.acquire() as conn:
+        factory = Factory(conn, binding=lens_binding)
+        yield factory
+        await purge_yachts(conn, factory.yacht_ids)
 
 
 @pytest.fixture(scope="session")

@@ -58,8 +58,8 @@ pytestmark = pytest.mark.concurrency
 
 DBNAME = "lens_nemesis"
 OPENING = 500  # far above what the clients can net consume: refusals stay rare and plain
-FAULT_INTERVAL = 0.4  # seconds between faults
-TAIL = 0.5  # clients keep going this long after the last fault (recovery is exercised too)
+FAULT_INTERVAL = 0.25  # seconds between faults (each client still completes nemesis_min_ops)
+TAIL = 0.3  # clients keep going this long after the last fault (recovery is exercised too)
 PACE = 0.02  # pause between a client's ops
 LOST_RESPONSES = 0.15  # share of first attempts whose response the client gives up on
 RETRY_FOR = 60.0  # seconds a client keeps retrying one op before calling it unknown

@@ -8,12 +8,30 @@ import os
 import uuid
 
 import pytest
+import pytest_asyncio
 
+from harness.factories import Factory, purge_yachts
 from harness.roles import ACTIONS, allowed
 from harness.sut.adapter import signature_for
 
+from ..api.conftest import new_ship
+
 ACTORS = ("guest", "deckhand", "chief_engineer", "captain", "other_yacht_captain")
 NOT_FOUND = {"reverse_transaction": "transaction_not_found"}
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def other_ship(lens_database, lens_pool, lens_binding):
+    """The other yacht only lends its captain, whom every cell refuses (nothing of it changes):
+    one per module instead of one per cell. Each cell still gets its own fresh `ship`."""
+    if lens_database.verify_only:
+        pytest.skip("verify-only DSN: this check must commit data; rerun with --lens-allow-writes to run it")
+    async with lens_pool.acquire() as conn:
+        factory = Factory(conn, binding=lens_binding)
+        made = await new_ship(factory)
+    yield made
+    async with lens_pool.acquire() as conn:
+        await purge_yachts(conn, factory.yacht_ids)
 
 
 def _signed_variants(action: str) -> tuple:
