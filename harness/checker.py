@@ -10,6 +10,8 @@ negative, so every check here is about one stock row's counter and its ledger:
 * ``lost-update`` -- acknowledged before->after transitions do not form one chain: more
   ops started from a quantity than the number of times the row reached it;
 * ``negative``    -- any observed or final quantity below zero;
+* ``missed-target`` -- an acknowledged absolute operation (adjust to N) left the row at a
+  quantity other than N (applied a difference computed from a stale read);
 * ledger kinds    -- every ok op has exactly one ledger row, a refused op has none;
 * ``drift``       -- rows returned by ``check_inventory_drift()``.
 
@@ -185,7 +187,7 @@ def completed(ops: Sequence[Op]) -> list[Op]:
 
 def _check_stock(stock_id: str, ops: list[Op], opening: int | None, final: int | None
                  ) -> tuple[dict[str, Any], list[Anomaly], list[str]]:
-    found = _check_negative(stock_id, ops, final)
+    found = _check_negative(stock_id, ops, final) + _check_target(stock_id, ops)
     stats: dict[str, Any] = {"opening": opening, "final": final,
                              **Counter(op.type for op in ops)}
     reasons = []
@@ -258,6 +260,14 @@ def _check_negative(stock_id, ops, final) -> list[Anomaly]:
         found.append(Anomaly("negative", stock_id, f"final quantity {final}",
                              magnitude=-final, data={"final": final}))
     return found
+
+
+def _check_target(stock_id, ops) -> list[Anomaly]:
+    return [Anomaly("missed-target", stock_id,
+                    f"{op.process} set the row to {op.target} but it was left at {op.quantity_after}",
+                    ops=(op,), magnitude=abs(op.quantity_after - op.target))
+            for op in ops if op.type == OK and op.target is not None and op.quantity_after is not None
+            and op.quantity_after != op.target]
 
 
 def _observed(op: Op) -> list[int]:

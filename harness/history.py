@@ -43,6 +43,7 @@ class Op:
     quantity_after: int | None = None
     transaction_id: str | None = None
     idempotency_key: str | None = None
+    target: int | None = None  # the quantity an absolute operation (adjust) asked the row to reach
 
     @property
     def delta(self) -> int | None:
@@ -107,12 +108,12 @@ class History:
         return op
 
     def invoke(self, process: str, f: str, stock_id: Any, value: int | None,
-               key: str | None = None) -> Op:
+               key: str | None = None, target: int | None = None) -> Op:
         """Record the start of an operation and return the invoke op."""
         return self.append(Op(
             op_id=next(self._ids), process=str(process), type=INVOKE, f=f,
             stock_id=None if stock_id is None else str(stock_id), value=value,
-            time=time.monotonic_ns(), idempotency_key=key,
+            time=time.monotonic_ns(), idempotency_key=key, target=target,
         ))
 
     def complete(self, invoke: Op, type_: str, **outcome: Any) -> Op:
@@ -124,14 +125,14 @@ class History:
         return self.append(replace(invoke, type=type_, time=time.monotonic_ns(), **outcome))
 
     def record(self, actor: str, f: str, stock_id: Any, delta: int | None,
-               key: str | None = None) -> "Recording":
+               key: str | None = None, target: int | None = None) -> "Recording":
         """Context manager: invoke now, completion from what the block reports.
 
         ``with history.record("crew-1", "consume", sid, -1, key) as rec:
         rec.from_row(row)``. An exception escaping the block is recorded as ``info``
         (the effect is unknown) and re-raised; a block that reports nothing is ``info`` too.
         """
-        return Recording(self, self.invoke(actor, f, stock_id, delta, key))
+        return Recording(self, self.invoke(actor, f, stock_id, delta, key, target))
 
     def save(self, path: str | Path) -> Path:
         """Write JSON lines, one op per line."""

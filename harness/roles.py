@@ -127,6 +127,9 @@ def direct_insert_types(role: str) -> frozenset[str]:
 # -- the attack-surface inventory's expectations (harness/surface.py) --------------------------
 
 ALLOWED, DENIED, UNSPECIFIED = "allowed", "denied", "unspecified"
+#: An outcome that fails a cell whatever was expected: the write broke an invariant of §4 (stock
+#: and ledger diverged, or a refusal left something behind).
+INCONSISTENT = "inconsistent"
 LEDGER_TABLE = "pms_inventory_transactions"
 #: One user per tier for the inventory, plus a role of no tier (CONTRACT §2: "e.g. guest").
 SURFACE_ROLES = {"crew": "deckhand", "hod": "chief_engineer", "manager": "captain", "guest": "guest"}
@@ -137,6 +140,8 @@ def table_expectation(table: str, command: str, role: str, scope: str) -> tuple[
     """(expected outcome, contract rule) of ``command`` on ``table`` by ``role`` on its own or a
     foreign yacht.  Foreign rows are never visible or writable (§5); the ledger is append-only
     (§4); own rows are visible to operational crew (§5).  The contract is silent on the rest."""
+    if scope == "former":
+        return DENIED, "§5 tenancy: a user moved to another yacht no longer reaches the rows of the one it left"
     if scope == "foreign":
         return DENIED, "§5 tenancy: another yacht's rows are never read or written"
     if table == LEDGER_TABLE and command in ("update", "delete"):
@@ -144,6 +149,27 @@ def table_expectation(table: str, command: str, role: str, scope: str) -> tuple[
     if command == "select" and tier_of(role) >= Tier.CREW:
         return ALLOWED, "§5: authenticated sees the rows of its own yacht"
     return UNSPECIFIED, "not stated by the contract"
+
+
+def column_update_expectation(table: str, role: str) -> tuple[str, str]:
+    """An UPDATE of one column of the own yacht's rows: the ledger is append-only (§4); elsewhere
+    the contract names no column grants, but whatever is allowed must keep stock and ledger
+    together (checked after the write: an allowed write that leaves drift is ``inconsistent``)."""
+    if table == LEDGER_TABLE:
+        return DENIED, "§4 append-only: no UPDATE of ledger rows for authenticated"
+    return UNSPECIFIED, "no column grant stated; §4: stock and ledger never diverge"
+
+
+#: The stock table whose deactivated rows refuse every mutation (§4 soft delete).
+STOCK_TABLE = "pms_inventory_stock"
+#: Who tries to change a deactivated stock row: every surface role and the table's owner (§4:
+#: "whoever asks (owner and service_role included)").
+SOFT_DELETE_ACTORS = (*SURFACE_ROLES.values(), "owner", "service_role")
+
+
+def deactivated_expectation(actor: str) -> tuple[str, str]:
+    """Any change of a deactivated stock row or a new ledger row on it, by anyone (§4)."""
+    return DENIED, f"§4 soft delete: a deactivated stock row refuses every mutation and ledger row ({actor} included)"
 
 
 def ledger_insert_expectation(role: str, ttype: str) -> tuple[str, str]:
@@ -160,11 +186,17 @@ STORAGE_POLICIES: dict[str, tuple[str | None, dict[str, Tier]]] = {
 }
 
 
+#: Own-yacht paths outside a bucket's required folder (§5: "a non-parts folder ... is denied").
+OTHER_FOLDERS = ("other_folder", "yacht_root")
+
+
 def storage_expectation(bucket: str, operation: str, role: str, scope: str) -> tuple[str, str]:
     """(expected outcome, rule) of ``operation`` on an object of ``bucket`` at an own, foreign or
     escaping path.  An operation with no policy in §5 (e.g. update) is denied to everyone."""
     if bucket not in STORAGE_POLICIES:
         return UNSPECIFIED, "bucket not named by the contract"
+    if scope in OTHER_FOLDERS and STORAGE_POLICIES[bucket][0] is None:
+        scope = "own"   # a bucket with no required folder: any folder under the own yacht is its own
     if scope != "own":
         return DENIED, "§5: another yacht's prefix, another folder or an escaping path is denied"
     tier = STORAGE_POLICIES[bucket][1].get(operation)
@@ -181,6 +213,8 @@ def function_expectation(function: str, role: str, args: str) -> tuple[str, str]
     """The atomic stock functions called directly (PostgREST /rpc) with hostile arguments."""
     if role == "anon":
         return DENIED, "§6: anon may not execute the stock functions"
+    if args.startswith("details:"):
+        return UNSPECIFIED, "§10: extra parameters vary; a refusal must leave no row and no stock change"
     if args == "valid":
         if tier_of(role) >= Tier.CREW:
             return ALLOWED, "§6: a valid call on the caller's own stock succeeds"

@@ -20,8 +20,10 @@ import asyncpg
 from harness import roles
 
 COMMANDS = ("select", "insert", "update", "delete")
-SCOPES = ("own", "foreign")
-STORAGE_SCOPES = ("own", "foreign", "escaping")
+#: own yacht, another yacht, and "former": the yacht the acting user belonged to before its
+#: profile and roles moved to the own yacht (rows it wrote there are not its own any more).
+SCOPES = ("own", "foreign", "former")
+STORAGE_SCOPES = ("own", "foreign", "escaping", *roles.OTHER_FOLDERS)
 #: Hostile argument sets for a direct call of a stock function (PostgREST /rpc).
 STOCK_ARGS = ("valid", "null_stock", "null_quantity", "zero", "negative", "int4_overflow",
               "foreign_stock", "foreign_yacht", "deactivated_stock")
@@ -29,7 +31,7 @@ STOCK_ARGS = ("valid", "null_stock", "null_quantity", "zero", "negative", "int4_
 
 @dataclass
 class Cell:
-    surface: str          # table | ledger_insert | function | storage
+    surface: str          # table | column_update | deactivated | ledger_insert | function | storage | api
     target: str           # table, function or bucket
     role: str             # contract role (or anon)
     operation: str        # command, transaction type or argument set
@@ -44,6 +46,8 @@ class Cell:
     def verdict(self) -> str:
         if self.actual is None:
             return "not run"
+        if self.actual == roles.INCONSISTENT:
+            return "failed"
         if self.expected == roles.UNSPECIFIED:
             return "observed"
         return "verified" if self.actual == self.expected else "failed"
@@ -59,6 +63,51 @@ async def yacht_tables(conn: asyncpg.Connection) -> list[str]:
         "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'yacht_id' AND NOT a.attisdropped "
         "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') ORDER BY 1")
     return [r["relname"] for r in rows]
+
+
+async def yacht_views(conn: asyncpg.Connection) -> list[str]:
+    """Public views over per-yacht rows: read through them, RLS must still apply (a view runs as
+    its owner unless ``security_invoker``)."""
+    rows = await conn.fetch(
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'yacht_id' AND NOT a.attisdropped "
+        "WHERE n.nspname = 'public' AND c.relkind IN ('v', 'm') ORDER BY 1")
+    return [r["relname"] for r in rows]
+
+
+#: How an UPDATE changes a column of each type to another value of that type (columns of any
+#: other type are left out of the column cells).
+CHANGED_VALUE = {
+    "integer": "coalesce({c}, 0) + 1", "smallint": "coalesce({c}, 0) + 1", "bigint": "coalesce({c}, 0) + 1",
+    "numeric": "coalesce({c}, 0) + 1", "text": "coalesce({c}, '') || '-lens'",
+    "character varying": "coalesce({c}, '') || '-lens'", "uuid": "gen_random_uuid()",
+    "boolean": "NOT coalesce({c}, false)", "jsonb": "coalesce({c}, '{{}}'::jsonb) || '{{\"lens\": 1}}'::jsonb",
+    "timestamp with time zone": "coalesce({c}, now()) + interval '1 day'",
+    "timestamp without time zone": "coalesce({c}, now()::timestamp) + interval '1 day'",
+    "date": "coalesce({c}, current_date) + 1",
+}
+
+
+async def mutable_columns(conn: asyncpg.Connection, table: str) -> list[tuple[str, str]]:
+    """(column, SQL expression of a changed value) for every column but the row's identity and
+    tenancy (``id``, ``yacht_id``: moving rows between yachts is the table cells' business)."""
+    rows = await conn.fetch(
+        "SELECT a.attname, format_type(a.atttypid, NULL) AS type FROM pg_attribute a "
+        "WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '' "
+        "ORDER BY a.attnum", f"public.{table}")
+    return [(r["attname"], CHANGED_VALUE[r["type"]].format(c=f'"{r["attname"]}"')) for r in rows
+            if r["type"] in CHANGED_VALUE and r["attname"] not in ("id", "yacht_id")]
+
+
+async def ledger_references(conn: asyncpg.Connection) -> list[str]:
+    """Ledger columns that are foreign keys, but the row's own stock, part and yacht (those come
+    from the call's parameters): a dangling value fails only at the ledger insert."""
+    rows = await conn.fetch(
+        "SELECT DISTINCT a.attname FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid "
+        "AND a.attnum = ANY(c.conkey) WHERE c.conrelid = $1::regclass AND c.contype = 'f' "
+        "AND a.attname NOT IN ('stock_id', 'part_id', 'yacht_id') ORDER BY 1",
+        f"public.{roles.LEDGER_TABLE}")
+    return [r["attname"] for r in rows]
 
 
 async def executable_functions(conn: asyncpg.Connection) -> list[asyncpg.Record]:
@@ -78,9 +127,29 @@ async def buckets(conn: asyncpg.Connection) -> list[str]:
     return [r["id"] for r in await conn.fetch("SELECT id FROM storage.buckets ORDER BY id")]
 
 
-def table_cells(tables: list[str]) -> list[Cell]:
+def table_cells(tables: list[str], views: list[str] = ()) -> list[Cell]:
+    """Every table x role x command x own/foreign/former yacht, and every view x role x select."""
     return [Cell("table", t, role, cmd, scope, *roles.table_expectation(t, cmd, role, scope))
-            for t in tables for role in roles.SURFACE_ROLES.values() for cmd in COMMANDS for scope in SCOPES]
+            for t in tables for role in roles.SURFACE_ROLES.values() for cmd in COMMANDS for scope in SCOPES] + [
+        Cell("view", v, role, "select", scope, *roles.table_expectation(v, "select", role, scope))
+        for v in views for role in roles.SURFACE_ROLES.values() for scope in SCOPES]
+
+
+def column_cells(columns: dict[str, list[tuple[str, str]]]) -> list[Cell]:
+    """Every column of every per-yacht table x role: an UPDATE of the own yacht's rows."""
+    return [Cell("column_update", f"{t}.{col}", role, "update", "own", *roles.column_update_expectation(t, role),
+                 extra={"table": t, "column": col, "value": value})
+            for t, cols in columns.items() for col, value in cols for role in roles.SURFACE_ROLES.values()]
+
+
+def deactivated_cells(stock_columns: list[tuple[str, str]]) -> list[Cell]:
+    """A deactivated stock row: every column (deleted_at moved, not cleared) x every actor, and a
+    direct ledger row of every type x every actor (§4: refused whoever asks)."""
+    cells = [Cell("deactivated", f"{roles.STOCK_TABLE}.{col}", actor, "update", "own",
+                  *roles.deactivated_expectation(actor), extra={"column": col, "value": value})
+             for col, value in stock_columns for actor in roles.SOFT_DELETE_ACTORS]
+    return cells + [Cell("deactivated", roles.LEDGER_TABLE, actor, ttype, "own", *roles.deactivated_expectation(actor))
+                    for ttype in sorted(roles.TRANSACTION_TYPES) for actor in roles.SOFT_DELETE_ACTORS]
 
 
 def ledger_insert_cells() -> list[Cell]:
@@ -88,17 +157,21 @@ def ledger_insert_cells() -> list[Cell]:
             for role in roles.SURFACE_ROLES.values() for ttype in sorted(roles.TRANSACTION_TYPES)]
 
 
-def function_cells(functions: list[asyncpg.Record]) -> list[Cell]:
-    """Stock functions: every role (and anon) x hostile argument set.  Any other executable
-    function: every role x {all NULL, another yacht's ids} — it must not touch another yacht."""
+def function_cells(functions: list[asyncpg.Record], reference_columns: list[str] = ()) -> list[Cell]:
+    """Stock functions: every role (and anon) x hostile argument set, and — when the function
+    takes more than §6's three parameters — one dangling id per ledger reference column passed
+    through the extras (it fails late, at the ledger insert, after the stock row is locked and
+    read).  Any other executable function: every role x {all NULL, another yacht's ids} — it
+    must not touch another yacht."""
     cells = []
     for fn in functions:
         name = fn["proname"]
         if name in roles.STOCK_FUNCTIONS:
+            extras = [f"details:{col}" for col in reference_columns] if len(fn["types"]) > 3 else []
             cells.append(Cell("function", name, "anon", "valid", "hostile",
                               *roles.function_expectation(name, "anon", "valid")))
             cells += [Cell("function", name, role, args, "hostile", *roles.function_expectation(name, role, args))
-                      for role in roles.SURFACE_ROLES.values() for args in STOCK_ARGS]
+                      for role in roles.SURFACE_ROLES.values() for args in (*STOCK_ARGS, *extras)]
         elif fn["authenticated"]:
             cells += [Cell("function", f"{name}({fn['args']})", role, args, "foreign",
                            roles.DENIED, "§5 tenancy: no function changes another yacht's rows",

@@ -356,3 +356,23 @@ def test_concurrent_recording_keeps_one_order():
     assert [op.index for op in ops] == list(range(3 * 10 * 50 * 2))
     assert len({op.op_id for op in ops}) == 3 * 10 * 50
     assert all(sum(1 for o in ops if o.op_id == op.op_id) == 2 for op in ops[:100])
+
+
+def test_absolute_adjust_off_its_target_is_missed_target():
+    """An adjust to 12 acknowledged at 10->9 (it booked 12-read from a stale read of 11) chains
+    and accounts fine; only its target shows the defect. One on target is valid."""
+    def adjust(run, before, after, target):
+        rec = run.history.record("hod", "adjust_stock_quantity", S, None, target=target)
+        with rec:
+            rec.ok(quantity_before=before, quantity_after=after, transaction_id=f"tx{rec.invoke.op_id}")
+        run.row(f"tx{rec.invoke.op_id}", after - before)
+
+    stale = Run(opening=11)
+    stale.op(-1, OK, 11, 10)
+    adjust(stale, 10, 11, target=12)
+    result = stale.check(11)
+    assert result.valid is False and list(result.anomalies) == ["missed-target"], result.explain()
+    fine = Run(opening=11)
+    fine.op(-1, OK, 11, 10)
+    adjust(fine, 10, 12, target=12)
+    assert fine.check(12).valid is True

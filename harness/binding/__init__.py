@@ -116,21 +116,25 @@ class Binding(ABC):
                     columns: dict) -> Outcome:
         """Book one movement inside the savepoint `deduct`/`add` opened."""
 
-    async def deduct(self, conn, stock_id, quantity, *, yacht_id=UNSET, movement: str = "consumed", **columns) -> Outcome:
-        return await self._guarded(conn, "deduct_stock_inventory", stock_id, quantity, yacht_id, movement, columns)
+    async def deduct(self, conn, stock_id, quantity, *, yacht_id=UNSET, movement: str = "consumed", undo: bool = True,
+                     **columns) -> Outcome:
+        return await self._guarded(conn, "deduct_stock_inventory", stock_id, quantity, yacht_id, movement, columns, undo)
 
-    async def add(self, conn, stock_id, quantity, *, yacht_id=UNSET, movement: str = "received", **columns) -> Outcome:
-        return await self._guarded(conn, "add_stock_inventory", stock_id, quantity, yacht_id, movement, columns)
+    async def add(self, conn, stock_id, quantity, *, yacht_id=UNSET, movement: str = "received", undo: bool = True,
+                  **columns) -> Outcome:
+        return await self._guarded(conn, "add_stock_inventory", stock_id, quantity, yacht_id, movement, columns, undo)
 
-    async def _guarded(self, conn, fn, stock_id, quantity, yacht_id, movement, columns) -> Outcome:
+    async def _guarded(self, conn, fn, stock_id, quantity, yacht_id, movement, columns, undo=True) -> Outcome:
+        """``undo=False`` keeps what a failed answer wrote, as PostgREST /rpc does (it commits a
+        function that returns): the surface inventory checks that a refusal wrote nothing."""
         try:
             async with conn.transaction():
                 outcome = await self._move(conn, fn, stock_id, quantity, yacht_id, movement, columns)
-                if not outcome.success:  # a failed answer must leave nothing: undo whatever ran
+                if undo and not outcome.success:  # a failed answer must leave nothing: undo whatever ran
                     raise _Undo(outcome)
                 return outcome
-        except _Undo as undo:
-            return undo.outcome
+        except _Undo as undone:
+            return undone.outcome
         except asyncpg.PostgresError as exc:
             if self.classify(exc) is None:
                 raise

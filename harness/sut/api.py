@@ -247,5 +247,6 @@ def create_app(pool_or_dsn, *, jwt_secret: str, variant: str = "reference",
                     exception_handlers={ServiceError: _service_error, HTTPException: _http_error})
     app.state.jwt_secret = jwt_secret
     app.state.max_body = max_body
-    app.state.body_timeout = body_timeout
+    app.state.body_timeout = body_timeout if VARIANTS[variant].body_read_timeout else None
+    app.state.header_read_timeout = VARIANTS[variant].header_read_timeout
     return app

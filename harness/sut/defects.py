@@ -8,7 +8,7 @@ import uuid
 from datetime import UTC, datetime
 
 from harness.sut import ServiceError
-from harness.sut.rules import SIGNATURE_KEYS, InputRules
+from harness.sut.rules import SIGNATURE_KEYS, UUID_RE, InputRules
 from harness.sut.service import InventoryService, Tx
 
 
@@ -229,3 +229,44 @@ class LeakyErrorsService(InventoryService):
 
     variant = "leaky_errors"
     tx_class = _LeakyTx
+
+
+# -- red-team defects that passed the gate once (docs/redteam/) -----------------------------------
+
+class _PrefixUuidRules(InputRules):
+    def uuid(self, value):
+        if isinstance(value, uuid.UUID):
+            return value
+        if not isinstance(value, str) or not UUID_RE.match(value):
+            return None
+        return uuid.UUID(value)
+
+
+class PrefixUuidService(InventoryService):
+    """The id rule checks a prefix (``match``, not ``fullmatch``): a valid id with trailing junk
+    passes the rule and ``uuid.UUID`` then raises (a 500) or reads it as the id (red team handler-05)."""
+
+    variant = "uuid_prefix_match"
+    rules = _PrefixUuidRules()
+
+
+class StaleAdjustService(InventoryService):
+    """An absolute adjust applies ``new - read`` without checking the row did not move between
+    the read and the locked update: racing a consume, it lands off its target (red team handler-06)."""
+
+    variant = "adjust_stale_read"
+    check_stale_adjust = False
+
+
+class NoHeaderTimeoutService(InventoryService):
+    """The server waits for a request head forever: slow sockets hold connections open."""
+
+    variant = "no_header_timeout"
+    header_read_timeout = False
+
+
+class NoBodyTimeoutService(InventoryService):
+    """The handler waits for a request body forever: a slow sender holds a worker and a pool slot."""
+
+    variant = "no_body_timeout"
+    body_read_timeout = False

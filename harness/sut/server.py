@@ -59,8 +59,11 @@ def protocol(header_timeout: float = HEADER_TIMEOUT) -> type[H11Protocol]:
 
 
 def config(app, *, header_timeout: float = HEADER_TIMEOUT, **options) -> uvicorn.Config:
-    """uvicorn settings of the reference: bounded header read and size, short keep-alive."""
-    return uvicorn.Config(app, lifespan="on", http=protocol(header_timeout), timeout_keep_alive=5,
+    """uvicorn settings of the reference: bounded header read and size, short keep-alive (a
+    defect variant may drop the header deadline: ``app.state.header_read_timeout``)."""
+    bounded = getattr(getattr(app, "state", None), "header_read_timeout", True)
+    return uvicorn.Config(app, lifespan="on", http=protocol(header_timeout) if bounded else H11Protocol,
+                          timeout_keep_alive=5,
                           h11_max_incomplete_event_size=MAX_HEADER_BYTES, **options)
 
 

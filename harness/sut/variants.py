@@ -32,5 +32,6 @@ VARIANTS = {
         defects.LenientUuidService, defects.UnicodeDigitService, defects.EchoedKeyService,
         defects.ActiveContentService, defects.LooseObjectNameService, defects.StringExpService,
         defects.SignatureExtraKeysService, defects.FutureSignatureService, defects.BlankReasonService,
-        defects.LeakyErrorsService)},
+        defects.LeakyErrorsService, defects.PrefixUuidService, defects.StaleAdjustService,
+        defects.NoHeaderTimeoutService, defects.NoBodyTimeoutService)},
 }

@@ -24,7 +24,8 @@ def short_server(lens_settings, lens_database):
     from harness.sut.api import create_app
     from harness.sut.server import serve_in_thread
 
-    app = create_app(lens_database.dsn, jwt_secret=lens_settings.jwt_secret, body_timeout=SHORT, pool_size=2)
+    app = create_app(lens_database.dsn, jwt_secret=lens_settings.jwt_secret, variant=lens_settings.sut,
+                     body_timeout=SHORT, pool_size=2)
     base_url, stop = serve_in_thread(app, header_timeout=SHORT)
     yield base_url.rsplit(":", 1)[1]
     stop()

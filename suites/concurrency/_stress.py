@@ -155,12 +155,13 @@ class Leg:
     stock_id: Any
     delta: int | None
     path: str | None = None
+    target: int | None = None  # the quantity an absolute adjustment asks for
 
 
 def begin(history: History, actor: str, action: str, legs: Sequence[Leg],
           key: str | None = None) -> list[Recording]:
     """Invoke one op per leg; complete them with ``finish`` once the answer is known."""
-    return [history.record(actor, action, leg.stock_id, leg.delta, key) for leg in legs]
+    return [history.record(actor, action, leg.stock_id, leg.delta, key, leg.target) for leg in legs]
 
 
 def finish(recs: Sequence[Recording], legs: Sequence[Leg], status: int, body: Any) -> None:

@@ -79,7 +79,7 @@ async def test_mixed_workload_keeps_every_row_consistent(sut, committed_factory,
             body = {"part_id": pid, "location_id": str(loc.id), "new_quantity": rng.randint(20, 60),
                     "reason": "stock take", "signature": signature_for(user, "stock take")}
             return act(sut, history, f"hod-{i}", user, "adjust_stock_quantity", body,
-                       [Leg(stocks[loc.id].id, None)], gate=gate)
+                       [Leg(stocks[loc.id].id, None, target=body["new_quantity"])], gate=gate)
         src, dst = rng.sample(locations, 2)
         qty = rng.randint(1, 5)
         body = {"part_id": pid, "from_location_id": str(src.id), "to_location_id": str(dst.id),
@@ -171,3 +171,50 @@ async def test_opposite_transfers_released_together_never_deadlock(sut, committe
                                         describe_ops(refused))
     assert sum(final.values()) == 2 * pairs, f"total not conserved: {final}"
     assert set(final.values()) == {pairs}, f"equal flows both ways must cancel out: {final}"
+
+
+@pytest.mark.atomic
+async def test_adjusts_racing_consumes_land_on_their_target(sut, committed_factory, sizes, record_run):
+    """Absolute adjustments released together with consumes and with each other on one row.
+
+    An adjust to N reads the row, then books N - read; if a consume (or another adjust)
+    commits in between, a handler that does not re-check lands off N.  Every acknowledged
+    adjust must leave the row at exactly its target (the checker's ``missed-target``), and
+    the row's chain, bounds and ledger must hold as for any other op.
+    """
+    f = committed_factory
+    yacht = await f.yacht()
+    crew = [await f.user(yacht, "deckhand") for _ in range(sizes.mixed_actors)]
+    hods = [await f.user(yacht, "chief_engineer") for _ in range(2)]
+    part = await f.part(yacht)
+    loc = await f.location(yacht)
+    stock = await f.stock(part, loc, quantity=10 * OPENING)
+    before = await snapshot(f.conn, [stock.id])
+    seed = random.randrange(2**32)
+    rng, history = random.Random(seed), History()
+    ids = {"part_id": str(part.id), "location_id": str(loc.id)}
+
+    def consume(i, user, gate):
+        return act(sut, history, f"crew-{i}", user, "consume_part", {**ids, "quantity": 1},
+                   [Leg(stock.id, -1)], gate=gate)
+
+    def adjust(i, user, gate):
+        target = rng.randint(5 * OPENING, 15 * OPENING)
+        body = {**ids, "new_quantity": target, "reason": "stock take", "signature": signature_for(user, "stock take")}
+        return act(sut, history, f"hod-{i}", user, "adjust_stock_quantity", body,
+                   [Leg(stock.id, None, target=target)], gate=gate)
+
+    for _ in range(sizes.mixed_rounds):
+        gate = asyncio.Barrier(len(crew) + len(hods))
+        await released_together([consume(i, u, gate) for i, u in enumerate(crew)]
+                                + [adjust(i, u, gate) for i, u in enumerate(hods)], gate)
+
+    result = await verdict(f.conn, history, before, [stock.id])
+    done = completions(history)
+    saved = record_run(history, result, level="http", seed=seed,
+                       adjusts=dict(Counter(f"{op.type}:{op.error}" for op in done if op.f == "adjust_stock_quantity")))
+    assert result.valid is True, failure_message(result, saved, f"seed {seed}")
+    assert not unanswered(history), failure_message(result, saved, "5xx or unanswered:",
+                                                    describe_ops(unanswered(history)))
+    assert any(op.type == "ok" and op.f == "adjust_stock_quantity" for op in done), \
+        failure_message(result, saved, "no adjustment went through: the race was not run")

@@ -41,7 +41,10 @@ def canonical_uuid(value) -> bool:
 @st.composite
 def uuid_spellings(draw, base: str):
     """Another spelling of ``base`` that lenient parsers read as an id (maybe another one)."""
-    kind = draw(st.sampled_from(["braces", "urn", "no_hyphens", "digit", "pad", "space_for_digit"]))
+    kind = draw(st.sampled_from(["braces", "urn", "no_hyphens", "digit", "pad", "space_for_digit", "append", "prepend"]))
+    if kind in ("append", "prepend"):   # a valid id with junk before or after it (a prefix-only rule passes it)
+        junk = draw(st.sampled_from(["0", "f", "-", "}", " ", "\n", "x", "-0000", "%00"]) | HOSTILE_TEXT)
+        return base + junk if kind == "append" else junk + base
     if kind == "braces":
         return "{" + base + "}"
     if kind == "urn":

@@ -8,6 +8,8 @@ test fails listing every failed cell.  Nothing commits, so the inventory also ru
 verify-only DSN."""
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import json
 import uuid
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ import pytest
 
 from harness import roles, surface
 from harness.binding import UNSET
+from harness.db import as_service_role
 from harness.factories import Factory, Stock, User, Yacht
 from harness.surface import Cell
 
@@ -38,6 +41,12 @@ class Side:
     @property
     def yacht(self) -> Yacht:
         return self.ship.yacht
+
+    @property
+    def dead_ship(self) -> Ship:
+        """The same yacht with the deactivated stock row (and its part) as its stock."""
+        part = dataclasses.replace(self.ship.part, id=self.dead.part_id)
+        return dataclasses.replace(self.ship, stock=self.dead, part=part)
 
 
 async def _side(f: Factory) -> Side:
@@ -81,18 +90,84 @@ class _Rollback(Exception):
         self.result = result
 
 
+@dataclass
+class Inconsistent:
+    """What ``work`` returns when the write broke §4 whatever its expected outcome."""
+
+    why: str
+
+
+async def _as_actor(lens_tx, as_user, who, work):
+    """``_as`` for the actors beyond a user: the table owner itself, and service_role."""
+    if who == "owner":
+        async with lens_tx.transaction():
+            raise _Rollback(await work(lens_tx))
+    if who == "service_role":
+        async with as_service_role(lens_tx) as conn:
+            return await work(conn)
+    return await _as(lens_tx, as_user, who, work)
+
+
 async def _attempt(lens_binding, lens_tx, as_user, who, work) -> tuple[str, str]:
-    """(allowed | denied | error, detail): ``work`` returns truthy when the operation took effect."""
+    """(allowed | denied | inconsistent | error, detail): ``work`` returns truthy when the
+    operation took effect, an ``Inconsistent`` when it broke an invariant."""
     try:
-        took = await _as(lens_tx, as_user, who, work)
+        took = await _as_actor(lens_tx, as_user, who, work)
     except _Rollback as rb:
         took = rb.result
     except asyncpg.PostgresError as exc:
         kind = lens_binding.classify(exc)
-        return ("denied", f"{kind} {exc.sqlstate}") if kind else ("error", f"{exc.sqlstate} {exc}"[:160])
+        return ("denied", f"{kind} {exc.sqlstate} {str(exc)[:80]}") if kind else ("error", f"{exc.sqlstate} {exc}"[:160])
     except asyncpg.DataError as exc:   # refused by the parameter's type before the call
         return "denied", f"type bound: {str(exc)[:80]}"
+    if isinstance(took, Inconsistent):
+        return roles.INCONSISTENT, took.why
     return ("allowed", str(took)) if took else ("denied", f"no effect ({took})")
+
+
+async def _drift(conn, yachts) -> Inconsistent | None:
+    """The ledger-accounting check run after a write, as the owner inside the write's savepoint:
+    an active stock row whose quantity is not the sum of its ledger rows (§4)."""
+    await conn.execute("RESET ROLE")
+    rows = await conn.fetch("SELECT stock_id FROM check_inventory_drift() WHERE yacht_id = ANY($1::uuid[])", yachts)
+    return Inconsistent(f"stock and ledger diverged on {[str(r['stock_id']) for r in rows]}") if rows else None
+
+
+async def _accounted(conn, took, yachts):
+    """``took`` unless the write left drift behind."""
+    return await _drift(conn, yachts) or took
+
+
+#: Columns that name who wrote a row: a user who moved yacht is made their author.
+def _author_column(name: str) -> bool:
+    return name == "user_id" or name.endswith("_by")
+
+
+@contextlib.asynccontextmanager
+async def _moved_away(lens_tx, user: User, table: str, left: Yacht, to: Yacht):
+    """``user`` wrote the rows of ``table`` on the yacht it ``left``, then its profile and roles
+    moved to ``to`` (rolled back afterwards). CONTRACT §1: the yacht is the active profile's."""
+    async with _rolled_back(lens_tx):
+        columns = await lens_tx.fetch(
+            "SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped "
+            "AND atttypid = 'uuid'::regtype", f"public.{table}")
+        for col in (c["attname"] for c in columns if _author_column(c["attname"])):
+            with contextlib.suppress(asyncpg.PostgresError):   # an append-only guard may refuse even the owner
+                async with lens_tx.transaction():
+                    await lens_tx.execute(f'UPDATE public.{table} SET "{col}" = $1 WHERE yacht_id = $2', user.id, left.id)
+        await lens_tx.execute("UPDATE auth_users_profiles SET yacht_id = $1 WHERE id = $2", to.id, user.id)
+        await lens_tx.execute("UPDATE auth_users_roles SET yacht_id = $1 WHERE user_id = $2", to.id, user.id)
+        yield
+
+
+@contextlib.asynccontextmanager
+async def _rolled_back(conn):
+    tx = conn.transaction()
+    await tx.start()
+    try:
+        yield
+    finally:
+        await tx.rollback()
 
 
 def _affected(status: str) -> int:
@@ -102,8 +177,19 @@ def _affected(status: str) -> int:
 async def _table_cell(cell: Cell, lens_tx, as_user, lens_binding, own: Side, foreign: Side) -> None:
     """Run one table cell: the owner first proves a row of that yacht exists (so "saw nothing"
     means the policy hid it), then the role tries the command; INSERT without RETURNING (as
-    PostgREST's return=minimal), so no SELECT policy masks a permissive INSERT policy."""
+    PostgREST's return=minimal), so no SELECT policy masks a permissive INSERT policy.  For the
+    "former" scope the actor is the foreign yacht's user of that role, moved to the own yacht
+    after writing the rows it now tries."""
+    if cell.scope == "former":
+        mover = foreign.users[cell.role]
+        async with _moved_away(lens_tx, mover, cell.target, foreign.yacht, own.yacht):
+            await _table_command(cell, lens_tx, as_user, lens_binding, foreign.yacht.id, mover, own, foreign)
+        return
     yacht = (own if cell.scope == "own" else foreign).yacht.id
+    await _table_command(cell, lens_tx, as_user, lens_binding, yacht, own.users[cell.role], own, foreign)
+
+
+async def _table_command(cell: Cell, lens_tx, as_user, lens_binding, yacht, user, own: Side, foreign: Side) -> None:
     present = await lens_tx.fetchval(f"SELECT count(*) FROM public.{cell.target} WHERE yacht_id = $1", yacht)
     if not present:
         cell.actual, cell.detail = (None if cell.expected == roles.ALLOWED else "denied"), "no row of this yacht to try"
@@ -123,17 +209,89 @@ async def _table_cell(cell: Cell, lens_tx, as_user, lens_binding, own: Side, for
     async def work(conn):
         if cell.operation == "select":
             return await conn.fetchval(sql, arg)
-        return _affected(await conn.execute(sql, arg))
-    cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, own.users[cell.role], work)
+        took = _affected(await conn.execute(sql, arg))
+        # §4 accounting after every write the grants allow; a direct ledger INSERT is exempt (§10
+        # lets the caller book the stock change in the same transaction)
+        if cell.operation == "insert" and cell.target == roles.LEDGER_TABLE:
+            return took
+        return await _accounted(conn, took, [own.yacht.id, foreign.yacht.id])
+    cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, user, work)
 
 
 async def test_tables(lens_tx, as_user, lens_binding, sides, lens_artifacts, record_property):
-    """Every per-yacht table x role x select/insert/update/delete x own/foreign yacht."""
+    """Every per-yacht table x role x select/insert/update/delete x own/foreign/former yacht, and
+    every per-yacht view x role x select x the same scopes."""
     own, foreign = sides
-    cells = surface.table_cells(await surface.yacht_tables(lens_tx))
+    cells = surface.table_cells(await surface.yacht_tables(lens_tx), await surface.yacht_views(lens_tx))
     for cell in cells:
         await _table_cell(cell, lens_tx, as_user, lens_binding, own, foreign)
     record(cells, "tables", lens_artifacts, record_property)
+
+
+async def _one_row(conn, table: str, yacht) -> str | None:
+    """The ctid of one live row of ``table`` on ``yacht`` (a deactivated row refuses updates
+    for its own reason, which would hide what the column grant allows)."""
+    live = " AND deleted_at IS NULL" if await conn.fetchval(
+        "SELECT count(*) FROM pg_attribute WHERE attrelid = $1::regclass AND attname = 'deleted_at'",
+        f"public.{table}") else ""
+    return await conn.fetchval(f"SELECT ctid::text FROM public.{table} WHERE yacht_id = $1{live} LIMIT 1", yacht)
+
+
+async def test_columns(lens_tx, as_user, lens_binding, sides, lens_artifacts, record_property):
+    """Every column of every per-yacht table x role: an UPDATE of one own-yacht row.  The
+    ledger refuses (append-only); whatever else the grants allow must leave stock and ledger
+    together (a quantity set directly, without its ledger row, is drift)."""
+    own, foreign = sides
+    tables = await surface.yacht_tables(lens_tx)
+    cells = surface.column_cells({t: await surface.mutable_columns(lens_tx, t) for t in tables})
+    rows = {t: await _one_row(lens_tx, t, own.yacht.id) for t in tables}
+    for cell in cells:
+        table, column, value = cell.extra["table"], cell.extra["column"], cell.extra["value"]
+        if rows[table] is None:
+            cell.actual, cell.detail = (None if cell.expected == roles.ALLOWED else "denied"), "no row to try"
+            continue
+        sql = f'UPDATE public.{table} SET "{column}" = {value} WHERE ctid = $1::text::tid'
+
+        async def work(conn, sql=sql, row=rows[table]):
+            return await _accounted(conn, _affected(await conn.execute(sql, row)), [own.yacht.id, foreign.yacht.id])
+        cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, own.users[cell.role], work)
+    record(cells, "columns", lens_artifacts, record_property)
+    # a column UPDATE that can never succeed proves nothing: some grant (§5: HOD edits parts) must admit one
+    assert any(c.actual == roles.ALLOWED for c in cells), "no column update took effect: the cells cannot fail"
+
+
+async def test_deactivated_stock(lens_tx, as_user, lens_binding, sides, lens_artifacts, record_property):
+    """A deactivated stock row x every actor (each role, the owner, service_role): an UPDATE of
+    every column (deleted_at moved, not cleared) and a direct ledger row of every type are
+    refused (§4 "whoever asks")."""
+    own, _ = sides
+    cells = surface.deactivated_cells(await surface.mutable_columns(lens_tx, roles.STOCK_TABLE))
+    opening = await lens_tx.fetchval("SELECT id FROM pms_inventory_transactions WHERE stock_id = $1 LIMIT 1", own.dead.id)
+    signer = own.users["captain"]
+    for cell in cells:
+        user = own.users.get(cell.role)
+        who = user or cell.role
+        if "column" in cell.extra:
+            sql = f'UPDATE public.{roles.STOCK_TABLE} SET "{cell.extra["column"]}" = {cell.extra["value"]} WHERE id = $1'
+
+            async def work(conn, sql=sql):
+                return _affected(await conn.execute(sql, own.dead.id))
+        else:
+            extra = _ledger_links(cell.operation, own, opening)
+
+            async def work(conn, ttype=cell.operation, extra=extra, user=user):
+                return _affected(await insert_ledger(conn, own.dead_ship, user or signer, ttype, returning=False, **extra))
+        cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, who, work)
+    record(cells, "deactivated", lens_artifacts, record_property)
+
+
+def _ledger_links(ttype: str, side: Side, reversible) -> dict:
+    """The columns a valid ledger row of ``ttype`` needs beyond the amount (§4)."""
+    if ttype == "reversed":
+        return {"reverses_transaction_id": reversible}
+    if ttype.startswith("transferred"):
+        return {"from_location_id": side.ship.here.id, "to_location_id": side.ship.there.id}
+    return {}
 
 
 async def test_ledger_inserts(lens_tx, as_user, lens_binding, sides, lens_artifacts, record_property):
@@ -145,12 +303,8 @@ async def test_ledger_inserts(lens_tx, as_user, lens_binding, sides, lens_artifa
                    "§5 tenancy: no ledger row on another yacht's stock") for c in list(cells)]
     for cell in cells:
         side = own if cell.scope == "own" else foreign
-        extra = {}
-        if cell.operation == "reversed":
-            extra["reverses_transaction_id"] = await lens_tx.fetchval(
-                "SELECT id FROM pms_inventory_transactions WHERE stock_id = $1 LIMIT 1", side.ship.stock.id)
-        if cell.operation.startswith("transferred"):
-            extra.update(from_location_id=side.ship.here.id, to_location_id=side.ship.there.id)
+        extra = _ledger_links(cell.operation, side, await lens_tx.fetchval(
+            "SELECT id FROM pms_inventory_transactions WHERE stock_id = $1 LIMIT 1", side.ship.stock.id))
         user = own.users[cell.role]
 
         async def work(conn, side=side, user=user, ttype=cell.operation, extra=extra):
@@ -171,6 +325,8 @@ async def _foreign_state(conn, yacht_id) -> tuple:
 def _stock_call(cell: Cell, own: Side, foreign: Side) -> tuple:
     """(stock_id, quantity, yacht_id) of a hostile argument set."""
     stock, qty, yacht = own.ship.stock.id, 1, UNSET
+    if cell.operation.startswith("details:"):
+        return stock, qty, yacht
     return {
         "valid": (stock, qty, yacht), "null_stock": (None, qty, yacht), "null_quantity": (stock, None, yacht),
         "zero": (stock, 0, yacht), "negative": (stock, -1, yacht), "int4_overflow": (stock, 2**31, yacht),
@@ -195,20 +351,28 @@ async def test_functions(lens_tx, as_user, lens_binding, sides, lens_artifacts, 
     another yacht's ids, which must leave that yacht untouched."""
     own, foreign = sides
     functions = await surface.executable_functions(lens_tx)
-    cells = surface.function_cells(functions)
+    cells = surface.function_cells(functions, await surface.ledger_references(lens_tx))
     names = {f["oid"]: await lens_tx.fetchval("SELECT coalesce(proargnames, '{}') FROM pg_proc WHERE oid = $1", f["oid"])
              for f in functions}
     before = await _foreign_state(lens_tx, foreign.yacht.id)
+    both = (await _foreign_state(lens_tx, own.yacht.id), before)
     for cell in cells:
         who = "anon" if cell.role == "anon" else own.users[cell.role]
         if cell.target in roles.STOCK_FUNCTIONS:
             stock_id, qty, yacht = _stock_call(cell, own, foreign)
             move = lens_binding.deduct if cell.target.startswith("deduct") else lens_binding.add
+            details = {cell.operation.split(":", 1)[1]: uuid.uuid4()} if cell.operation.startswith("details:") else {}
 
-            async def work(conn, move=move, stock_id=stock_id, qty=qty, yacht=yacht, anon=who == "anon"):
-                outcome = await move(conn, stock_id, qty, yacht_id=yacht)
+            async def work(conn, move=move, stock_id=stock_id, qty=qty, yacht=yacht, anon=who == "anon", details=details):
+                # as PostgREST /rpc: what a refused call wrote is kept, then looked for
+                outcome = await move(conn, stock_id, qty, yacht_id=yacht, undo=False, **details)
                 if anon:   # §6: anon may not EXECUTE at all, whatever the function answers
                     return outcome.sqlstate != "42501" and f"executed: {outcome.error_code or outcome.sqlstate}"
+                if not outcome.success:
+                    await conn.execute("RESET ROLE")
+                    after = (await _foreign_state(conn, own.yacht.id), await _foreign_state(conn, foreign.yacht.id))
+                    if after != both:
+                        return Inconsistent(f"refused ({outcome.error_code or outcome.sqlstate}) but rows or stock moved")
                 return outcome.success
         else:
             oid, types = cell.extra["oid"], cell.extra["types"]
@@ -234,6 +398,10 @@ def _object_path(bucket: str, scope: str, own: Side, foreign: Side) -> str:
     name = f"surface-{uuid.uuid4().hex[:8]}.pdf"
     if scope == "own":
         return f"{own.yacht.id}/{inner}{name}"
+    if scope == "other_folder":   # a folder of the own yacht that is not the bucket's
+        return f"{own.yacht.id}/manuals/{name}"
+    if scope == "yacht_root":
+        return f"{own.yacht.id}/{name}"
     if scope == "foreign":
         return f"{foreign.yacht.id}/{inner}{name}"
     return f"{own.yacht.id}/{inner}../../{foreign.yacht.id}/{inner}{name}"
