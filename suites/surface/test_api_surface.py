@@ -8,6 +8,8 @@ from __future__ import annotations
 import collections
 import uuid
 
+import pytest
+
 from harness import roles, surface
 from harness.roles import Tier
 from harness.sut.adapter import signature_for
@@ -75,15 +77,41 @@ async def test_api_surface(sut, committed_factory, ledger, lens_artifacts, recor
         cell.actual, cell.detail = "allowed", cell.detail + "; rows moved on a yacht"
     consumed = None
     for cell in (c for c in cells if c.surface == "api_effects"):
-        action = cell.extra["action"]
-        user = _lowest(action, own["users"])
-        types, audit = await _ledger_types(ledger, own["yacht"].id), await ledger.count("pms_audit_log", own["yacht"].id)
-        r = await sut.call(user, action, _body(action, own, user, consumed))
-        new_types = await _ledger_types(ledger, own["yacht"].id) - types
-        new_audit = await ledger.count("pms_audit_log", own["yacht"].id) - audit
-        if action == "consume_part" and r.status == 200:
+        r = await _effects_cell(cell, sut, ledger, own, consumed)
+        if cell.extra["action"] == "consume_part" and r.status == 200:
             consumed = r.json.get("transaction_id")
-        got = {"status": r.status, "types": sorted(new_types.elements()), "audit": new_audit}
-        cell.actual = "allowed" if got == {"status": 200, "types": cell.extra["types"], "audit": 1} else f"wrong effects {got}"
-        cell.detail = str(got)
     record(cells, "api", lens_artifacts, record_property)
+
+
+async def _effects_cell(cell, sut, ledger, own: dict, transaction_id, inject=None):
+    """Run ``cell``'s action as the lowest tier it admits and judge what it left on the yacht:
+    §7's ledger rows and exactly one audit row.  ``inject`` (the detector proof) runs between
+    the action and the count."""
+    action = cell.extra["action"]
+    user = _lowest(action, own["users"])
+    types, audit = await _ledger_types(ledger, own["yacht"].id), await ledger.count("pms_audit_log", own["yacht"].id)
+    r = await sut.call(user, action, _body(action, own, user, transaction_id))
+    if inject:
+        await inject()
+    new_types = await _ledger_types(ledger, own["yacht"].id) - types
+    new_audit = await ledger.count("pms_audit_log", own["yacht"].id) - audit
+    got = {"status": r.status, "types": sorted(new_types.elements()), "audit": new_audit}
+    cell.actual = "allowed" if got == {"status": 200, "types": cell.extra["types"], "audit": 1} else f"wrong effects {got}"
+    cell.detail = str(got)
+    return r
+
+
+@pytest.mark.detector
+async def test_audit_detector_reports_a_missing_audit_row(sut, committed_factory, ledger):
+    """The effects cells' audit count (one audit row per action, §7) reports an action whose
+    audit row is missing: the row the action wrote is deleted (as the owner) before the count."""
+    own = await _ship(committed_factory)
+    cell = next(c for c in surface.api_cells() if c.surface == "api_effects" and c.extra["action"] == "consume_part")
+    await _effects_cell(cell, sut, ledger, own, None)
+    assert cell.verdict == "verified", cell
+
+    async def drop_audit_row():
+        await ledger.pool.execute("DELETE FROM pms_audit_log WHERE id = (SELECT id FROM pms_audit_log "
+                                  "WHERE yacht_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1)", own["yacht"].id)
+    await _effects_cell(cell, sut, ledger, own, None, inject=drop_audit_row)
+    assert cell.verdict == "failed" and "'audit': 0" in cell.detail, cell

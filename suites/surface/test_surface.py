@@ -357,39 +357,50 @@ async def test_functions(lens_tx, as_user, lens_binding, sides, lens_artifacts, 
     before = await _foreign_state(lens_tx, foreign.yacht.id)
     both = (await _foreign_state(lens_tx, own.yacht.id), before)
     for cell in cells:
-        who = "anon" if cell.role == "anon" else own.users[cell.role]
         if cell.target in roles.STOCK_FUNCTIONS:
-            stock_id, qty, yacht = _stock_call(cell, own, foreign)
-            move = lens_binding.deduct if cell.target.startswith("deduct") else lens_binding.add
-            details = {cell.operation.split(":", 1)[1]: uuid.uuid4()} if cell.operation.startswith("details:") else {}
+            await _stock_function_cell(cell, lens_tx, as_user, lens_binding, own, foreign, both)
+            continue
+        oid, types = cell.extra["oid"], cell.extra["types"]
+        args = _hostile_args(cell, list(names[oid]), types, foreign)
+        fn = cell.target.split("(")[0]
+        marks = ", ".join(f"${i}::{t}" for i, t in enumerate(types, 1))
 
-            async def work(conn, move=move, stock_id=stock_id, qty=qty, yacht=yacht, anon=who == "anon", details=details):
-                # as PostgREST /rpc: what a refused call wrote is kept, then looked for
-                outcome = await move(conn, stock_id, qty, yacht_id=yacht, undo=False, **details)
-                if anon:   # §6: anon may not EXECUTE at all, whatever the function answers
-                    return outcome.sqlstate != "42501" and f"executed: {outcome.error_code or outcome.sqlstate}"
-                if not outcome.success:
-                    await conn.execute("RESET ROLE")
-                    after = (await _foreign_state(conn, own.yacht.id), await _foreign_state(conn, foreign.yacht.id))
-                    if after != both:
-                        return Inconsistent(f"refused ({outcome.error_code or outcome.sqlstate}) but rows or stock moved")
-                return outcome.success
-        else:
-            oid, types = cell.extra["oid"], cell.extra["types"]
-            args = _hostile_args(cell, list(names[oid]), types, foreign)
-            fn = cell.target.split("(")[0]
-            marks = ", ".join(f"${i}::{t}" for i, t in enumerate(types, 1))
-
-            async def work(conn, fn=fn, marks=marks, args=args):
-                try:
-                    async with conn.transaction():
-                        await conn.fetch(f"SELECT public.{fn}({marks})", *args)
-                except asyncpg.PostgresError:
-                    pass
-                await conn.execute("RESET ROLE")
-                return await _foreign_state(conn, foreign.yacht.id) != before
-        cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, who, work)
+        async def work(conn, fn=fn, marks=marks, args=args):
+            try:
+                async with conn.transaction():
+                    await conn.fetch(f"SELECT public.{fn}({marks})", *args)
+            except asyncpg.PostgresError:
+                pass
+            await conn.execute("RESET ROLE")
+            return await _foreign_state(conn, foreign.yacht.id) != before
+        cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, own.users[cell.role], work)
     record(cells, "functions", lens_artifacts, record_property)
+
+
+async def _stock_function_cell(cell: Cell, lens_tx, as_user, lens_binding, own: Side, foreign: Side, both: tuple,
+                               inject=None) -> None:
+    """One direct call of a stock function, as PostgREST /rpc makes it: what a refused call
+    wrote is kept, then looked for — a refusal must leave both yachts' rows and stock as they
+    were (§10), however late in the function it came.  ``inject`` (the detector proof) runs as
+    the owner between the call and that look."""
+    who = "anon" if cell.role == "anon" else own.users[cell.role]
+    stock_id, qty, yacht = _stock_call(cell, own, foreign)
+    move = lens_binding.deduct if cell.target.startswith("deduct") else lens_binding.add
+    details = {cell.operation.split(":", 1)[1]: uuid.uuid4()} if cell.operation.startswith("details:") else {}
+
+    async def work(conn):
+        outcome = await move(conn, stock_id, qty, yacht_id=yacht, undo=False, **details)
+        if who == "anon":   # §6: anon may not EXECUTE at all, whatever the function answers
+            return outcome.sqlstate != "42501" and f"executed: {outcome.error_code or outcome.sqlstate}"
+        if not outcome.success:
+            await conn.execute("RESET ROLE")
+            if inject:
+                await inject(conn)
+            after = (await _foreign_state(conn, own.yacht.id), await _foreign_state(conn, foreign.yacht.id))
+            if after != both:
+                return Inconsistent(f"refused ({outcome.error_code or outcome.sqlstate}) but rows or stock moved")
+        return outcome.success
+    cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, who, work)
 
 
 def _object_path(bucket: str, scope: str, own: Side, foreign: Side) -> str:
@@ -480,3 +491,36 @@ async def test_tenancy_detector_fires_on_a_widened_policy(lens_tx, as_user, lens
     await lens_tx.execute("CREATE POLICY lens_probe_widened ON public.pms_parts FOR SELECT TO authenticated USING (true)")
     await _table_cell(cell, lens_tx, as_user, lens_binding, own, foreign)
     assert (cell.verdict, cell.actual) == ("failed", "allowed"), cell
+
+
+@pytest.mark.detector
+async def test_accounting_detector_fires_on_stock_moved_without_its_ledger_row(lens_tx, as_user, lens_binding, sides):
+    """The two ledger-accounting checks of the inventory report a stock change without its
+    ledger row, injected (as the owner, rolled back) into a cell that otherwise passes: after a
+    refused direct function call ("a refusal leaves nothing") and after an allowed column
+    UPDATE ("drift stays 0")."""
+    own, foreign = sides
+
+    async def move_stock(conn):
+        await conn.execute("UPDATE pms_inventory_stock SET quantity = quantity + 1 WHERE id = $1", own.ship.stock.id)
+    both = (await _foreign_state(lens_tx, own.yacht.id), await _foreign_state(lens_tx, foreign.yacht.id))
+    call = Cell("function", "deduct_stock_inventory", "deckhand", "zero", "hostile",
+                *roles.function_expectation("deduct_stock_inventory", "deckhand", "zero"))
+    await _stock_function_cell(call, lens_tx, as_user, lens_binding, own, foreign, both)
+    assert call.verdict == "verified", call
+    await _stock_function_cell(call, lens_tx, as_user, lens_binding, own, foreign, both, inject=move_stock)
+    assert (call.verdict, call.actual) == ("failed", roles.INCONSISTENT), call
+
+    row = await _one_row(lens_tx, "pms_parts", own.yacht.id)
+    for inject, verdict in ((None, "observed"), (move_stock, "failed")):
+        async def work(conn, inject=inject):
+            took = _affected(await conn.execute("UPDATE public.pms_parts SET name = name || '-lens' "
+                                                "WHERE ctid = $1::text::tid", row))
+            if inject:
+                await conn.execute("RESET ROLE")
+                await inject(conn)
+            return await _accounted(conn, took, [own.yacht.id])
+        cell = Cell("column_update", "pms_parts.name", "chief_engineer", "update", "own",
+                    *roles.column_update_expectation("pms_parts", "chief_engineer"))
+        cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, own.users["chief_engineer"], work)
+        assert cell.verdict == verdict, cell
