@@ -94,7 +94,7 @@ def test_pending_migrations_and_verify_only_are_never_a_pass(spare_server, tmp_p
     assert verify.returncode == 2, verify.stdout + verify.stderr
     signoff = (tmp_path / "verify" / "signoff.md").read_text()
     row = next(line for line in signoff.splitlines() if "Handlers change stock atomically" in line and "**" in line)
-    assert "**not verified**" in row and "2 of 2 tests skipped" in row and "verify-only" in row
+    assert "**not verified**" in row and re.search(r"\b(\d+) of \1 tests skipped", row) and "verify-only" in row
 
 
 def test_an_interrupted_gate_writes_a_report(tmp_path):
