@@ -41,14 +41,21 @@ def signature_for(user, reason: str = "verified by harness", *, role: str | None
             "signed_at": datetime.now(UTC).isoformat()}
 
 
+#: Seconds an idle client connection is kept for reuse: below common server keep-alive timeouts.
+KEEPALIVE_EXPIRY = 1.0
+
+
 class SutClient:
     def __init__(self, base_url: str, token_minter: Callable[[Any], str], *,
                  timeout: float = 30.0, max_connections: int = 200):
         self.base_url = base_url.rstrip("/")
         self._mint = token_minter
         self._timeout = timeout
-        self._limits = httpx.Limits(max_connections=max_connections,
-                                    max_keepalive_connections=max_connections)
+        # an idle connection is dropped before a server would close it (uvicorn: 5 s, the reference's
+        # keep-alive): reusing one the server is closing at that instant fails with ReadError on a
+        # request the server never read (seen under load as an "unanswered" op in the stress tests)
+        self._limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections,
+                                    keepalive_expiry=KEEPALIVE_EXPIRY)
         self._clients: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def token(self, user) -> str:
