@@ -4,9 +4,13 @@ The reference system must pass; each catalogued mutant must make at least one ch
 One embedded server hosts a migrated template per variant; the suites run in a pytest
 subprocess attached to it (the same path as the gate), and JUnit says which IDs failed.
 
-Focused mode (default) runs, for each mutant, the test files that hold the IDs it names in
-`expect_killed_by` (learned from the reference run's JUnit); `--all-suites` runs everything
-against every mutant for the complete matrix.
+Focused mode (default) is killers-first with early stop: for each mutant, pytest runs only the
+tests carrying the IDs or test names of its `expect_killed_by` (learned from the reference run's
+JUnit) and stops at the first failure (`-x`); only when none of them fails do all the suites
+run (still stopping at the first failure). Mutants run in parallel (`--workers` at a time, one
+pytest process each), each on a clone of its own migrated template — handler-only mutants reuse
+the reference's. `--all-suites` runs everything against every mutant for the complete matrix.
+Why: the catalogue keeps growing; a kill needs one failing check, not the whole gate.
 """
 
 from __future__ import annotations
@@ -17,17 +21,20 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness import migrate, mutants
 from harness.config import SUITES_DIR, SUITES_PYTEST_INI, Settings
 from harness.errors import EXIT_GATE_FAILED, EXIT_OK
+from harness.gate import SUITES
 from harness.provision import janitor
 from harness.provision.embedded import EmbeddedServer
 from harness.report.junit import parse_junit
 
-DEFAULT_SUITES = ("conformance", "schema", "rls", "ledger", "negative", "api", "concurrency", "reference", "surface")
+DEFAULT_SUITES = SUITES  # the gate's suites, in the gate's order
 
 
 @dataclass
@@ -54,34 +61,45 @@ def _test_ids(case) -> list[str]:
 
 
 def _run_pytest(admin_dsn: str, template: str, sut: str, targets: list[str], junit: Path, workers: int,
-                binding: str = "reference") -> subprocess.CompletedProcess:
+                binding: str = "reference", first_failure: bool = False) -> subprocess.CompletedProcess:
     cmd = [sys.executable, "-m", "pytest", *targets, "-q", "-c", str(SUITES_PYTEST_INI), f"--junitxml={junit}",
            f"--lens-attach={admin_dsn}", f"--lens-template={template}", f"--lens-sut={sut}",
            f"--lens-binding={binding}", "--rootdir", str(SUITES_DIR.parent)]
     if workers > 1:
         cmd += ["-n", str(workers), "--dist", "loadfile"]
+    if first_failure:
+        cmd += ["-x"]
     return subprocess.run(cmd, capture_output=True, text=True, cwd=SUITES_DIR.parent)
 
 
-def _failures(junit: Path) -> tuple[list[str], dict[str, str], int]:
-    """(failed IDs, ID -> test file of every test, number of tests)."""
+def _nodeid(case) -> str:
+    """pytest node id of a JUnit case: file::[Class::]name."""
+    module = case.file.removesuffix(".py").replace("/", ".")
+    inner = case.classname[len(module) + 1:].split(".") if case.classname.startswith(module + ".") else []
+    return "::".join([case.file, *inner, case.name])
+
+
+def _failures(junit: Path) -> tuple[list[str], dict[str, list[str]], int]:
+    """(failed IDs, ID or test name -> node ids of the tests carrying it, number of tests)."""
     report = parse_junit(junit)
     if report is None:
         return [], {}, 0
-    failed, files = [], {}
+    failed, tests = [], defaultdict(list)
     for case in report.tests:
         for test_id in _test_ids(case):
-            files.setdefault(test_id, case.file)
+            tests[test_id].append(_nodeid(case))
             if case.outcome in ("failed", "error") and test_id not in failed:
                 failed.append(test_id)
-    return failed, files, len(report.tests)
+        tests[case.name.split("[")[0]].append(_nodeid(case))
+    return failed, dict(tests), len(report.tests)
 
 
 class SelfTest:
     def __init__(self, settings: Settings, out_dir: Path, suites=DEFAULT_SUITES, workers: int = 2, all_suites: bool = False):
         self.settings, self.out_dir, self.workers, self.all_suites = settings, Path(out_dir), workers, all_suites
         self.suite_paths = [str(SUITES_DIR / s) for s in suites if (SUITES_DIR / s).is_dir()]
-        self.id_files: dict[str, str] = {}
+        self.id_tests: dict[str, list[str]] = {}
+        self.reference_template: str | None = None
 
     def _template(self, server: EmbeddedServer, name: str, sql_dir: Path) -> str:
         template = f"lens_tmpl_{name}"[:60]
@@ -90,11 +108,25 @@ class SelfTest:
         janitor.mark_template(server.admin_dsn, template)
         return template
 
-    def _targets(self, mutant: mutants.Mutant) -> list[str]:
+    def _killer_tests(self, mutant: mutants.Mutant) -> list[str]:
+        """Node ids of the tests expected to kill it, in the reference run's order."""
+        wanted = {n for i in mutant.expect_killed_by for n in self.id_tests.get(i, [])}
+        ordered = dict.fromkeys(n for ids in self.id_tests.values() for n in ids if n in wanted)
+        return [str(SUITES_DIR.parent / n) for n in ordered]
+
+    def _attack(self, server, mutant: mutants.Mutant, template: str, work: Path) -> tuple[subprocess.CompletedProcess, Path]:
+        """Killers first, stop at the first failure; everything only if they all pass."""
+        def pytest(targets, junit, first_failure=True):
+            return _run_pytest(server.admin_dsn, template, mutant.sut, targets, junit, 1, self.settings.binding, first_failure)
+
         if self.all_suites:
-            return self.suite_paths
-        files = sorted({self.id_files[i] for i in mutant.expect_killed_by if i in self.id_files})
-        return [str(SUITES_DIR.parent / f) for f in files] or self.suite_paths
+            return pytest(self.suite_paths, work / "junit.xml", first_failure=False), work / "junit.xml"
+        killers = self._killer_tests(mutant)
+        if killers:
+            proc = pytest(killers, work / "junit-killers.xml")
+            if proc.returncode != 0:
+                return proc, work / "junit-killers.xml"
+        return pytest(self.suite_paths, work / "junit.xml"), work / "junit.xml"
 
     def run_one(self, server: EmbeddedServer, mutant: mutants.Mutant | None) -> Outcome:
         name = mutant.name if mutant else "reference"
@@ -103,36 +135,47 @@ class SelfTest:
         started = time.perf_counter()
         work = self.out_dir / name
         work.mkdir(parents=True, exist_ok=True)
+        own_template = mutant is None or mutant.touches_sql
         try:
-            sql_dir = self.settings.sql_dir
-            if mutant and mutant.touches_sql:
-                sql_dir = mutants.materialize(mutant, sql_dir, Path(tempfile.mkdtemp(prefix=f"lens-mutant-{name}-")))
-            template = self._template(server, name, sql_dir)
+            if own_template:
+                sql_dir = self.settings.sql_dir
+                if mutant is not None:
+                    sql_dir = mutants.materialize(mutant, sql_dir, Path(tempfile.mkdtemp(prefix=f"lens-mutant-{name}-")))
+                template = self._template(server, name, sql_dir)
+            else:
+                template = self.reference_template
         except Exception as exc:  # noqa: BLE001 - reported as "could not run", never a kill
             outcome.error = f"mutant could not be applied: {str(exc).splitlines()[0][:200]}"
             outcome.seconds = round(time.perf_counter() - started, 1)
             return outcome
-        targets = self.suite_paths if mutant is None else self._targets(mutant)
-        proc = _run_pytest(server.admin_dsn, template, mutant.sut if mutant else self.settings.sut, targets,
-                           work / "junit.xml", self.workers, self.settings.binding)
-        (work / "pytest.log").write_text(proc.stdout + proc.stderr)
-        failed, files, outcome.tests = _failures(work / "junit.xml")
         if mutant is None:
-            self.id_files = files
+            junit = work / "junit.xml"
+            proc = _run_pytest(server.admin_dsn, template, self.settings.sut, self.suite_paths, junit, self.workers,
+                               self.settings.binding)
+        else:
+            proc, junit = self._attack(server, mutant, template, work)
+        (work / "pytest.log").write_text(proc.stdout + proc.stderr)
+        failed, tests, outcome.tests = _failures(junit)
+        if mutant is None:
+            self.id_tests, self.reference_template = tests, template
         if proc.returncode not in (0, 1):
             outcome.error = f"pytest exit {proc.returncode} (see {work / 'pytest.log'})"
         outcome.killers = failed
-        janitor.drop_database(server.admin_dsn, template)
+        if mutant is not None and own_template:
+            janitor.drop_database(server.admin_dsn, template)
         outcome.seconds = round(time.perf_counter() - started, 1)
         return outcome
 
     def run(self, selected: list[mutants.Mutant], progress=print) -> list[Outcome]:
-        outcomes = []
+        """The reference (all suites, xdist), then the mutants `workers` at a time."""
         with EmbeddedServer(self.settings.pg_bin) as server:
-            for mutant in [None, *selected]:
-                outcome = self.run_one(server, mutant)
-                outcomes.append(outcome)
-                progress(_line(outcome, reference=mutant is None))
+            reference = self.run_one(server, None)
+            progress(_line(reference, reference=True))
+            outcomes = [reference]
+            with ThreadPoolExecutor(max(1, self.workers)) as pool:
+                for outcome in pool.map(lambda m: self.run_one(server, m), selected):
+                    outcomes.append(outcome)
+                    progress(_line(outcome))
         return outcomes
 
 
