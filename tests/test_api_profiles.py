@@ -180,3 +180,16 @@ def test_password_grant_signs_each_role_in_once_over_http():
     assert seen == [("password", "anon-key", "deck@y"), ("password", "anon-key", "cap@y")], "cached per role"
     assert str(refused.value) == "password grant for cap@y refused (400): Invalid login credentials"
     assert "wrong" not in str(refused.value)
+
+
+def test_profiles_declare_storage_and_reads_or_get_one_line_errors(tmp_path):
+    """Reads are optional (only declared ones are probed); a route that is not a path is refused."""
+    assert set(load_profile("reference").reads) == {"stock", "transactions", "drift"}
+    assert load_profile("envelope").reads == {}
+    client = _client("http://127.0.0.1:9")
+    assert client.storage_path("documents", "y/parts/a.pdf") == "/v1/storage/documents/y/parts/a.pdf"
+    assert client.label("consume_part") == "POST /v1/actions/execute [consume_part]"
+    path = tmp_path / "p.yaml"
+    path.write_text("actions: {default: {route: /a}}\nreads: {stock: parts}\n")
+    with pytest.raises(HarnessError, match="reads.stock must be a path starting with /"):
+        load_profile(str(path))

@@ -22,7 +22,8 @@ from harness.errors import HarnessError
 from harness.sut.adapter import Response, SutClient
 
 PROFILES = Path(__file__).parent / "profiles"
-_KEYS = {"name", "description", "actions", "response", "auth"}
+_KEYS = {"name", "description", "actions", "response", "auth", "storage", "reads"}
+STORAGE = "/v1/storage/{bucket}/{path}"
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class Profile:
     details: str = ""
     auth: str = "hs256"
     source: Path | None = None
+    storage: str = STORAGE
+    reads: dict = field(default_factory=dict)  # read name -> GET route; only declared reads are tested
 
     def route(self, action: str) -> Route:
         return self.routes.get(action) or self.routes["default"]
@@ -78,8 +81,12 @@ def load_profile(name_or_path: str) -> Profile:
     response, auth = data.get("response") or {}, (data.get("auth") or {}).get("kind", "hs256")
     if auth not in KINDS:
         raise HarnessError(f"API profile {path}: auth.kind must be one of {', '.join(KINDS)}")
+    reads = data.get("reads") or {}
+    for where, route in [("storage", data.get("storage", STORAGE)), *((f"reads.{k}", v) for k, v in reads.items())]:
+        if not isinstance(route, str) or not route.startswith("/"):
+            raise HarnessError(f"API profile {path}: {where} must be a path starting with /")
     return Profile(data.get("name", path.stem), routes, response.get("data", ""), response.get("error", "error"),
-                   response.get("details", ""), auth, path)
+                   response.get("details", ""), auth, path, data.get("storage", STORAGE), reads)
 
 
 def dig(value: Any, dotted: str) -> Any:
@@ -131,9 +138,31 @@ class ProfileClient(SutClient):
         return self.normalise(await self.request(method, path, user=None if token is not None else user, token=token,
                                                  json=self.envelope(user, action, body), headers=headers))
 
+    async def send(self, user, action: str, content: bytes | str, headers: dict | None = None) -> Response:
+        """Raw bytes as the whole request body of `action` (the envelope too): a broken request."""
+        method, path = self.endpoint(action)
+        return self.normalise(await self.request(method, path, user=user, content=content,
+                                                 headers={"Content-Type": "application/json", **(headers or {})}))
+
+    def label(self, action: str) -> str:
+        """The endpoint `action` reaches, for per-endpoint counts ("POST /v1/actions/execute [consume_part]")."""
+        method, path = self.endpoint(action)
+        return f"{method} {path}" + ("" if action in path else f" [{action}]")
+
+    def storage_path(self, bucket: str, path: str) -> str:
+        return self.profile.storage.replace("{bucket}", bucket).replace("{path}", path)
+
     async def put_object(self, user, bucket: str, path: str, content: bytes,
                          content_type: str = "application/octet-stream") -> Response:
-        return self.normalise(await super().put_object(user, bucket, path, content, content_type))
+        return self.normalise(await self.request("PUT", self.storage_path(bucket, path), user=user, content=content,
+                                                 headers={"Content-Type": content_type}))
 
     async def get_object(self, user, bucket: str, path: str) -> Response:
-        return self.normalise(await super().get_object(user, bucket, path))
+        return self.normalise(await self.request("GET", self.storage_path(bucket, path), user=user))
+
+    async def read(self, user, name: str, query: str = "", **ids) -> Response:
+        """A read the profile declares (`reads:`), its `{placeholders}` filled from `ids`."""
+        route = self.profile.reads[name]
+        for key, value in ids.items():
+            route = route.replace("{" + key + "}", str(value))
+        return self.normalise(await self.request("GET", route + query, user=user))

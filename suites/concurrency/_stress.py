@@ -240,17 +240,13 @@ async def sql_consume_race(binding, connections: Sequence, users: Sequence, stoc
 
 
 @asynccontextmanager
-async def served(dsn: str, settings, variant: str, **options):
-    """Serve the reference API (``variant``) over ``dsn`` in a thread; yield a SutClient."""
-    from harness.sut.adapter import SutClient
-    from harness.sut.api import create_app
+async def served(dsn: str, settings, binding, variant: str | None = None):
+    """Serve the implementation's own API (its binding knows how; `variant` = a reference handler
+    variant such as naive) over ``dsn`` in a thread; yield a client speaking its own API profile."""
     from harness.sut.auth import mint
-    from harness.sut.server import serve_in_thread
 
-    app = create_app(dsn, jwt_secret=settings.jwt_secret, variant=variant,
-                     large_adjust_threshold=settings.large_adjust_threshold, **options)
-    base_url, stop = serve_in_thread(app)
-    client = SutClient(base_url, functools.partial(mint, secret=settings.jwt_secret))
+    base_url, stop = binding.serve(dsn, settings.with_(sut=variant) if variant else settings)
+    client = binding.api(base_url, functools.partial(mint, secret=settings.jwt_secret))
     try:
         yield client
     finally:

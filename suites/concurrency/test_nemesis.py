@@ -5,7 +5,7 @@ handler (``pg_terminate_backend``: pooler recycling, failover) and an immediate-
 restart (no checkpoint, crash recovery). Clients retry every operation with the SAME
 idempotency key until they get a definite answer; a retry answered
 ``duplicate_request`` means an earlier attempt committed, and the client asks the API
-which ledger row it was. Afterwards the checker must find every acknowledged op in
+which ledger row it was (read by the owner: an API need not offer a ledger read). Afterwards the checker must find every acknowledged op in
 the ledger exactly once, no refused op there, stock equal to opening + acknowledged
 changes and zero drift; usage and audit rows must match the ledger one for one
 (nothing half-applied). Besides the server-side faults, clients lose some responses
@@ -30,6 +30,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import asyncpg
 import httpx
 import pytest
 import pytest_asyncio
@@ -105,8 +106,8 @@ def schedule(server, kills: int, restarts: int) -> list[Step]:
 class RetryingClient:
     """One crew member's client: same key on every retry, definite answers only."""
 
-    def __init__(self, sut, history: History, answers: Counter, part_id: str):
-        self.sut, self.history, self.answers, self.part_id = sut, history, answers, part_id
+    def __init__(self, sut, history: History, answers: Counter, dsn: str):
+        self.sut, self.history, self.answers, self.dsn = sut, history, answers, dsn
         self.retried = self.replayed = 0
 
     async def run(self, actor: str, user, action: str, body: dict, leg: Leg, rng) -> None:
@@ -129,7 +130,7 @@ class RetryingClient:
                     self.retried += attempt > 1
                     if uncertain and resp.error == "duplicate_request":
                         self.replayed += 1
-                        rec.ok(**await self.original(user, body["idempotency_key"], resp, deadline))
+                        rec.ok(**await self.original(body["idempotency_key"], resp, deadline))
                     else:
                         finish([rec], [leg], resp.status, resp.json)
                     return
@@ -140,23 +141,26 @@ class RetryingClient:
                 return
             await asyncio.sleep(min(0.05 * attempt, 0.5))
 
-    async def original(self, user, key: str, duplicate, deadline: float) -> dict:
-        """The ledger row an earlier attempt committed, as the API reports it."""
+    async def original(self, key: str, duplicate, deadline: float) -> dict:
+        """The ledger row an earlier attempt committed, read by the owner (CONTRACT §3 columns;
+        an API need not offer a ledger read). The server may be restarting: retry until the deadline."""
         found = {"status": duplicate.status, "error": "duplicate_request",
                  "transaction_id": (duplicate.json or {}).get("transaction_id")}
         while asyncio.get_running_loop().time() < deadline:
             try:
-                resp = await self.sut.get(user, f"/v1/parts/{self.part_id}/transactions?limit=1000")
-            except httpx.TransportError:
-                resp = None
-            if resp is not None and resp.status == 200:
-                for row in resp.json["transactions"]:
-                    if row.get("idempotency_key") == key:
-                        return {**found, "transaction_id": row["id"],
-                                "quantity_before": row["quantity_before"],
-                                "quantity_after": row["quantity_after"]}
+                conn = await asyncpg.connect(self.dsn)
+                try:
+                    row = await conn.fetchrow("SELECT id, quantity_before, quantity_after FROM pms_inventory_transactions "
+                                              "WHERE idempotency_key = $1", key)
+                finally:
+                    await conn.close()
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                await asyncio.sleep(0.1)
+                continue
+            if row is None:
                 return found  # not in the ledger: the checker reports the missing row
-            await asyncio.sleep(0.1)
+            return {**found, "transaction_id": str(row["id"]), "quantity_before": row["quantity_before"],
+                    "quantity_after": row["quantity_after"]}
         return found
 
 
@@ -176,11 +180,11 @@ class FaultRun:
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def fault_run(private_server, lens_settings, lens_artifacts, sizes) -> FaultRun:
+async def fault_run(private_server, lens_settings, lens_binding, lens_artifacts, sizes) -> FaultRun:
     """One stress run under faults; the tests below judge different aspects of it."""
     dsn = private_server.dsn_for(DBNAME)
     conn = await connect(dsn)
-    f = Factory(conn, prefix="lens-nemesis")
+    f = Factory(conn, prefix="lens-nemesis", binding=lens_binding)
     yacht = await f.yacht()
     users = [await f.user(yacht, "deckhand") for _ in range(sizes.nemesis_clients)]
     part, location = await f.part(yacht), await f.location(yacht)
@@ -191,8 +195,8 @@ async def fault_run(private_server, lens_settings, lens_artifacts, sizes) -> Fau
     history, answers, stop = History(), Counter(), asyncio.Event()
     nemesis = Nemesis(schedule(private_server, sizes.nemesis_kills, sizes.nemesis_restarts), history)
 
-    async with served(dsn, lens_settings, lens_settings.sut) as sut:
-        client = RetryingClient(sut, history, answers, str(part.id))
+    async with served(dsn, lens_settings, lens_binding) as sut:
+        client = RetryingClient(sut, history, answers, dsn)
 
         async def crew(i: int, user) -> None:
             rng, n = random.Random(i), 0

@@ -1,5 +1,6 @@
 """The API side of the attack-surface inventory (harness/surface.py: ``api_cells``), through the
-binding's HTTP client: every action and read endpoint x role with another yacht's ids (404 for
+binding's HTTP client: every action and every read the API profile declares (its part reads and
+object reads) x role with another yacht's ids (404 for
 a role the action admits, 403 otherwise, and neither yacht's rows move), and every action's
 effects on its own yacht (§7: its ledger rows, exactly one audit row).  These commit, so they
 need a database that allows writes; the rows hang off the run's own yachts and are purged."""
@@ -60,16 +61,18 @@ async def test_api_surface(sut, committed_factory, ledger, lens_artifacts, recor
                                             foreign["stock"].id)
     foreign_object = f"{foreign['yacht'].id}/parts/surface.pdf"
     assert (await sut.put_object(foreign["users"]["deckhand"], "documents", foreign_object, b"%PDF")).status == 201
-    cells = surface.api_cells()
+    part_reads = tuple(f"GET {route}" for route in sut.profile.reads.values() if "{part_id}" in route)
+    storage_read = f"GET {sut.storage_path('documents', '{path}')}"
+    cells = surface.api_cells((*part_reads, storage_read))
     snapshots = [await ledger.snapshot(own["yacht"].id), await ledger.snapshot(foreign["yacht"].id)]
     for cell in (c for c in cells if c.surface == "api"):
         user = own["users"][cell.role]
         if cell.target.startswith("POST "):
             r = await sut.call(user, cell.extra["action"], _body(cell.extra["action"], foreign, user, foreign_tx))
-        elif "storage" in cell.target:
+        elif cell.target == storage_read:
             r = await sut.get_object(user, "documents", foreign_object)
         else:
-            r = await sut.get(user, cell.target.split()[1].replace("{id}", str(foreign["part"].id)))
+            r = sut.normalise(await sut.get(user, cell.target.split()[1].replace("{part_id}", str(foreign["part"].id))))
         cell.detail = f"{r.status} {r.error}"
         cell.actual = "denied" if r.status == cell.extra["status"] else ("allowed" if r.status < 300 else f"answered {r.status}")
     moved = [await ledger.snapshot(own["yacht"].id), await ledger.snapshot(foreign["yacht"].id)] != snapshots

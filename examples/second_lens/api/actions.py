@@ -8,8 +8,10 @@ handler inserts the ledger row (plus usage and audit rows). The stock functions 
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import asyncpg
 
@@ -22,6 +24,19 @@ TIER = {"consume_part": CREW, "receive_part": CREW, "add_to_shopping_list": CREW
 MAX_QUANTITY = 1_000_000
 URGENCIES = ("low", "normal", "high", "critical")
 SIGNATURE_FIELDS = ("user_id", "role_at_signing", "signature_type", "reason", "signed_at")
+SIGNATURE_SKEW = timedelta(minutes=5)  # a signature may not claim to be signed later than now + skew
+# The payload fields of each action (§7); any other key is a malformed body, not something to ignore.
+FIELDS = {"consume_part": {"part_id", "location_id", "quantity", "work_order_id", "usage_reason", "notes",
+                           "idempotency_key"},
+          "receive_part": {"part_id", "location_id", "quantity", "idempotency_key", "reference_id"},
+          "add_to_shopping_list": {"part_id", "quantity", "urgency"},
+          "adjust_stock_quantity": {"part_id", "location_id", "new_quantity", "reason", "signature"},
+          "transfer_part": {"part_id", "from_location_id", "to_location_id", "quantity"},
+          "write_off_part": {"part_id", "location_id", "quantity", "reason", "signature"},
+          "deactivate_part": {"part_id", "reason", "signature"}, "reactivate_part": {"part_id", "signature"},
+          "reverse_transaction": {"transaction_id", "reason", "signature"}}
+# Only the canonical spelling is an id: uuid.UUID() also reads braces, urn: and hyphen-less hex.
+CANONICAL_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", re.ASCII)
 FUNCTION_ERRORS = {"stock_not_found": (404, "stock_not_found"), "stock_deactivated": (409, "part_deactivated"),
                    "insufficient_stock": (409, "insufficient_stock"), "invalid_quantity": (400, "invalid_quantity")}
 
@@ -34,20 +49,31 @@ class ActionError(Exception):
 
 # -- payload fields ---------------------------------------------------------------------------
 
+def known_fields(action: str, p: dict) -> None:
+    unknown = set(p) - FIELDS[action]
+    if unknown:
+        raise ActionError(400, "unknown_field", "the payload has a field this action does not take")
+
+
 def _uuid(p: dict, name: str, required: bool = True):
     value = p.get(name)
     if value is None:
         if required:
             raise ActionError(400, "missing_field", f"{name} is required")
         return None
+    if not isinstance(value, str) or not CANONICAL_UUID.fullmatch(value):
+        raise ActionError(400, "invalid_uuid", f"{name} is not a UUID")
+    return uuid.UUID(value)
+
+
+def visible(value: str) -> bool:
+    """Text PostgreSQL can store (no NUL, no lone surrogate) that shows something: a reason made
+    of zero-width, bidi or other invisible characters is no reason."""
     try:
-        return uuid.UUID(value) if isinstance(value, str) else _raise()
-    except (ValueError, TypeError):
-        raise ActionError(400, "invalid_uuid", f"{name} is not a UUID") from None
-
-
-def _raise():
-    raise ValueError
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in value and any(unicodedata.category(c) not in ("Zs", "Zl", "Zp", "Cc", "Cf") for c in value)
 
 
 def _quantity(p: dict, name: str = "quantity", minimum: int = 1) -> int:
@@ -61,7 +87,7 @@ def _text(p: dict, name: str, required: bool = False, limit: int = 1000) -> str 
     value = p.get(name)
     if value is None and not required:
         return None
-    if not isinstance(value, str) or not value.strip() or len(value) > limit or "\x00" in value:
+    if not isinstance(value, str) or not visible(value) or len(value) > limit:
         raise ActionError(400, "invalid_text" if value is not None else "missing_field", f"{name} must be text")
     return value
 
@@ -74,14 +100,16 @@ def _signature(p: dict, caller, required: bool) -> dict | None:
         return None
     if not isinstance(sig, dict) or len(json.dumps(sig)) > 4096:
         raise ActionError(400, "signature_invalid", "signature must be a small JSON object")
-    if any(not isinstance(sig.get(k), str) or not sig[k].strip() for k in SIGNATURE_FIELDS):
-        raise ActionError(400, "signature_invalid", f"signature needs {', '.join(SIGNATURE_FIELDS)}")
+    if set(sig) != set(SIGNATURE_FIELDS) or any(not isinstance(sig[k], str) or not visible(sig[k]) for k in sig):
+        raise ActionError(400, "signature_invalid", f"signature has exactly {', '.join(SIGNATURE_FIELDS)}")
     if sig["user_id"] != str(caller.user_id) or sig["role_at_signing"] not in caller.roles:
         raise ActionError(400, "signature_invalid", "the signature is not the caller's")
     try:
-        datetime.fromisoformat(sig["signed_at"].replace("Z", "+00:00"))
+        signed = datetime.fromisoformat(sig["signed_at"])
     except ValueError:
         raise ActionError(400, "signature_invalid", "signed_at is not a timestamp") from None
+    if signed.tzinfo is None or signed > datetime.now(UTC) + SIGNATURE_SKEW:
+        raise ActionError(400, "signature_invalid", "signed_at needs a UTC offset and may not be in the future")
     return sig
 
 
@@ -164,16 +192,20 @@ def _signed(sig, caller) -> dict:
     return {"signature": sig, "signed_by": caller.user_id} if sig else {}
 
 
+# Every action parses its whole payload before it reads any row: a malformed body is a 400
+# whatever the ids point at (never a 404 that hides the broken field).
+
 async def consume_part(w: Work, p: dict) -> dict:
-    part, quantity = await w.part(_uuid(p, "part_id")), _quantity(p)
-    stock = await w.stock(part, await w.location(_uuid(p, "location_id")))
+    part_id, location_id, quantity = _uuid(p, "part_id"), _uuid(p, "location_id"), _quantity(p)
     work_order = _uuid(p, "work_order_id", required=False)
+    reason, notes, key = _text(p, "usage_reason"), _text(p, "notes", limit=4000), _text(p, "idempotency_key", limit=200)
+    part = await w.part(part_id)
+    stock = await w.stock(part, await w.location(location_id))
     usage_id = await w.conn.fetchval(
         "INSERT INTO pms_part_usage (yacht_id, part_id, work_order_id, quantity, usage_reason, notes, used_by) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id", w.yacht, part["id"], work_order, quantity,
-        _text(p, "usage_reason"), _text(p, "notes", limit=4000), w.caller.user_id)
-    moved = await w.move(stock["id"], part["id"], -quantity, "consumed", usage_id=usage_id,
-                         idempotency_key=_text(p, "idempotency_key", limit=200),
+        reason, notes, w.caller.user_id)
+    moved = await w.move(stock["id"], part["id"], -quantity, "consumed", usage_id=usage_id, idempotency_key=key,
                          reference_type="work_order" if work_order else None, reference_id=work_order)
     result = {**moved, "usage_id": str(usage_id)}
     await w.audit(part["id"], "consume_part", result)
@@ -185,9 +217,10 @@ async def receive_part(w: Work, p: dict) -> dict:
     if key is None:
         raise ActionError(400, "idempotency_key_required")
     key = _text(p, "idempotency_key", limit=200)
-    part, quantity = await w.part(_uuid(p, "part_id")), _quantity(p)
-    stock = await w.stock(part, await w.location(_uuid(p, "location_id")), create=True)
+    part_id, location_id, quantity = _uuid(p, "part_id"), _uuid(p, "location_id"), _quantity(p)
     reference = _uuid(p, "reference_id", required=False)
+    part = await w.part(part_id)
+    stock = await w.stock(part, await w.location(location_id), create=True)
     moved = await w.move(stock["id"], part["id"], quantity, "received", idempotency_key=key,
                          reference_type="receiving" if reference else None, reference_id=reference)
     await w.audit(part["id"], "receive_part", moved)
@@ -195,10 +228,11 @@ async def receive_part(w: Work, p: dict) -> dict:
 
 
 async def add_to_shopping_list(w: Work, p: dict) -> dict:
-    part, quantity = await w.part(_uuid(p, "part_id")), _quantity(p)
+    part_id, quantity = _uuid(p, "part_id"), _quantity(p)
     urgency = p.get("urgency", "normal")
     if urgency not in URGENCIES:
         raise ActionError(400, "invalid_urgency")
+    part = await w.part(part_id)
     item = await w.conn.fetchval(
         "INSERT INTO pms_shopping_list_items (yacht_id, part_id, part_name, quantity_requested, urgency, status, "
         "source_type, created_by) VALUES ($1, $2, $3, $4, $5, 'pending', 'inventory_lens', $6) RETURNING id",
@@ -209,9 +243,10 @@ async def add_to_shopping_list(w: Work, p: dict) -> dict:
 
 
 async def adjust_stock_quantity(w: Work, p: dict, threshold: int) -> dict:
-    part, target = await w.part(_uuid(p, "part_id")), _quantity(p, "new_quantity", minimum=0)
-    sig = _signature(p, w.caller, required=False)
-    stock = await w.stock(part, await w.location(_uuid(p, "location_id")))
+    part_id, location_id, target = _uuid(p, "part_id"), _uuid(p, "location_id"), _quantity(p, "new_quantity", minimum=0)
+    sig, reason = _signature(p, w.caller, required=False), _text(p, "reason")
+    part = await w.part(part_id)
+    stock = await w.stock(part, await w.location(location_id))
     current = await w.conn.fetchval("SELECT quantity FROM pms_inventory_stock WHERE id = $1 FOR UPDATE", stock["id"])
     change = target - current
     if change == 0:
@@ -219,15 +254,16 @@ async def adjust_stock_quantity(w: Work, p: dict, threshold: int) -> dict:
     if abs(change) >= threshold and sig is None:
         raise ActionError(400, "signature_required", f"an adjustment of {abs(change)} needs a signature")
     moved = await w.move(stock["id"], part["id"], change, "adjusted", **_signed(sig, w.caller))
-    await w.audit(part["id"], "adjust_stock_quantity", {**moved, "reason": _text(p, "reason")}, sig)
+    await w.audit(part["id"], "adjust_stock_quantity", {**moved, "reason": reason}, sig)
     return moved
 
 
 async def transfer_part(w: Work, p: dict) -> dict:
-    part, quantity = await w.part(_uuid(p, "part_id")), _quantity(p)
+    part_id, quantity = _uuid(p, "part_id"), _quantity(p)
     source_id, target_id = _uuid(p, "from_location_id"), _uuid(p, "to_location_id")
     if source_id == target_id:
         raise ActionError(400, "invalid_transfer", "from and to must differ")
+    part = await w.part(part_id)
     source, target = await w.location(source_id), await w.location(target_id)
     src, dst = await w.stock(part, source), await w.stock(part, target, create=True)
     group, legs = uuid.uuid4(), {}

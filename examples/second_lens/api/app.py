@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import unicodedata
 import uuid
 from contextlib import asynccontextmanager
 
@@ -29,7 +30,12 @@ SIMPLE = {"consume_part": actions.consume_part, "receive_part": actions.receive_
 # Refusals the database raises, by SQLSTATE (this project's own class SL) or constraint name.
 BY_SQLSTATE = {"SL001": (409, "part_deactivated"), "SL002": (400, "invalid_reversal"),
                "SL003": (400, "signature_required"), "SL004": (404, "stock_not_found"),
-               "40001": (409, "conflict"), "40P01": (409, "conflict"), "22003": (400, "invalid_quantity")}
+               "40001": (409, "conflict"), "40P01": (409, "conflict"), "22003": (400, "invalid_quantity"),
+               "57014": (503, "timeout")}
+# SQLSTATE classes: bad data that slipped past validation is the caller's (400); a lost or
+# refused connection (08), an operator shutdown (57P) are the database's, and retryable (503).
+BY_CLASS = {"22": (400, "invalid_body"), "08": (503, "database_unavailable"), "57": (503, "database_unavailable")}
+UNAVAILABLE = (asyncpg.InterfaceError, OSError)  # the connection died under the request
 BY_CONSTRAINT = {"sl_ledger_one_key_per_yacht": (409, "duplicate_request"),
                  "sl_ledger_reversed_once": (409, "already_reversed"),
                  "sl_ledger_distinct_ends": (400, "invalid_transfer")}
@@ -47,9 +53,11 @@ def _caller(request: Request) -> uuid.UUID:
     try:
         claims = jwt.decode(token, request.app.state.secret, algorithms=["HS256"], audience="authenticated",
                             options={"require": ["sub", "exp"]})
-        if claims.get("role") != "authenticated":
+        # PyJWT casts a string exp; RFC 7519 says NumericDate. The id must be spelled canonically.
+        numeric = all(type(claims[k]) in (int, float) for k in ("exp", "iat", "nbf") if k in claims)
+        if claims.get("role") != "authenticated" or not numeric or not actions.CANONICAL_UUID.fullmatch(str(claims["sub"])):
             raise ValueError
-        return uuid.UUID(str(claims["sub"]))
+        return uuid.UUID(claims["sub"])
     except (jwt.PyJWTError, ValueError):
         raise ActionError(401, "unauthorized", "invalid or expired token") from None
 
@@ -60,7 +68,7 @@ async def _envelope(request: Request) -> tuple[str, dict, dict]:
         raise ActionError(413, "body_too_large")
     try:
         body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # RecursionError: nesting deeper than the parser recurses
         raise ActionError(400, "invalid_json") from None
     if not isinstance(body, dict) or not isinstance(body.get("action"), str):
         raise ActionError(400, "invalid_envelope", "expected {action, context, payload}")
@@ -84,28 +92,44 @@ async def execute(request: Request) -> JSONResponse:
         action, context, payload = await _envelope(request)
         if action not in actions.TIER:
             raise ActionError(404, "unknown_action")
-        async with request.app.state.pool.acquire() as conn:
+        return JSONResponse({"data": await _execute(request, user_id, action, context, payload)})
+    except ValueError:  # asyncpg refused to encode an argument (its client-side DataError)
+        return error(400, "invalid_body", "a value cannot be stored")
+    except UNAVAILABLE:
+        log.warning("database connection lost", exc_info=True)
+        return error(503, "database_unavailable", "the database is unavailable, retry")
+    except asyncpg.PostgresError as exc:  # raised before the action ran: e.g. no connection while it restarts
+        status, code = _refusal(exc)
+        return error(status, code, code.replace("_", " "))
+    except ActionError as exc:
+        return error(exc.status, exc.code, exc.message, **exc.extra)
+
+
+def _refusal(exc: asyncpg.PostgresError) -> tuple[int, str]:
+    return (BY_CONSTRAINT.get(getattr(exc, "constraint_name", None) or "") or BY_SQLSTATE.get(exc.sqlstate)
+            or BY_CLASS.get((exc.sqlstate or "")[:2]) or (500, "internal"))
+
+
+async def _execute(request: Request, user_id, action: str, context: dict, payload: dict) -> dict:
+    async with request.app.state.pool.acquire() as conn:
+        try:
             caller = await actions.identify(conn, user_id)
             if not caller.roles & actions.TIER[action]:
                 raise ActionError(403, "forbidden", f"role not allowed to {action}")
             if str(context.get("yacht_id")) != str(caller.yacht_id):
                 raise ActionError(403, "forbidden", "context.yacht_id is not the caller's yacht")
-            try:
-                async with conn.transaction():
-                    data = await _run(actions.Work(conn, caller), action, payload, request.app.state.threshold)
-            except asyncpg.PostgresError as exc:
-                status, code = BY_CONSTRAINT.get(getattr(exc, "constraint_name", None) or "") or \
-                    BY_SQLSTATE.get(exc.sqlstate) or (500, "internal")
-                if status == 500:
-                    log.exception("database error on %s", action)
-                extra = await _duplicate(conn, caller.yacht_id, payload) if code == "duplicate_request" else {}
-                raise ActionError(status, code, type(exc).__name__, **extra) from None
-        return JSONResponse({"data": data})
-    except ActionError as exc:
-        return error(exc.status, exc.code, exc.message, **exc.extra)
+            async with conn.transaction():
+                return await _run(actions.Work(conn, caller), action, payload, request.app.state.threshold)
+        except asyncpg.PostgresError as exc:
+            status, code = _refusal(exc)
+            if status == 500:
+                log.exception("database error on %s", action)
+            extra = await _duplicate(conn, caller.yacht_id, payload) if code == "duplicate_request" else {}
+            raise ActionError(status, code, code.replace("_", " "), **extra) from None
 
 
 async def _run(work: actions.Work, action: str, payload: dict, threshold: int) -> dict:
+    actions.known_fields(action, payload)
     if action in SIMPLE:
         return await SIMPLE[action](work, payload)
     if action == "adjust_stock_quantity":
@@ -119,6 +143,8 @@ async def storage(request: Request) -> JSONResponse:
     try:
         user_id = _caller(request)
         bucket, name = request.path_params["bucket"], request.path_params["path"]
+        if not one_name(name):
+            raise ActionError(400, "invalid_path", "an object has one plain name: no empty, . or .. segment, no escapes")
         size = len(await request.body())
         if size > MAX_BODY:
             raise ActionError(413, "body_too_large")
@@ -142,8 +168,19 @@ async def storage(request: Request) -> JSONResponse:
             except (asyncpg.UniqueViolationError, asyncpg.ForeignKeyViolationError, asyncpg.DataError):
                 raise ActionError(409, "conflict", "object exists or bucket unknown") from None
         return JSONResponse({"data": {"id": str(object_id), "bucket": bucket, "path": name}}, status_code=201)
+    except UNAVAILABLE:
+        return error(503, "database_unavailable", "the database is unavailable, retry")
     except ActionError as exc:
         return error(exc.status, exc.code, exc.message, **exc.extra)
+
+
+def one_name(path: str) -> bool:
+    """The decoded path names one object only: a `%` left over (a second encoding), U+FFFD (an
+    invalid escape), an empty / `.` / `..` segment or an invisible character would give it another."""
+    segments = path.split("/")
+    return len(path) <= 1024 and "%" not in path and "\ufffd" not in path and all(
+        s not in ("", ".", "..") and s == s.strip() for s in segments) and all(
+        c == " " or unicodedata.category(c)[0] not in "CZ" for c in path)
 
 
 async def health(request: Request) -> JSONResponse:
