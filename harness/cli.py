@@ -9,6 +9,7 @@ import argparse
 import asyncio
 import datetime as dt
 import json
+import os
 import signal
 import sys
 import threading
@@ -39,14 +40,17 @@ def _target_args(p: argparse.ArgumentParser) -> None:
 def settings_from(args) -> Settings:
     from harness.provision.embedded import bin_for
 
+    from harness.implementations import binding_for
+
     target = args.target or ("dsn" if getattr(args, "dsn", None) else None)
+    binding = getattr(args, "binding", None) or os.environ.get("LENS_BINDING") or binding_for(getattr(args, "sql_dir", None))
     return Settings.from_env(
         target=target, dsn=getattr(args, "dsn", None), sql_dir=getattr(args, "sql_dir", None),
         base_schema=getattr(args, "base_schema", None),
         pg_bin=bin_for(getattr(args, "pg_bin", None), getattr(args, "pg_version", None)), docker_image=getattr(args, "docker_image", None),
         allow_migrate=getattr(args, "allow_migrate", None), allow_writes=getattr(args, "allow_writes", None),
         sut=getattr(args, "sut", None), api_url=getattr(args, "api_url", None),
-        api_profile=getattr(args, "api_profile", None), binding=getattr(args, "binding", None),
+        api_profile=getattr(args, "api_profile", None), binding=binding,
     )
 
 

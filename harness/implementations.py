@@ -39,3 +39,16 @@ def find(name: str) -> Implementation:
         raise HarnessError(f"unknown implementation {name!r}: choose one of {', '.join(IMPLEMENTATIONS)} "
                            f"(the second needs a source checkout with examples/)")
     return impl
+
+
+def binding_for(sql_dir) -> str | None:
+    """The binding of the shipped implementation whose migrations `sql_dir` is (its project root
+    or its supabase/migrations), so `run --sql-dir examples/second_lens/supabase` needs no
+    --binding; None for a team's own directory (their binding is named with --binding)."""
+    if sql_dir is None:
+        return None
+    given = Path(sql_dir).resolve()
+    for impl in IMPLEMENTATIONS.values():
+        if given in (impl.sql_dir.resolve(), (impl.sql_dir / "migrations").resolve()):
+            return impl.binding
+    return None
