@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -61,15 +62,22 @@ def _test_ids(case) -> list[str]:
 
 
 def _run_pytest(admin_dsn: str, template: str, sut: str, targets: list[str], junit: Path, workers: int,
-                binding: str = "reference", first_failure: bool = False) -> subprocess.CompletedProcess:
+                binding: str = "reference", first_failure: bool = False,
+                sql_dir: Path | None = None) -> subprocess.CompletedProcess:
+    """The suites on a clone of `template`. The variant's own migrations (`sql_dir`) and binding go
+    along: tests that migrate a private server (the nemesis) or build data without a fixture
+    (stress, load helpers: LENS_BINDING) must meet the same implementation as the template."""
     cmd = [sys.executable, "-m", "pytest", *targets, "-q", "-c", str(SUITES_PYTEST_INI), f"--junitxml={junit}",
            f"--lens-attach={admin_dsn}", f"--lens-template={template}", f"--lens-sut={sut}",
            f"--lens-binding={binding}", "--rootdir", str(SUITES_DIR.parent)]
+    if sql_dir is not None:
+        cmd.append(f"--lens-sql-dir={sql_dir}")
     if workers > 1:
         cmd += ["-n", str(workers), "--dist", "loadfile"]
     if first_failure:
         cmd += ["-x"]
-    return subprocess.run(cmd, capture_output=True, text=True, cwd=SUITES_DIR.parent)
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=SUITES_DIR.parent,
+                          env={**os.environ, "LENS_BINDING": binding})
 
 
 def _nodeid(case) -> str:
@@ -114,10 +122,12 @@ class SelfTest:
         ordered = dict.fromkeys(n for ids in self.id_tests.values() for n in ids if n in wanted)
         return [str(SUITES_DIR.parent / n) for n in ordered]
 
-    def _attack(self, server, mutant: mutants.Mutant, template: str, work: Path) -> tuple[subprocess.CompletedProcess, Path]:
+    def _attack(self, server, mutant: mutants.Mutant, template: str, work: Path,
+                sql_dir: Path) -> tuple[subprocess.CompletedProcess, Path]:
         """Killers first, stop at the first failure; everything only if they all pass."""
         def pytest(targets, junit, first_failure=True):
-            return _run_pytest(server.admin_dsn, template, mutant.sut, targets, junit, 1, self.settings.binding, first_failure)
+            return _run_pytest(server.admin_dsn, template, mutant.sut, targets, junit, 1, self.settings.binding,
+                               first_failure, sql_dir)
 
         if self.all_suites:
             return pytest(self.suite_paths, work / "junit.xml", first_failure=False), work / "junit.xml"
@@ -136,9 +146,9 @@ class SelfTest:
         work = self.out_dir / name
         work.mkdir(parents=True, exist_ok=True)
         own_template = mutant is None or mutant.touches_sql
+        sql_dir = self.settings.sql_dir
         try:
             if own_template:
-                sql_dir = self.settings.sql_dir
                 if mutant is not None:
                     sql_dir = mutants.materialize(mutant, sql_dir, Path(tempfile.mkdtemp(prefix=f"lens-mutant-{name}-")))
                 template = self._template(server, name, sql_dir)
@@ -151,9 +161,9 @@ class SelfTest:
         if mutant is None:
             junit = work / "junit.xml"
             proc = _run_pytest(server.admin_dsn, template, self.settings.sut, self.suite_paths, junit, self.workers,
-                               self.settings.binding)
+                               self.settings.binding, sql_dir=sql_dir)
         else:
-            proc, junit = self._attack(server, mutant, template, work)
+            proc, junit = self._attack(server, mutant, template, work, sql_dir)
         (work / "pytest.log").write_text(proc.stdout + proc.stderr)
         failed, tests, outcome.tests = _failures(junit)
         if mutant is None:
