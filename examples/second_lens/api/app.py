@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 import asyncpg
 import jwt
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
@@ -35,7 +35,8 @@ BY_SQLSTATE = {"SL001": (409, "part_deactivated"), "SL002": (400, "invalid_rever
 # SQLSTATE classes: bad data that slipped past validation is the caller's (400); a lost or
 # refused connection (08), an operator shutdown (57P) are the database's, and retryable (503).
 BY_CLASS = {"22": (400, "invalid_body"), "08": (503, "database_unavailable"), "57": (503, "database_unavailable")}
-UNAVAILABLE = (asyncpg.InterfaceError, OSError)  # the connection died under the request
+# The connection died under the request (InternalClientError: a protocol left mid-operation by it).
+UNAVAILABLE = (asyncpg.InterfaceError, asyncpg.InternalClientError, OSError)
 BY_CONSTRAINT = {"sl_ledger_one_key_per_yacht": (409, "duplicate_request"),
                  "sl_ledger_reversed_once": (409, "already_reversed"),
                  "sl_ledger_distinct_ends": (400, "invalid_transfer")}
@@ -63,7 +64,10 @@ def _caller(request: Request) -> uuid.UUID:
 
 
 async def _envelope(request: Request) -> tuple[str, dict, dict]:
-    raw = await request.body()
+    try:
+        raw = await request.body()
+    except ClientDisconnect:  # the client gave up mid-body: nobody reads this answer, but it is no 500
+        raise ActionError(400, "incomplete_body") from None
     if len(raw) > MAX_BODY:
         raise ActionError(413, "body_too_large")
     try:
