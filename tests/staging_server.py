@@ -20,6 +20,7 @@ import ctypes
 import json
 import os
 import pwd
+import random
 import re
 import shutil
 import signal
@@ -47,13 +48,24 @@ def _account():
 
 
 def _die_with_parent() -> None:
+    """The server gets SIGQUIT when the *thread* that started it exits (prctl semantics): start
+    it from a thread that lives as long as the test (the main thread)."""
     ctypes.CDLL("libc.so.6").prctl(1, signal.SIGQUIT)
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free loopback port below the kernel's ephemeral range: between choosing it and the
+    server binding it (seconds later, under load), no outgoing connection of another process can
+    be handed it as its local port, which used to make the late server's bind fail."""
+    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    for port in random.sample(range(20000, min(low, 32768)), 200):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free loopback port below the ephemeral range")
 
 
 class StagingServer:
@@ -78,7 +90,8 @@ class StagingServer:
             return {}
         return {"user": acc.pw_uid, "group": acc.pw_gid, "extra_groups": []}
 
-    def start(self) -> StagingServer:
+    def init(self) -> StagingServer:
+        """initdb (the slow part): a test can start the server itself later."""
         acc = _account()
         pwfile = self.base / "pw"
         pwfile.write_text(PASSWORD + "\n", encoding="utf-8")
@@ -89,6 +102,11 @@ class StagingServer:
                         "--auth=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync"],
                        check=True, capture_output=True, cwd=self.base, **self._as_account())
         pwfile.unlink()
+        return self
+
+    def start(self) -> StagingServer:
+        if not (self.base / "data").is_dir():
+            self.init()
         self.port = self.port or free_port()
         args = [str(BIN / "postgres"), "-D", str(self.base / "data"), "-p", str(self.port), "-k", str(self.base),
                 "-c", "listen_addresses=127.0.0.1", "-c", "log_statement=all", "-c", "fsync=off",

@@ -15,18 +15,43 @@ from harness.provision.dsn import check_reachable
 from .staging_server import PASSWORD, SPELLINGS, StagingServer, free_port
 
 
-@pytest.mark.skip(reason="flaky on a fresh CI clone: the late start in the Timer thread fails silently and the "
-                         "retry sees 60 s of refused connections; the thread must re-raise (closing note 2026-11-25)")
+class Waiter(threading.Thread):
+    """`check_reachable` in a thread, its outcome handed back by `join`.
+
+    The late server is started by the test's main thread, not by a helper thread: its
+    parent-death signal (tests/staging_server.py) fires when the *thread* that forked it exits,
+    so a server started from a Timer thread was shut down the moment the thread returned, and
+    the waiting side saw refused connections until its deadline (a flaky test)."""
+
+    def __init__(self, dsn: str, timeout: float):
+        super().__init__(daemon=True)
+        self.dsn, self.timeout, self.error, self.waited = dsn, timeout, None, None
+
+    def run(self) -> None:
+        started = time.monotonic()
+        try:
+            check_reachable(self.dsn, timeout=self.timeout)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+            self.error = exc
+        self.waited = time.monotonic() - started
+
+    def outcome(self) -> float:
+        self.join()
+        if self.error is not None:
+            raise self.error
+        return self.waited
+
+
 def test_a_server_that_starts_late_is_waited_for():
-    server = StagingServer(port=free_port())
-    late = threading.Timer(1.5, server.start)
-    started = time.monotonic()
-    late.start()
+    server = StagingServer(port=free_port()).init()  # only the server start itself is late
+    waiter = Waiter(server.dsn.rsplit("/", 1)[0] + "/postgres", timeout=120)
     try:
-        check_reachable(server.dsn.rsplit("/", 1)[0] + "/postgres", timeout=60)
-        assert time.monotonic() - started > 1.5, "connected before the server existed?"
+        waiter.start()
+        time.sleep(1.5)
+        assert waiter.is_alive(), f"connected before the server existed? {waiter.error!r}"
+        server.start()
+        assert waiter.outcome() > 1.5
     finally:
-        late.join()
         server.stop()
 
 

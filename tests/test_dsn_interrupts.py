@@ -54,8 +54,6 @@ def test_gate_interrupted_while_writing_purges_and_says_so(staging, tmp_path, si
     assert staging.table_hashes() == before
 
 
-@pytest.mark.skip(reason="known defect: `load --allow-writes` under SIGTERM sometimes does not exit within 120 s "
-                         "(seen once on a fresh CI clone, passes alone); see the closing note of 2026-11-25")
 def test_load_interrupted_by_sigterm_purges(staging, tmp_path):
     before = staging.table_hashes()
     proc = cli_process(staging, "load", "--target", "dsn", "--allow-writes", "--users", "4", "--run-time", "120",

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from harness.config import Settings
-from harness.errors import HarnessError
+from harness.errors import EXIT_INTERRUPTED, HarnessError
 
 PROFILES = {"smoke": {"users": 8, "spawn_rate": 8, "run_time": 10}, "full": {"users": 32, "spawn_rate": 8, "run_time": 60}}
 
@@ -55,6 +55,9 @@ def main(argv: list[str]) -> int:
     except HarnessError as exc:
         print(f"lens-harness load: {exc}")
         return 2
+    except KeyboardInterrupt:  # the gate passed its SIGINT/SIGTERM on: the run's rows are purged
+        print("lens-harness load: interrupted")
+        return EXIT_INTERRUPTED
     print(f"load: {result['requests']} requests, {result['failures']} failures, invariants valid: "
           f"{result['invariants_valid']}")
     return 0 if result["invariants_valid"] else 1

@@ -25,6 +25,7 @@ from locust.stats import PERCENTILES_TO_REPORT, StatsCSVFileWriter
 from harness.checker import FinalState, check, snapshot
 from harness.errors import HarnessError
 from harness.load.api_user import CrewApiUser
+from harness.load.interrupt import stop_on_signals
 from harness.load.pg_user import CrewPgUser
 from harness.load.plan import DEFAULT_OPENING, Gate, LoadPlan, Seeded, bind, purge, seed, \
     takes_details
@@ -32,6 +33,7 @@ from harness.load.plan import DEFAULT_OPENING, Gate, LoadPlan, Seeded, bind, pur
 TARGETS = ("api", "dsn")
 PREFIX = "load"
 GRACE_SECONDS = 30  # after the time bound, how long in-flight operations may take
+INTERRUPT_GRACE_SECONDS = 10  # after SIGINT/SIGTERM
 
 
 def run_load(target: str, dsn: str, api_url: str | None, users: int, spawn_rate: float,
@@ -102,21 +104,35 @@ async def snapshot_of(dsn: str, seeded: Seeded):
 
 def _run(user_class: type, plan: LoadPlan, users: int, spawn_rate: float,
          run_time: float | None, base: Path) -> Environment:
-    """Start, stop at the time or iteration bound, and write the CSVs locust writes."""
+    """Start, stop at the time or iteration bound (or SIGINT/SIGTERM), and write the CSVs
+    locust writes. Every user connection is closed before returning, so no half-done
+    transaction keeps a lock the purge would wait on; an interrupted run then raises
+    KeyboardInterrupt."""
     env = Environment(user_classes=[user_class])
     runner = env.create_local_runner()
     writer = StatsCSVFileWriter(env, PERCENTILES_TO_REPORT, str(base), full_history=True)
     stats_greenlet = gevent.spawn(writer.stats_writer)
-    runner.start(users, spawn_rate=spawn_rate)
-    if run_time:
-        gevent.spawn_later(run_time, plan.gate.close)
-        gevent.spawn_later(run_time + GRACE_SECONDS, runner.quit)  # a hung call ends as info
-    gevent.spawn(lambda: (plan.gate.done.wait(), runner.quit()))
-    runner.greenlet.join()
-    stats_greenlet.kill(block=True)
-    writer.close_files()
-    for conn in plan.connections:
-        conn.close()
+
+    def interrupt() -> None:
+        plan.gate.close()  # in-flight operations finish; the gate then quits the runner
+        gevent.spawn_later(INTERRUPT_GRACE_SECONDS, runner.quit)
+
+    try:
+        with stop_on_signals(interrupt) as received:
+            runner.start(users, spawn_rate=spawn_rate)
+            if run_time:
+                gevent.spawn_later(run_time, plan.gate.close)
+                gevent.spawn_later(run_time + GRACE_SECONDS, runner.quit)  # a hung call ends as info
+            gevent.spawn(lambda: (plan.gate.done.wait(), runner.quit()))
+            runner.greenlet.join()
+    finally:
+        runner.quit()
+        stats_greenlet.kill(block=True)
+        writer.close_files()
+        for conn in plan.connections:
+            conn.close()
+    if received:
+        raise KeyboardInterrupt
     for suffix, write in (("stats", writer.requests_csv), ("failures", writer.failures_csv),
                           ("exceptions", writer.exceptions_csv)):
         with open(f"{base}_{suffix}.csv", "w", newline="") as fh:  # final, complete numbers
