@@ -61,6 +61,10 @@ CRITERIA: tuple[CriterionDef, ...] = (
 BY_KEY = {c.key: c for c in CRITERIA}
 CRITERION_MARKERS = tuple(m for c in CRITERIA for m in c.markers)
 BLOCKED_PREFIX = "blocked: "
+# A test that must commit data skips itself on a verify-only DSN with this reason prefix; the
+# verdict lists its criterion as "not verified (needs --allow-writes)" and may still be a
+# declared VERIFY-ONLY PASS over the rest (docs/VERDICT.md).
+NEEDS_WRITES_PREFIX = "verify-only DSN: "
 
 
 class Unmapped(ValueError):

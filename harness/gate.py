@@ -103,6 +103,7 @@ class GateRun:
         data = {
             "run_id": self.run_id, "harness_version": __version__, "target": self.settings.target,
             "sut": self.settings.sut, "mutant": self.options.mutant, "profile": self.options.profile,
+            "verify_only": self.settings.verify_only,
             "sql_dir": str(self.settings.sql_dir), "suites": list(self.options.suites),
             "available_suites": sorted(p.name for p in SUITES_DIR.iterdir() if p.is_dir()
                                        and not p.name.startswith("_")),
@@ -306,6 +307,9 @@ def execute(settings: Settings, options: GateOptions) -> int:
         run.write_run_json()
     with run.step("sign-off report"):
         verdict = write_signoff(report_dir)
+    run.info["verdict"] = {"label": verdict.label, "exit_code": verdict.exit_code, "line": verdict.line,
+                           "not_verified_needs_writes": verdict.needs_writes}
+    run.write_run_json()
     _print_verdict(run, verdict)
     return EXIT_INTERRUPTED if interrupted else verdict.exit_code
 
@@ -323,15 +327,20 @@ def _purge_run(run: GateRun, interrupted: bool) -> None:
 
 
 def _print_verdict(run: GateRun, verdict) -> None:
-    colour = {0: "green", 1: "red"}.get(verdict.exit_code, "yellow")
+    from harness.report.criteria import BLOCKED, FAIL, NEEDS_WRITES, NOT_RUN, PASS
+
+    colour = {0: "yellow" if verdict.verify_only else "green", 1: "red"}.get(verdict.exit_code, "yellow")
     run.console.print(f"[bold {colour}]{verdict.label}[/] (exit {verdict.exit_code}) — {run.report_dir / 'signoff.html'}")
     if verdict.stopped:
         run.console.print(f"  stopped at {verdict.stopped.get('step')}: {verdict.stopped.get('reason')}")
         if verdict.stopped.get("fix"):
             run.console.print(f"  fix: {verdict.stopped['fix']}")
     for c in verdict.criteria if not verdict.stopped else []:  # after a stop, nothing else ran
-        if c.status != "pass":
+        if c.status != PASS:
             run.console.print(f"  {c.status:>12}: {c.title}: {c.reason}", markup=False, highlight=False)
-    counts = {s: sum(1 for c in verdict.criteria if c.status == s) for s in ("pass", "fail", "blocked", "not verified")}
-    print(f"gate criteria: {counts['pass']} verified, {counts['fail']} failed, {counts['blocked']} blocked, "
-          f"{counts['not verified']} not verified; unmapped tests: {len(verdict.unmapped)}; exit {verdict.exit_code}")
+    if "load" in verdict.needs_writes:
+        run.console.print(f"  {NEEDS_WRITES}: load step: {VERIFY_ONLY_LOAD}", markup=False, highlight=False)
+    counts = {s: sum(1 for c in verdict.criteria if c.status == s) for s in (PASS, FAIL, BLOCKED, NOT_RUN, NEEDS_WRITES)}
+    print(f"gate criteria: {counts[PASS]} verified, {counts[FAIL]} failed, {counts[BLOCKED]} blocked, "
+          f"{counts[NOT_RUN]} not verified, {counts[NEEDS_WRITES]} {NEEDS_WRITES}; unmapped tests: "
+          f"{len(verdict.unmapped)}; exit {verdict.exit_code}")

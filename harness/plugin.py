@@ -21,6 +21,7 @@ import pytest_asyncio
 
 from harness import secrecy
 from harness.config import SETTINGS_FILE_ENV, SUITES_DIR, TARGETS, Settings
+from harness.criteria import NEEDS_WRITES_PREFIX
 from harness.errors import HarnessError
 from harness.provision import lifecycle
 
@@ -329,7 +330,7 @@ def as_user(lens_tx):
 @pytest.fixture
 def writes_allowed(lens_database):
     if lens_database.verify_only:
-        pytest.skip("verify-only DSN: this check must commit data; rerun with --lens-allow-writes to run it")
+        pytest.skip(f"{NEEDS_WRITES_PREFIX}this check must commit data; rerun with --lens-allow-writes to run it")
 
 
 @pytest_asyncio.fixture(loop_scope="session")

@@ -38,11 +38,18 @@ def test_verify_only_gate_with_default_workers_writes_nothing(staging, tmp_path)
     assert staging.ddl_since(offset) == []
     assert staging.committed_since(xid) == 0
     assert staging.table_hashes() == before
-    assert result.returncode in (0, 2), output[-2000:]  # 1 would be a defect; 2 = some criteria not verified
+    assert result.returncode == 0, output[-3000:]
+    assert "VERIFY-ONLY PASS (exit 0)" in output and "not verified (needs --allow-writes)" in output
+    signoff = (tmp_path / "signoff.md").read_text()
+    assert signoff.splitlines()[2].startswith("**Verdict: VERIFY-ONLY PASS (exit 0"), signoff[:600]
+    assert "Verdict: PASS" not in signoff and "**not verified (needs --allow-writes)**" in signoff
+    run = json.loads((tmp_path / "run.json").read_text())
+    assert run["verify_only"] is True and run["verdict"]["label"] == "VERIFY-ONLY PASS"
+    assert "load" in run["verdict"]["not_verified_needs_writes"]
     junit = (tmp_path / "junit.xml").read_text()
     assert ' failures="0"' in junit and ' errors="0"' in junit, output[-2000:]
     assert 'tests="0"' not in junit
-    steps = {s["name"]: s for s in json.loads((tmp_path / "run.json").read_text())["steps"]}
+    steps = {s["name"]: s for s in run["steps"]}
     assert steps["load (locust, own process)"]["status"] == "skipped"
     assert "verify-only" in steps["load (locust, own process)"]["note"]
     assert leaked_files(tmp_path) == []

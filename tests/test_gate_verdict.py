@@ -75,7 +75,7 @@ def test_the_naive_handler_fails_the_atomic_criterion_from_behaviour(tmp_path):
     assert saved["valid"] is False and saved["provenance"]["sut"] == "naive"
 
 
-def test_pending_migrations_and_verify_only_are_never_a_pass(spare_server, tmp_path):
+def test_pending_migrations_and_a_partial_verify_only_run_are_never_a_pass(spare_server, tmp_path):
     dsn = spare_server.admin_dsn
     partial = _copy_sql(tmp_path)
     last = sorted(partial.glob("*.sql"))[-1]
@@ -91,10 +91,12 @@ def test_pending_migrations_and_verify_only_are_never_a_pass(spare_server, tmp_p
     migrate.apply(dsn, Settings().sql_dir)
     verify = run_cli("run", "--dsn", dsn, "--workers", "1", "--suites", "concurrency", "--report-dir",
                      str(tmp_path / "verify"), "--quiet", "--", "-m", "atomic", timeout=600)
-    assert verify.returncode == 2, verify.stdout + verify.stderr
+    assert verify.returncode == 2, verify.stdout + verify.stderr  # the other required criteria did not run
     signoff = (tmp_path / "verify" / "signoff.md").read_text()
     row = next(line for line in signoff.splitlines() if "Handlers change stock atomically" in line and "**" in line)
-    assert "**not verified**" in row and re.search(r"\b(\d+) of \1 tests skipped", row) and "verify-only" in row
+    assert "**not verified (needs --allow-writes)**" in row and re.search(r"\b(\d+) of \1 tests must commit data", row)
+    assert "NOT VERIFIED (exit 2" in signoff and "not verified (needs --allow-writes): atomic functions" in signoff
+    assert "VERIFY-ONLY PASS" not in signoff + verify.stderr
 
 
 def test_an_interrupted_gate_writes_a_report(tmp_path):

@@ -343,6 +343,24 @@ def test_passing_run_passes(passing):
     assert "21/21 passed" in md
 
 
+def test_verify_only_run_is_a_declared_verify_only_pass(passing):
+    """Every read-only criterion passed, the write-needing ones skipped by the verify-only DSN:
+    exit 0 headlined VERIFY-ONLY PASS (never plain PASS), each unverified criterion named."""
+    run = json.loads((passing / "run.json").read_text())
+    (passing / "run.json").write_text(json.dumps({**run, "verify_only": True, "load_not_verified": "needs writes"}))
+    skipped = _case("test_openapi_served", "api", {"suite": "api"}, "skipped",
+                    "verify-only DSN: this check must commit data; rerun with --lens-allow-writes to run it")
+    junit = (passing / "junit.xml").read_text()
+    (passing / "junit.xml").write_text(junit.replace(_case("test_openapi_served", "api", {"suite": "api"}), skipped))
+    v = write_signoff(passing)
+    assert v.exit_code == 0 and v.label == "VERIFY-ONLY PASS"
+    assert v.criterion("api").status == "not verified (needs --allow-writes)"
+    md, html = (passing / "signoff.md").read_text(), (passing / "signoff.html").read_text()
+    assert md.splitlines()[2].startswith("**Verdict: VERIFY-ONLY PASS (exit 0")
+    assert "not verified (needs --allow-writes): api, load" in md and "**not verified (needs --allow-writes)**" in md
+    assert "VERIFY-ONLY PASS" in html and "Verdict: PASS" not in md + html
+
+
 def test_failing_run_says_why(failing):
     v = write_signoff(failing)
     assert not v.passed and v.label == "FAIL"

@@ -11,7 +11,7 @@ import pytest
 
 from harness.criteria import CRITERIA, Unmapped, criterion_for
 from harness.report import NOT_RUN, evaluate
-from harness.report.criteria import BLOCKED, FAIL, PASS
+from harness.report.criteria import BLOCKED, FAIL, NEEDS_WRITES, PASS
 
 
 def _case(name, criterion, outcome="passed", message="", lens_error=None):
@@ -26,9 +26,9 @@ def _case(name, criterion, outcome="passed", message="", lens_error=None):
     return f'<testcase classname="suites.schema.test_x" name="{name}">{body}</testcase>'
 
 
-def _run_dir(tmp_path, *cases, suites=("schema",)):
+def _run_dir(tmp_path, *cases, suites=("schema",), **run):
     (tmp_path / "junit.xml").write_text(f"<testsuites><testsuite>{''.join(cases)}</testsuite></testsuites>")
-    (tmp_path / "run.json").write_text(json.dumps({"available_suites": list(suites), "profile": "smoke"}))
+    (tmp_path / "run.json").write_text(json.dumps({"available_suites": list(suites), "profile": "smoke", **run}))
     return tmp_path
 
 
@@ -86,3 +86,23 @@ def test_all_passed_is_exit_0_and_unapplicable_rows_are_not_listed(tmp_path):
     v = evaluate(d)
     assert v.criterion("schema").status == PASS
     assert "conformance" not in {c.key for c in v.criteria}  # suites/conformance not in this project
+
+
+WRITES = "verify-only DSN: this check must commit data; rerun with --lens-allow-writes to run it"
+
+
+def test_write_needing_skips_are_listed_but_only_a_verify_only_run_leaves_them_out(tmp_path):
+    """A defect is still 1, another skip still 2, and outside a verify-only run a write-needing
+    skip is as unverified as any other (the full VERIFY-ONLY PASS is in tests/test_report.py)."""
+    cases = (_case("t1", "schema"), _case("t2", "schema", "skipped", WRITES), _case("t3", "api", "skipped", WRITES))
+    v = evaluate(_run_dir(tmp_path, *cases, suites=("schema", "api"), verify_only=True))
+    assert v.criterion("schema").status == NEEDS_WRITES and "(1 passed read-only)" in v.criterion("schema").reason
+    assert v.criterion("api").status == NEEDS_WRITES and v.needs_writes == ["schema", "api"]
+    v = evaluate(_run_dir(tmp_path, *cases, _case("t4", "schema", "failed", "assert 1 == 2"),
+                          suites=("schema", "api"), verify_only=True))
+    assert v.exit_code == 1 and v.label == "FAIL" and "not verified (needs --allow-writes): api" in v.line
+    v = evaluate(_run_dir(tmp_path, *cases, _case("t4", "schema", "skipped", "no API URL"),
+                          suites=("schema", "api"), verify_only=True))
+    assert v.exit_code == 2 and v.criterion("schema").status == "not verified"
+    v = evaluate(_run_dir(tmp_path, *cases, suites=("schema", "api")))
+    assert v.exit_code == 2 and v.label == "NOT VERIFIED" and "not verified: " in v.line

@@ -11,7 +11,10 @@ Exit codes (``Verdict.exit_code``), docs/VERDICT.md:
   2 could not run / could not verify: the run stopped, a test is unmapped, a test errored
     outside its body for a reason other than an assertion, or a required criterion is not
     verified;
-  0 otherwise: every required criterion verified and passed.
+  0 otherwise: every required criterion verified and passed; on a verify-only DSN run
+    (run.json ``verify_only``) a declared VERIFY-ONLY PASS: every required criterion passed
+    except those whose only unverified tests must commit data (``not verified (needs
+    --allow-writes)``, listed in the verdict line).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness.criteria import CRITERIA, CriterionDef
+from harness.criteria import CRITERIA, NEEDS_WRITES_PREFIX, CriterionDef
 
 from .catalogue import (
     ACCEPTANCE,
@@ -34,7 +37,8 @@ from .junit import ERROR, FAILED, PASSED, SKIPPED, TestResult, aggregate_outcome
 
 PASS, FAIL, NOT_RUN, BLOCKED = "pass", "fail", "not verified", "blocked"
 NOT_VERIFIED = NOT_RUN
-ORDER = {FAIL: 0, BLOCKED: 1, NOT_RUN: 2, PASS: 3}  # failing criteria first
+NEEDS_WRITES = "not verified (needs --allow-writes)"  # a verify-only DSN run could not check it
+ORDER = {FAIL: 0, BLOCKED: 1, NOT_RUN: 2, NEEDS_WRITES: 3, PASS: 4}  # failing criteria first
 REQUIRED = tuple(c.key for c in CRITERIA if c.required)
 SUITES_ROOT = Path(__file__).resolve().parent.parent.parent / "suites"
 
@@ -50,7 +54,7 @@ def shorten(text: str, width: int = 240) -> str:
 class Criterion:
     key: str
     title: str
-    status: str  # pass | fail | blocked | not verified
+    status: str  # pass | fail | blocked | not verified | not verified (needs --allow-writes)
     reason: str
     required: bool = False
     details: list[str] = field(default_factory=list)
@@ -91,9 +95,13 @@ class Verdict:
     unmapped: list[str] = field(default_factory=list)
     stopped: dict | None = None
     profile: str | None = None
+    verify_only: bool = False
+    needs_writes: list[str] = field(default_factory=list)  # criteria and steps a verify-only run skipped
 
     @property
     def label(self) -> str:
+        if self.exit_code == 0 and self.verify_only:
+            return "VERIFY-ONLY PASS"
         return {0: "PASS", 1: "FAIL"}.get(self.exit_code, "NOT VERIFIED")
 
     def names(self, status: str) -> list[str]:
@@ -102,13 +110,19 @@ class Verdict:
     @property
     def line(self) -> str:
         """The verdict line at the top of the report."""
+        unverified = f"not verified (needs --allow-writes): {', '.join(self.needs_writes)}"
+        if self.exit_code == 0 and self.verify_only:
+            n = sum(1 for c in self.criteria if c.status == PASS and c.required)
+            tail = f"; {unverified}" if self.needs_writes else ""
+            return (f"Verdict: VERIFY-ONLY PASS (exit 0, nothing written to the target) — {n} required criteria "
+                    f"verified read-only and passed{tail}. Not a full sign-off: rerun with --allow-writes for that.")
         if self.exit_code == 0:
             n = sum(1 for c in self.criteria if c.status == PASS and c.required)
             kind = " (smoke: not a sign-off — no load, small stress)" if self.profile == "smoke" else ""
             return f"Verdict: PASS{kind} — all {n} required criteria verified and passed."
         head = ("Verdict: FAIL (exit 1, do not deploy)" if self.exit_code == 1
                 else "Verdict: NOT VERIFIED (exit 2, the harness could not run or could not verify)")
-        return f"{head} — " + "; ".join(self.reasons)
+        return f"{head} — " + "; ".join(self.reasons + ([unverified] if self.needs_writes else []))
 
     def __bool__(self) -> bool:  # `if write_signoff(d): ...`
         return self.passed
@@ -622,6 +636,11 @@ def judge(cdef: CriterionDef, tests: list[TestResult], extra: Criterion | None =
         c.status = BLOCKED
         c.reason = f"{len(blocked)} of {n} tests blocked: " + "; ".join(
             _unique(t.skip_reason[len("blocked: "):] for t in blocked))
+    elif skipped and all(t.needs_writes for t in skipped):
+        c.status = NEEDS_WRITES
+        c.reason = (f"{len(skipped)} of {n} tests must commit data and the DSN is verify-only"
+                    + (f" ({n - len(skipped)} passed read-only)" if n > len(skipped) else "") + ": "
+                    + "; ".join(_unique(t.skip_reason[len(NEEDS_WRITES_PREFIX):] for t in skipped)[:3]))
     elif skipped:
         c.reason = f"{len(skipped)} of {n} tests skipped: " + "; ".join(_unique(t.skip_reason for t in skipped)[:3])
     elif not tests:
@@ -675,11 +694,18 @@ def evaluate(report_dir: str | Path | RunInputs) -> Verdict:
         reasons.append(f"stopped at {stopped.get('step')}: {stopped.get('reason')}")
     if unmapped:
         reasons.append(f"{len(unmapped)} tests belong to no criterion (add a row to harness/criteria.py)")
+    verify_only = run.get("verify_only") is True
+    needs_writes = [c.short for c in criteria if c.status == NEEDS_WRITES]
+    needs_writes += [step for step in ("load",) if run.get(f"{step}_not_verified")]
     for status, word in ((BLOCKED, "blocked"), (NOT_RUN, "not verified")):
         names = [c.short for c in criteria if c.status == status and c.required]
+        if not verify_only:  # only a verify-only run may leave write-needing checks out
+            names += [c.short for c in criteria if c.status == NEEDS_WRITES and c.required]
         if names:
             reasons.append(f"{word}: " + ", ".join(names))
+    if verify_only and not any(c.status == PASS and c.tests for c in criteria):
+        reasons.append("no criterion could be verified read-only")
     code = 1 if failed or defect_tests else (2 if reasons else 0)
     return Verdict(passed=code == 0, criteria=criteria, reasons=reasons, acceptance=acc, negative=neg,
                    report_dir=inp.report_dir, exit_code=code, unmapped=unmapped, stopped=stopped,
-                   profile=run.get("profile"))
+                   profile=run.get("profile"), verify_only=verify_only, needs_writes=needs_writes)

@@ -16,6 +16,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from harness.criteria import NEEDS_WRITES_PREFIX
+
 PASSED, FAILED, ERROR, SKIPPED = "passed", "failed", "error", "skipped"
 
 _ACC_RE = re.compile(r"(?<![A-Za-z0-9])A(0[1-9]|1[0-9]|2[01])(?![0-9])")
@@ -84,6 +86,11 @@ class TestResult:
     def blocked(self) -> bool:
         """Skipped because the target lacks something the contract requires (INTERFACES 2)."""
         return self.skip_reason.startswith("blocked: ")
+
+    @property
+    def needs_writes(self) -> bool:
+        """Skipped because it must commit data and the DSN is verify-only."""
+        return self.skip_reason.startswith(NEEDS_WRITES_PREFIX)
 
     @property
     def could_not_run(self) -> bool:

@@ -14,16 +14,16 @@ from pathlib import Path
 import jinja2
 
 from . import plots
-from .criteria import BLOCKED, FAIL, NOT_RUN, PASS, Verdict, checker_sentences, evaluate, shorten
+from .criteria import BLOCKED, FAIL, NEEDS_WRITES, NOT_RUN, PASS, Verdict, checker_sentences, evaluate, shorten
 from .inputs import Link, RunInputs, load_inputs, read_csv_rows, redact, redact_obj
 from .templates import HTML, MARKDOWN
 
-ICON = {PASS: "✅", FAIL: "❌", NOT_RUN: "⏸", BLOCKED: "⛔"}
+ICON = {PASS: "✅", FAIL: "❌", NOT_RUN: "⏸", NEEDS_WRITES: "⏸", BLOCKED: "⛔"}
 PLOTS_DIR = "plots"
 
 
 # Markdown (GitHub renders emoji); HTML uses glyphs every common font has (DejaVu included).
-HTML_ICON = {PASS: "✔", FAIL: "✘", NOT_RUN: "○", BLOCKED: "⊘"}
+HTML_ICON = {PASS: "✔", FAIL: "✘", NOT_RUN: "○", NEEDS_WRITES: "○", BLOCKED: "⊘"}
 
 
 def _icon_outcome(status: str) -> str:
@@ -43,7 +43,7 @@ def _cell(value) -> str:
 
 
 def _css(status: str) -> str:
-    return str(status).replace(" ", "")
+    return "notverified" if status == NEEDS_WRITES else str(status).replace(" ", "")
 
 
 def _env(run: dict | None) -> dict:

@@ -170,7 +170,7 @@ HTML = """\
 </head>
 <body>
 <h1>Inventory Lens — QA sign-off{% if env.run_id %} <span class="muted">run {{ env.run_id }}</span>{% endif %}</h1>
-<p id="verdict" class="verdict {{ {0: 'pass', 1: 'fail'}.get(verdict.exit_code, 'notverified') }}">{{ verdict.line }}</p>
+<p id="verdict" class="verdict {{ {0: 'notverified' if verdict.verify_only else 'pass', 1: 'fail'}.get(verdict.exit_code, 'notverified') }}">{{ verdict.line }}</p>
 {% if verdict.stopped %}<p class="verdict notverified">Stopped at {{ verdict.stopped.step }}: {{ verdict.stopped.reason }}{% if verdict.stopped.fix %}<br>Fix: {{ verdict.stopped.fix }}{% endif %}</p>{% endif %}
 {% if verdict.unmapped %}<p>Tests that belong to no criterion (add a row to <code>harness/criteria.py</code>):</p><ul>{% for u in verdict.unmapped %}<li class="mono">{{ u }}</li>{% endfor %}</ul>{% endif %}
 <p class="muted">Target {{ env.target or "—" }} · profile {{ env.profile or "—" }} ·
