@@ -129,6 +129,12 @@ class Settings:
         }
         values = {k: v for k, v in env.items() if v not in (None, "")}
         values.update({k: v for k, v in overrides.items() if v is not None})
+        if values.get("dsn"):
+            from harness.provision.dsn import as_url
+            from harness.redact import remember_dsn
+
+            remember_dsn(values["dsn"])  # as given: its spelling may differ from the URL's
+            values["dsn"] = as_url(values["dsn"])
         for path_setting in ("sql_dir", "base_schema"):
             if path_setting in values:
                 values[path_setting] = Path(values[path_setting]).expanduser().resolve()
@@ -142,7 +148,7 @@ class Settings:
 
     def validate(self) -> None:
         from harness.errors import HarnessError
-        from harness.redact import remember, remember_dsn
+        from harness.redact import redact_dsn, remember, remember_dsn, url_password
 
         remember_dsn(self.dsn)
         remember(self.jwt_secret)
@@ -155,6 +161,9 @@ class Settings:
             raise HarnessError(f"unknown SUT {self.sut!r}: choose one of {', '.join(VARIANTS)}")
         if self.target == "dsn" and not self.dsn:
             raise HarnessError("--target dsn needs --dsn postgresql://user@host:port/dbname (or LENS_DSN)")
+        if self.dsn and any(c in (url_password(self.dsn) or "") for c in "@/"):
+            raise HarnessError(f"the password in {redact_dsn(self.dsn)} is not URL-encoded: libpq would read part of it "
+                               "as host, port or database; write @ as %40, / as %2F, : as %3A and % as %25")
         if not self.sql_dir.is_dir():
             raise HarnessError(f"SQL directory {self.sql_dir} does not exist: point --sql-dir at your migrations")
         if self.base_schema is not None and not self.base_schema.is_file():

@@ -4,14 +4,18 @@ Two nets: a pattern for anything shaped like a DSN password (URL `user:pw@` or `
 and the exact secret values this process has been given (`remember()`), in every spelling they
 can take in text — raw, URL-encoded, and as Python/JSON would escape them — so a password that
 escaped its DSN (an error message, a repr, a traceback) is caught as well.
+
+A URL password is masked up to the *last* `@` of its token: users paste passwords that are not
+URL-encoded (`postgresql://u:p@ss:w/rd@host/db`), and masking only up to the first `@` printed
+the rest. A key=value password may be quoted with escaped quotes inside (libpq's rules).
 """
 
 import json
 import re
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote
 
-_URL_PASSWORD = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<user>[^:@/\s]*):(?P<pw>[^@/\s]*)@", re.I)
-_KV_PASSWORD = re.compile(r"(?P<key>\bpassword\s*=\s*)(?P<pw>'[^']*'|\S+)", re.I)
+_URL_PASSWORD = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<user>[^:@/\s]*):(?P<pw>[^\s\"'<>`]*)@", re.I)
+_KV_PASSWORD = re.compile(r"(?P<key>\bpassword\s*=\s*)(?P<pw>'(?:[^'\\]|\\.)*'?|\S+)", re.I)
 MASK = "***"
 _secrets: set[str] = set()
 
@@ -29,16 +33,26 @@ def remember(secret: str | None) -> None:
 
 
 def remember_dsn(dsn: str | None) -> None:
-    """Remember the password of a URL-style DSN (decoded and encoded)."""
-    if not dsn or "://" not in dsn:
+    """Remember the password of a DSN, URL or key=value: as libpq reads it, and, for a URL, as
+    everything between `user:` and the last `@` (a password the user did not URL-encode)."""
+    if not dsn:
         return
+    from psycopg.conninfo import conninfo_to_dict
+
     try:
-        password = urlsplit(dsn).password
-    except ValueError:
-        return
+        remember(conninfo_to_dict(dsn).get("password"))
+    except Exception:  # noqa: BLE001 - an unparsable DSN is reported elsewhere; the pattern still masks it
+        pass
+    password = url_password(dsn)
     if password:
-        remember(unquote(password))
         remember(password)
+        remember(unquote(password))
+
+
+def url_password(dsn: str) -> str | None:
+    """The password of a URL DSN as the user wrote it: between `user:` and the last `@`."""
+    found = _URL_PASSWORD.search(dsn)
+    return found["pw"] if found else None
 
 
 def redact_dsn(text: str) -> str:

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import json
 import signal
+import tempfile
 from pathlib import Path
 
 import pytest
+
+from harness.gate import SETTINGS_DIRS
+from harness.provision import stale
 
 from .conftest import run_cli
 from .staging_server import (
@@ -32,6 +36,12 @@ def _run_id(report_dir: Path) -> str | None:
         return json.loads((report_dir / "run.json").read_text())["run_id"]
     except (OSError, ValueError, KeyError):
         return None
+
+
+def _settings_dir_of(pid: int) -> Path:
+    """The private settings folder of the gate with this pid (stale.OWNER_FILE names it)."""
+    return next(d for d in Path(tempfile.gettempdir()).glob(f"{SETTINGS_DIRS}*")
+                if (d / stale.OWNER_FILE).is_file() and (d / stale.OWNER_FILE).read_text().strip() == str(pid))
 
 
 def _has_rows_of(staging, run_id):
@@ -77,9 +87,12 @@ def test_sigkilled_gate_leaves_no_process_and_purge_leaves_no_row(staging, tmp_p
     proc.kill()
     proc.communicate()
     wait_for(lambda: not alive(children), timeout=30, what="every child to die with the gate")
+    secrets_dir = _settings_dir_of(proc.pid)
+    assert (secrets_dir / "settings.json").stat().st_mode & 0o077 == 0  # left behind, readable by its owner only
     warned = run_cli("run", "--target", "dsn", "--suites", "schema", "--quiet", "--report-dir", str(tmp_path / "next"),
                      env=dsn_env(staging), timeout=300)
     assert run_id in warned.stdout + warned.stderr and "lens-harness purge" in warned.stdout + warned.stderr
+    assert not secrets_dir.exists(), "the next gate removes the settings (DSN, JWT secret) of a killed one"
     purged = run_cli("purge", "--run", run_id, env=dsn_env(staging))
     assert purged.returncode == 0 and f"runs: {run_id}" in purged.stdout, purged.stdout + purged.stderr
     assert staging.tagged_rows() == {}

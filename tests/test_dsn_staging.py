@@ -15,7 +15,7 @@ import pytest
 from harness.provision import Database
 
 from .conftest import run_cli
-from .staging_server import SPELLINGS, CmdlineSampler, cli_process, dsn_env, leaked_files, production_server
+from .staging_server import PASSWORD, SPELLINGS, USER, CmdlineSampler, cli_process, dsn_env, leaked_files, production_server
 
 
 @pytest.fixture(scope="module")
@@ -92,4 +92,25 @@ def test_gate_and_load_with_writes_leave_nothing_and_no_password_in_argv(staging
         assert sampler.leaks == set(), name
     assert staging.tagged_rows() == {}
     assert staging.table_hashes() == before
+    assert leaked_files(tmp_path) == []
+
+
+def test_a_password_not_url_encoded_or_in_key_value_form_is_written_nowhere(staging, tmp_path):
+    """A password pasted raw into the URL is refused in one redacted line (libpq would read part of
+    it as host or port); a key=value DSN works and its password appears in no output or file."""
+    raw = staging.dsn.replace(staging.dsn.split(":")[2].split("@")[0], PASSWORD)
+    refused = run_cli("run", "--target", "dsn", "--quiet", "--report-dir", str(tmp_path / "raw"),
+                      env={**dsn_env(staging), "LENS_DSN": raw})
+    assert refused.returncode == 2 and "is not URL-encoded" in refused.stderr, refused.stderr
+    assert "stage_owner:***@127.0.0.1" in refused.stderr
+    assert not any(s in refused.stdout + refused.stderr for s in SPELLINGS | {"ss:w/rd"})
+    key_value = (f"host=127.0.0.1 port={staging.port} user={USER} dbname=staging "
+                 f"password='{PASSWORD}'")
+    result = run_cli("run", "--target", "dsn", "--suites", "schema", "--quiet", "--report-dir", str(tmp_path / "kv"),
+                     env={**dsn_env(staging), "LENS_DSN": key_value}, timeout=600)
+    output = result.stdout + result.stderr
+    run = json.loads((tmp_path / "kv" / "run.json").read_text())
+    assert run.get("postgres_version"), output[-2000:]  # it connected
+    assert "stage_owner:***@127.0.0.1" in run["dsn_redacted"]
+    assert not any(s in output for s in SPELLINGS)
     assert leaked_files(tmp_path) == []

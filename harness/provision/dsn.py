@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import time
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 import psycopg
+from psycopg.conninfo import conninfo_to_dict
 
 from harness.errors import HarnessError
 from harness.redact import redact_dsn, remember_dsn
@@ -40,6 +41,25 @@ def check_reachable(dsn: str, timeout: float | None = None) -> None:
                 reason = " ".join(str(exc).split())[:200]
                 raise HarnessError(f"cannot connect to {redact_dsn(dsn)}: {redact_dsn(reason)}") from None
             time.sleep(0.5)
+
+
+def as_url(dsn: str) -> str:
+    """A libpq key=value DSN (`host=… user=… password='…' dbname=…`) as the URL every part of
+    the harness takes (asyncpg reads URLs only), its password URL-encoded; a URL as it is."""
+    if "://" in dsn or "=" not in dsn:
+        return dsn
+    try:
+        params = conninfo_to_dict(dsn)
+    except psycopg.Error:
+        raise HarnessError("the DSN is neither a postgresql:// URL nor valid key=value pairs (libpq rules)") from None
+    user, password = quote(params.pop("user", ""), safe=""), params.pop("password", None)
+    auth = f"{user}:{quote(password, safe='')}@" if password is not None else (f"{user}@" if user else "")
+    host = params.pop("host", "")
+    if host.startswith("/"):  # a socket directory travels as a query parameter
+        params["host"], host = host, ""
+    port = params.pop("port", None)
+    netloc = auth + (f"[{host}]" if ":" in host else host) + (f":{port}" if port else "")
+    return urlunsplit(("postgresql", netloc, "/" + quote(params.pop("dbname", ""), safe=""), urlencode(params), ""))
 
 
 class ExistingServer:

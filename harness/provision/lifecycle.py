@@ -2,9 +2,13 @@
 make children die with the harness.
 
 SIGINT already unwinds as KeyboardInterrupt through the provisioners' context managers;
-SIGTERM and SIGHUP would not, so they are turned into the same orderly shutdown. A SIGKILLed
-harness runs no code at all: its children (pytest and its workers, the API child, locust
-processes, the embedded server) are asked to the kernel for a parent-death signal instead.
+SIGTERM and SIGHUP would not, so they are turned into the same orderly shutdown (servers
+stopped, then KeyboardInterrupt: pytest ends its session on it, where a SystemExit raised inside
+a test only fails that test and the session goes on). A SIGKILLed harness runs no code at all:
+its children (pytest and its workers, the API child, locust processes, the embedded server) are
+asked to the kernel for a parent-death signal instead; a process whose parent is gone when the
+signal comes stops its servers and exits at once — nobody is left to report to, and a pytest
+worker that went on would keep writing to the target for minutes.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ _PR_SET_PDEATHSIG = 1
 
 _servers: list = []
 _installed = False
+_parent = os.getppid()  # the process that started this one (a pytest worker: its controller)
 
 
 def _stop_all() -> None:
@@ -31,7 +36,9 @@ def _stop_all() -> None:
 
 def _on_signal(signum, _frame) -> None:
     _stop_all()
-    raise SystemExit(128 + signum)
+    if os.getppid() != _parent:  # orphaned: the parent-death signal of a killed harness
+        os._exit(128 + signum)
+    raise KeyboardInterrupt
 
 
 def register(server) -> None:

@@ -1,4 +1,5 @@
-"""Cluster folders of embedded runs that were killed (SIGKILL, OOM, power loss).
+"""Folders of runs that were killed (SIGKILL, OOM, power loss): embedded clusters, and the gate's
+private settings folders (`lens-settings-*`, whose 0600 file holds the DSN and the JWT secret).
 
 The server dies with its harness (parent-death signal), but nothing removes its folder in
 /dev/shm, which holds the whole cluster in memory. Each folder records the pid of the harness
@@ -44,10 +45,11 @@ def is_stale(folder: Path) -> bool:
         return False
 
 
-def sweep(parent: str | None) -> list[Path]:
-    """Remove the stale cluster folders under `parent` (the cluster parent dir); return them."""
+def sweep(parent: str | None, pattern: str = PATTERN) -> list[Path]:
+    """Remove the stale folders matching `pattern` under `parent` (default: the cluster folders
+    under the cluster parent dir); return them."""
     removed = []
-    for folder in Path(parent or "/tmp").glob(PATTERN):
+    for folder in Path(parent or "/tmp").glob(pattern):
         if folder.is_dir() and is_stale(folder):
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)
