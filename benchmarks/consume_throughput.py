@@ -16,7 +16,6 @@ Writes ``consume_throughput.json`` and each leg's locust CSVs into ``--out``.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import re
@@ -31,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from harness.cli import provisioned  # noqa: E402
 
-from _target import add_target_args, target_settings  # noqa: E402
+from _target import leg_args  # noqa: E402
 from harness.load.plan import LoadPlan, purge, seed  # noqa: E402
 from harness.load.api_process import api_process  # noqa: E402
 from harness.load.runner import run_load  # noqa: E402
@@ -67,7 +66,7 @@ def pgbench_leg(dsn: str, users: int, seconds: int) -> dict:
     tps = re.search(r"tps = ([\d.]+)", proc.stdout)
     latency = re.search(r"latency average = ([\d.]+) ms", proc.stdout)
     failed = re.search(r"number of failed transactions: (\d+)", proc.stdout)
-    return {"rps": float(tps.group(1)) if tps else None,
+    return {"rps": round(float(tps.group(1)), 1) if tps else None,
             "avg_ms": float(latency.group(1)) if latency else None,
             "failures": int(failed.group(1)) if failed else 0}
 
@@ -78,13 +77,7 @@ def _leg(summary: dict) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--users", type=int, default=16, help="concurrency of every leg")
-    p.add_argument("--seconds", type=int, default=20, help="duration of every leg")
-    add_target_args(p)
-    p.add_argument("--out", default="benchmarks/results/throughput")
-    args = p.parse_args(argv)
-    settings = target_settings(p, args)
+    args, settings = leg_args(__doc__, argv, users=16, out="benchmarks/results/throughput")
     out = Path(args.out)
     n, t = args.users, args.seconds
     with provisioned(settings, "lens_throughput_bench") as (_, database):

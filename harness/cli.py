@@ -216,12 +216,22 @@ def cmd_run(args) -> int:
 
 def cmd_load(args) -> int:
     from harness.load.api_process import api_process
+    from harness.load.distributed import MASTER_PORT, Distribution, run_worker
+    from harness.provision.embedded import free_port
     from harness.load.runner import run_load
 
     settings = settings_from(args)
+    if args.worker:
+        if not args.master_host:
+            raise HarnessError("--worker needs --master-host (the machine running lens-harness load --master)")
+        run_worker(settings, args.master_host, args.master_port or MASTER_PORT)
+        return 0
+    spread = (Distribution(args.expect_workers, local=False, bind_host=args.master_bind_host,
+                           port=args.master_port or MASTER_PORT) if args.master else
+              Distribution(args.processes, port=args.master_port or free_port()) if args.processes > 1 else None)
     out = Path(args.out or "reports/load")
     bounds = dict(users=args.users, spawn_rate=args.spawn_rate, run_time=args.run_time, iterations=args.iterations,
-                  out_dir=out, jwt_secret=settings.jwt_secret)
+                  out_dir=out, jwt_secret=settings.jwt_secret, spread=spread)
     if settings.target == "dsn":
         if not settings.allow_writes:
             raise HarnessError("load against a DSN commits data (under its own yacht ids, purged after): add --allow-writes")
@@ -353,6 +363,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--run-time", type=float, default=None, help="seconds")
     p.add_argument("--iterations", type=int, default=None, help="stop after this many requests")
     p.add_argument("--out", default=None, help="directory for CSV stats (default reports/load)")
+    p.add_argument("--processes", type=int, default=1, help="locust distributed mode here: one master and N worker "
+                   "processes (histories merged for the checker)")
+    p.add_argument("--master", action="store_true", help="be the master of workers on other machines (--expect-workers)")
+    p.add_argument("--expect-workers", type=int, default=1, help="with --master: workers to wait for")
+    p.add_argument("--master-bind-host", default="127.0.0.1", help="with --master: interface workers connect to")
+    p.add_argument("--worker", action="store_true", help="be a worker of the master at --master-host")
+    p.add_argument("--master-host", default=None, help="with --worker: the master's host")
+    p.add_argument("--master-port", type=int, default=None, help="the master's port (default 5557; --processes: a free one)")
     p.set_defaults(func=cmd_load)
 
     p = sub.add_parser("purge", help="remove the rows harness runs left on a DSN (e.g. after a SIGKILL), found by run tag")

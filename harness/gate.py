@@ -39,7 +39,6 @@ BANNERS = {
     "smoke": "smoke profile: a quick check, NOT a sign-off (no load, small stress); use --profile full to sign off",
     "full": "full profile: the sign-off run (full stress sizes and a locust load step)",
 }
-SETTINGS_DIRS = "lens-settings-"
 VERIFY_ONLY_LOAD = "load commits writes and the DSN is verify-only (add --allow-writes to load it)"
 
 
@@ -270,15 +269,6 @@ def _record_stop(run: GateRun, reason: str, fix: str | None) -> None:
     run.info["stopped"] = {"step": step, "reason": reason, "fix": fix}
 
 
-def _settings_dir() -> Path:
-    """A 0700 folder for the settings file (it holds the DSN and the JWT secret), owned by this
-    process: the next gate removes it if this one is SIGKILLed before its cleanup runs."""
-    stale.sweep(tempfile.gettempdir(), SETTINGS_DIRS + "*")
-    private = Path(tempfile.mkdtemp(prefix=SETTINGS_DIRS))
-    stale.claim(private)
-    return private
-
-
 def _raise_interrupt(*_):
     raise KeyboardInterrupt
 
@@ -295,7 +285,7 @@ def execute(settings: Settings, options: GateOptions) -> int:
     run.info["started"] = dt.datetime.now().isoformat(timespec="seconds")
     run.console.print(f"[bold]{BANNERS[options.profile]}[/bold] — run {run_id}")
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
-    private = _settings_dir()
+    private = stale.private_dir(stale.SETTINGS_DIRS)  # removed below, or by the next run after a SIGKILL
     interrupted = False
     try:
         _steps(run, private / "settings.json")

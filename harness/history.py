@@ -134,20 +134,40 @@ class History:
         """
         return Recording(self, self.invoke(actor, f, stock_id, delta, key, target))
 
+    def rows(self) -> list[dict]:
+        """The ops as plain dicts (JSON lines, a locust message between processes)."""
+        return [asdict(op) for op in self._ops]
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[Mapping[str, Any]]) -> "History":
+        return cls(Op(**{k: v for k, v in row.items() if k in _FIELD_NAMES}) for row in rows)
+
+    @classmethod
+    def merge(cls, parts: Mapping[str, "History"]) -> "History":
+        """One history of a run spread over processes (locust workers): op ids made unique,
+        each process name prefixed with its part's name, ops ordered by their monotonic time
+        (comparable on one machine; across machines only each part's own order is exact, which is
+        all the checker's bounds, chains and ledger rules need)."""
+        ops, offset = [], 0
+        for name, part in parts.items():
+            ops += [replace(op, op_id=op.op_id + offset, process=f"{name}/{op.process}") for op in part]
+            offset += max((op.op_id for op in part), default=-1) + 1
+        ops.sort(key=lambda op: (op.time, op.index))
+        return cls(replace(op, index=i) for i, op in enumerate(ops))
+
     def save(self, path: str | Path) -> Path:
         """Write JSON lines, one op per line."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("w", encoding="utf-8") as fh:
-            for op in self._ops:
-                fh.write(json.dumps(asdict(op), separators=(",", ":")) + "\n")
+            for row in self.rows():
+                fh.write(json.dumps(row, separators=(",", ":")) + "\n")
         return path
 
     @classmethod
     def load(cls, path: str | Path) -> "History":
         with Path(path).open(encoding="utf-8") as fh:
-            rows = [json.loads(line) for line in fh if line.strip()]
-        return cls(Op(**{k: v for k, v in row.items() if k in _FIELD_NAMES}) for row in rows)
+            return cls.from_rows(json.loads(line) for line in fh if line.strip())
 
 
 @dataclass

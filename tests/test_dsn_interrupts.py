@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from harness.gate import SETTINGS_DIRS
 from harness.provision import stale
 
 from .conftest import run_cli
@@ -40,7 +39,7 @@ def _run_id(report_dir: Path) -> str | None:
 
 def _settings_dir_of(pid: int) -> Path:
     """The private settings folder of the gate with this pid (stale.OWNER_FILE names it)."""
-    return next(d for d in Path(tempfile.gettempdir()).glob(f"{SETTINGS_DIRS}*")
+    return next(d for d in Path(tempfile.gettempdir()).glob(f"{stale.SETTINGS_DIRS}*")
                 if (d / stale.OWNER_FILE).is_file() and (d / stale.OWNER_FILE).read_text().strip() == str(pid))
 
 
@@ -64,10 +63,13 @@ def test_gate_interrupted_while_writing_purges_and_says_so(staging, tmp_path, si
     assert staging.table_hashes() == before
 
 
-def test_load_interrupted_by_sigterm_purges(staging, tmp_path):
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_load_interrupted_by_sigterm_purges(staging, tmp_path, processes):
+    """One process, or a master with 2 worker processes (the workers finish in-flight calls and
+    send their histories; the master purges)."""
     before = staging.table_hashes()
     proc = cli_process(staging, "load", "--target", "dsn", "--allow-writes", "--users", "4", "--run-time", "120",
-                       "--out", str(tmp_path))
+                       "--processes", processes, "--out", str(tmp_path))
     wait_for(lambda: staging.tagged_rows().get("pms_inventory_transactions", 0) > 20, what="load writes")
     proc.send_signal(signal.SIGTERM)
     out, _ = proc.communicate(timeout=120)

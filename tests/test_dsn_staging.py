@@ -114,3 +114,33 @@ def test_a_password_not_url_encoded_or_in_key_value_form_is_written_nowhere(stag
     assert "stage_owner:***@127.0.0.1" in run["dsn_redacted"]
     assert not any(s in output for s in SPELLINGS)
     assert leaked_files(tmp_path) == []
+
+
+def test_load_over_two_worker_processes_is_judged_whole_and_leaves_nothing(staging, tmp_path):
+    """locust's distributed mode: a master and 2 worker processes drive the reference API over real
+    HTTP; both workers' histories are merged and judged; the run's rows are purged; a worker refuses
+    a verify-only DSN on its own."""
+    from harness.config import Settings
+    from harness.load.api_process import api_process
+
+    refused = run_cli("load", "--target", "dsn", "--worker", "--master-host", "127.0.0.1", env=dsn_env(staging))
+    assert refused.returncode == 2 and "verify-only" in refused.stderr and refused.stderr.count("\n") == 1
+    before = staging.table_hashes()
+    with api_process(staging.dsn, Settings().jwt_secret) as url:
+        proc = cli_process(staging, "load", "--target", "dsn", "--allow-writes", "--api-url", url, "--processes", "2",
+                           "--users", "4", "--iterations", "300", "--out", str(tmp_path / "load"))
+        sampler = CmdlineSampler(proc.pid)
+        sampler.start()
+        out, _ = proc.communicate(timeout=600)
+        sampler.stop.set()
+        sampler.join()
+    assert proc.returncode == 0, out[-3000:]
+    summary = json.loads((tmp_path / "load" / "load_summary.json").read_text())
+    assert summary["processes"] == 2 and summary["requests"] == 300 and summary["checker"]["valid"] is True
+    history = [json.loads(line) for line in (tmp_path / "load" / "load_history.jsonl").read_text().splitlines()]
+    assert {op["process"].split("/")[0] for op in history} == {"w0", "w1"}
+    assert sum(op["type"] != "invoke" for op in history) == 300 and len({op["op_id"] for op in history}) == 300
+    assert sampler.samples > 0 and sampler.leaks == set()
+    assert staging.tagged_rows() == {}
+    assert staging.table_hashes() == before
+    assert leaked_files(tmp_path) == []

@@ -11,7 +11,8 @@ from __future__ import annotations
 import itertools
 import json
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+import uuid
+from dataclasses import asdict, dataclass, field
 from typing import Any, Callable
 
 import gevent.event
@@ -35,6 +36,20 @@ class Seeded:
     @property
     def stock_ids(self) -> list[str]:
         return [str(s.id) for s in self.stocks]
+
+    def to_message(self) -> dict:
+        """Plain data for a locust message (the master seeds, its workers act on the rows)."""
+        return {"yacht_ids": [str(y) for y in self.yacht_ids],
+                "users": [{k: str(v) if isinstance(v, uuid.UUID) else v for k, v in asdict(u).items()} for u in self.users],
+                "stocks": [{k: str(v) if isinstance(v, uuid.UUID) else v for k, v in asdict(s).items()} for s in self.stocks]}
+
+    @classmethod
+    def from_message(cls, data: dict) -> "Seeded":
+        def ids(row: dict) -> dict:
+            return {k: uuid.UUID(v) if k == "id" or k.endswith("_id") else v for k, v in row.items()}
+
+        return cls(tuple(uuid.UUID(y) for y in data["yacht_ids"]), tuple(User(**ids(u)) for u in data["users"]),
+                   tuple(Stock(**ids(s)) for s in data["stocks"]))
 
 
 class Gate:

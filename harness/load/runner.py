@@ -23,8 +23,10 @@ from locust.env import Environment
 from locust.stats import PERCENTILES_TO_REPORT, StatsCSVFileWriter
 
 from harness.checker import FinalState, check, snapshot
+from harness.config import Settings
 from harness.errors import HarnessError
 from harness.load.api_user import CrewApiUser
+from harness.load.distributed import Distribution, run_master
 from harness.load.interrupt import stop_on_signals
 from harness.load.pg_user import CrewPgUser
 from harness.load.plan import DEFAULT_OPENING, Gate, LoadPlan, Seeded, bind, purge, seed, \
@@ -39,13 +41,14 @@ INTERRUPT_GRACE_SECONDS = 10  # after SIGINT/SIGTERM
 def run_load(target: str, dsn: str, api_url: str | None, users: int, spawn_rate: float,
              run_time: float | None, iterations: int | None, out_dir: str | Path, *,
              mint: Callable | None = None, jwt_secret: str | None = None, stocks: int = 1,
-             opening: int = DEFAULT_OPENING) -> dict[str, Any]:
+             opening: int = DEFAULT_OPENING, spread: Distribution | None = None) -> dict[str, Any]:
     """Run one headless load and return its summary (also written as ``load_summary.json``).
 
     ``dsn`` is the owner DSN of the database under load (the API's own database for
     ``target='api'``): rows are seeded and purged through it, and DSN users connect with
     it before switching to ``authenticated``. ``mint`` makes a bearer token for a seeded
-    user (default: HS256 with ``jwt_secret`` or the configured secret).
+    user (default: HS256 with ``jwt_secret`` or the configured secret). With ``spread`` this
+    process is a locust master and the users run in worker processes (harness.load.distributed).
     """
     _validate(target, api_url, users, spawn_rate, run_time, iterations)
     out = Path(out_dir)
@@ -53,13 +56,14 @@ def run_load(target: str, dsn: str, api_url: str | None, users: int, spawn_rate:
     seeded = asyncio.run(seed(dsn, actors=min(users, 16), stocks=stocks, opening=opening))
     try:
         plan = LoadPlan(seeded, gate=Gate(iterations or None), dsn=dsn,
-                        mint=mint or _minter(jwt_secret),
+                        mint=mint or minter(jwt_secret),
                         with_details=target == "api" or asyncio.run(takes_details(dsn)))
         before = asyncio.run(snapshot_of(dsn, seeded))
         user_class = (bind(CrewApiUser, plan, host=api_url) if target == "api"
                       else bind(CrewPgUser, plan))
         started = time.monotonic()
-        env = _run(user_class, plan, users, spawn_rate, run_time, out / PREFIX)
+        env = _run(user_class, plan, users, spawn_rate, run_time, out / PREFIX, iterations, spread,
+                   _worker_settings(dsn, jwt_secret) if spread else None)
         seconds = time.monotonic() - started
         after = asyncio.run(snapshot_of(dsn, seeded))
     finally:
@@ -69,7 +73,7 @@ def run_load(target: str, dsn: str, api_url: str | None, users: int, spawn_rate:
     (out / f"{PREFIX}_checker.json").write_text(result.to_json())
     summary = _summary(env, plan, result, seconds, out,
                        target=target, users=users, spawn_rate=spawn_rate, run_time=run_time,
-                       iterations=iterations)
+                       iterations=iterations, processes=spread.workers if spread else 1)
     (out / f"{PREFIX}_summary.json").write_text(json.dumps(summary, indent=2, default=str))
     return summary
 
@@ -85,8 +89,15 @@ def _validate(target, api_url, users, spawn_rate, run_time, iterations) -> None:
         raise HarnessError("load needs at least one user and a positive spawn rate")
 
 
-def _minter(jwt_secret: str | None) -> Callable:
-    from harness.config import Settings
+def _worker_settings(dsn: str, jwt_secret: str | None) -> Settings:
+    """What local workers need: the database (the master already refused a verify-only DSN) and the
+    JWT secret; they get it in a 0600 file."""
+    return Settings(target="dsn", dsn=dsn, database=dsn, allow_writes=True,
+                    jwt_secret=jwt_secret or Settings.from_env().jwt_secret)
+
+
+def minter(jwt_secret: str | None) -> Callable:
+    """Bearer tokens for seeded users, signed with ``jwt_secret`` (default: the configured one)."""
     from harness.sut.auth import mint
 
     return functools.partial(mint, secret=jwt_secret or Settings.from_env().jwt_secret)
@@ -102,16 +113,39 @@ async def snapshot_of(dsn: str, seeded: Seeded):
         await conn.close()
 
 
-def _run(user_class: type, plan: LoadPlan, users: int, spawn_rate: float,
-         run_time: float | None, base: Path) -> Environment:
+def _run(user_class: type, plan: LoadPlan, users: int, spawn_rate: float, run_time: float | None, base: Path,
+         iterations: int | None, spread: Distribution | None, settings: Settings | None) -> Environment:
     """Start, stop at the time or iteration bound (or SIGINT/SIGTERM), and write the CSVs
     locust writes. Every user connection is closed before returning, so no half-done
     transaction keeps a lock the purge would wait on; an interrupted run then raises
     KeyboardInterrupt."""
     env = Environment(user_classes=[user_class])
-    runner = env.create_local_runner()
     writer = StatsCSVFileWriter(env, PERCENTILES_TO_REPORT, str(base), full_history=True)
     stats_greenlet = gevent.spawn(writer.stats_writer)
+    try:
+        if spread is not None:
+            received = run_master(env, plan, users, spawn_rate, run_time, iterations, spread, settings,
+                                  GRACE_SECONDS, INTERRUPT_GRACE_SECONDS)
+        else:
+            received = _run_local(env, plan, users, spawn_rate, run_time)
+    finally:
+        stats_greenlet.kill(block=True)
+        writer.close_files()
+        for conn in plan.connections:
+            conn.close()
+    if received:
+        raise KeyboardInterrupt
+    for suffix, write in (("stats", writer.requests_csv), ("failures", writer.failures_csv),
+                          ("exceptions", writer.exceptions_csv)):
+        with open(f"{base}_{suffix}.csv", "w", newline="") as fh:  # final, complete numbers
+            write(csv.writer(fh))
+    return env
+
+
+def _run_local(env: Environment, plan: LoadPlan, users: int, spawn_rate: float,
+               run_time: float | None) -> list[int]:
+    """The users in this process; returns the signals received (empty: not interrupted)."""
+    runner = env.create_local_runner()
 
     def interrupt() -> None:
         plan.gate.close()  # in-flight operations finish; the gate then quits the runner
@@ -127,17 +161,7 @@ def _run(user_class: type, plan: LoadPlan, users: int, spawn_rate: float,
             runner.greenlet.join()
     finally:
         runner.quit()
-        stats_greenlet.kill(block=True)
-        writer.close_files()
-        for conn in plan.connections:
-            conn.close()
-    if received:
-        raise KeyboardInterrupt
-    for suffix, write in (("stats", writer.requests_csv), ("failures", writer.failures_csv),
-                          ("exceptions", writer.exceptions_csv)):
-        with open(f"{base}_{suffix}.csv", "w", newline="") as fh:  # final, complete numbers
-            write(csv.writer(fh))
-    return env
+    return received
 
 
 def _summary(env: Environment, plan: LoadPlan, result, seconds: float, out: Path,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -20,8 +21,20 @@ PATTERN = "lens-pg-*"
 UNOWNED_AGE = 3600
 
 
+SETTINGS_DIRS = "lens-settings-"
+
+
 def claim(base_dir: Path) -> None:
     (base_dir / OWNER_FILE).write_text(str(os.getpid()))
+
+
+def private_dir(prefix: str) -> Path:
+    """A new 0700 folder under the temp dir owned by this process (for a settings file: it holds
+    the DSN and the JWT secret); the stale ones of killed processes are removed first."""
+    sweep(tempfile.gettempdir(), prefix + "*")
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    claim(folder)
+    return folder
 
 
 def _alive(pid_file: Path) -> bool:
