@@ -47,12 +47,17 @@ def _has_rows_of(staging, run_id):
     return run_id and staging.rows_of_run(run_id)
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_gate_interrupted_while_writing_purges_and_says_so(staging, tmp_path, sig):
+@pytest.mark.parametrize("sig, point", [(signal.SIGINT, "suites"), (signal.SIGTERM, "suites"),
+                                        (signal.SIGTERM, "load")])
+def test_gate_interrupted_while_writing_purges_and_says_so(staging, tmp_path, sig, point):
+    """Interrupted as the suites commit their first rows, or in the middle of the load step."""
     before = staging.table_hashes()
-    proc = cli_process(staging, "run", "--target", "dsn", "--allow-writes", "--quiet", "--report-dir", str(tmp_path))
+    proc = cli_process(staging, "run", "--target", "dsn", "--allow-writes", "--load", "--quiet", "--report-dir",
+                       str(tmp_path))
     run_id = wait_for(lambda: _run_id(tmp_path), what="run.json")
-    wait_for(lambda: _has_rows_of(staging, run_id), what="the run's first committed rows")
+    if point == "load":
+        wait_for(lambda: (tmp_path / "load" / "load.log").is_file(), timeout=900, what="the load step")
+    wait_for(lambda: _has_rows_of(staging, run_id), what="the run's committed rows")
     children = descendants(proc.pid)
     proc.send_signal(sig)
     out, _ = proc.communicate(timeout=180)
