@@ -134,7 +134,7 @@ def cmd_migrate(args) -> int:
         _print_migrations(migrations)
         pending = [m.path.name for m in migrations if m.state == "pending"]
         if pending:
-            raise HarnessError(f"{len(pending)} migrations pending on the target: {', '.join(pending)} "
+            raise HarnessError(f"{len(pending)} migration(s) pending on the target: {', '.join(pending)} "
                                "(rerun with --allow-migrate to apply them)")
         return 0
     with provisioned(settings) as (_, database):

@@ -45,7 +45,7 @@ CRITERIA: tuple[CriterionDef, ...] = (
     CriterionDef("error_table", "Every refusal answers the contract's status and error code (§7)",
                  paths=("negative",)),
     CriterionDef("concurrency", "Concurrency: SQL consumers, opposite transfers, the model and the nemesis "
-                 "pass the checker, and the checker catches the naive race", paths=("concurrency",)),
+                 "pass the checker", paths=("concurrency",)),
     CriterionDef("schema", "Schema lints: RLS, pinned definer functions, append-only ledger",
                  paths=("schema",)),
     CriterionDef("api", "HTTP API: request contract, authentication, fault answers", paths=("api",)),

@@ -184,7 +184,7 @@ def _tail(log: Path, lines: int = 1) -> str:
 
 def _pending_stop(migrations) -> Stop:
     names = [m.path.name for m in migrations if m.state == "pending"]
-    return Stop(f"{len(names)} migrations pending on the target: {', '.join(names)}",
+    return Stop(f"{len(names)} migration(s) pending on the target: {', '.join(names)}",
                 "the suites would test a schema that is not the one in --sql-dir: migrate the target "
                 "(lens-harness migrate --dsn … --allow-migrate) or rerun with --allow-migrate")
 

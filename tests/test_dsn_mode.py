@@ -24,7 +24,7 @@ def test_verify_only_runs_no_ddl(spare_server):
     assert {m.state for m in database.migrations} == {"pending"}
     result = run_cli("migrate", "--dsn", dsn)
     assert result.returncode == 2 and "verify-only" in result.stdout  # pending: not a clean state
-    assert "migrations pending on the target: 000_supabase_compat.sql" in result.stderr
+    assert "migration(s) pending on the target: 000_supabase_compat.sql" in result.stderr
     assert _schemas(dsn) == before, "verify-only mode must not create anything"
 
 

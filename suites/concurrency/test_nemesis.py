@@ -154,7 +154,8 @@ class RetryingClient:
                                               "WHERE idempotency_key = $1", key)
                 finally:
                     await conn.close()
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError):
+                # InternalClientError: a fault killed the backend in the middle of this read
                 await asyncio.sleep(0.1)
                 continue
             if row is None:
