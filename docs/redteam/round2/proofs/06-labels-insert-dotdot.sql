@@ -1,0 +1,6 @@
+BEGIN;
+SET LOCAL ROLE authenticated;
+SELECT set_config('request.jwt.claims', '{"sub":"a0000000-0000-4000-8000-00000000000d","role":"authenticated"}', true) \gset
+INSERT INTO storage.objects (bucket_id, name) VALUES ('pms-label-pdfs', 'aaaaaaaa-0000-4000-8000-000000000001/../bbbbbbbb-0000-4000-8000-000000000001/label.pdf');
+COMMIT;
+SELECT bucket_id, name FROM storage.objects;

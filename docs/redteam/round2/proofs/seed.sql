@@ -1,0 +1,34 @@
+-- two yachts; A: deckhand, chief engineer, captain, a fired deckhand; B: captain;
+-- "mover": was captain on A (role row still active), now a deckhand on B (profile on B).
+INSERT INTO yacht_registry (id, name) VALUES
+ ('aaaaaaaa-0000-4000-8000-000000000001', 'M/Y Alpha'), ('bbbbbbbb-0000-4000-8000-000000000001', 'M/Y Bravo');
+INSERT INTO auth_users_profiles (id, yacht_id, is_active) VALUES
+ ('a0000000-0000-4000-8000-00000000000d', 'aaaaaaaa-0000-4000-8000-000000000001', true),
+ ('a0000000-0000-4000-8000-0000000000ce', 'aaaaaaaa-0000-4000-8000-000000000001', true),
+ ('a0000000-0000-4000-8000-00000000000c', 'aaaaaaaa-0000-4000-8000-000000000001', true),
+ ('a0000000-0000-4000-8000-0000000000ff', 'aaaaaaaa-0000-4000-8000-000000000001', false),
+ ('b0000000-0000-4000-8000-00000000000c', 'bbbbbbbb-0000-4000-8000-000000000001', true),
+ ('c0000000-0000-4000-8000-000000000001', 'bbbbbbbb-0000-4000-8000-000000000001', true);
+INSERT INTO auth_users_roles (user_id, yacht_id, role, is_active) VALUES
+ ('a0000000-0000-4000-8000-00000000000d', 'aaaaaaaa-0000-4000-8000-000000000001', 'deckhand', true),
+ ('a0000000-0000-4000-8000-0000000000ce', 'aaaaaaaa-0000-4000-8000-000000000001', 'chief_engineer', true),
+ ('a0000000-0000-4000-8000-00000000000c', 'aaaaaaaa-0000-4000-8000-000000000001', 'captain', true),
+ ('a0000000-0000-4000-8000-0000000000ff', 'aaaaaaaa-0000-4000-8000-000000000001', 'deckhand', true),
+ ('b0000000-0000-4000-8000-00000000000c', 'bbbbbbbb-0000-4000-8000-000000000001', 'captain', true),
+ ('c0000000-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000001', 'captain', true),
+ ('c0000000-0000-4000-8000-000000000001', 'bbbbbbbb-0000-4000-8000-000000000001', 'deckhand', true);
+INSERT INTO pms_part_locations (id, yacht_id, name) VALUES
+ ('a1000000-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000001', 'engine locker'),
+ ('a1000000-0000-4000-8000-000000000002', 'aaaaaaaa-0000-4000-8000-000000000001', 'bosun store'),
+ ('b1000000-0000-4000-8000-000000000001', 'bbbbbbbb-0000-4000-8000-000000000001', 'engine locker');
+INSERT INTO pms_parts (id, yacht_id, name, part_number) VALUES
+ ('a2000000-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000001', 'Impeller', 'IMP-1'),
+ ('b2000000-0000-4000-8000-000000000001', 'bbbbbbbb-0000-4000-8000-000000000001', 'Fuel filter', 'FF-1');
+INSERT INTO pms_inventory_stock (id, yacht_id, part_id, location, location_id, quantity) VALUES
+ ('a3000000-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000001', 'a2000000-0000-4000-8000-000000000001', 'engine locker', 'a1000000-0000-4000-8000-000000000001', 0),
+ ('a3000000-0000-4000-8000-000000000002', 'aaaaaaaa-0000-4000-8000-000000000001', 'a2000000-0000-4000-8000-000000000001', 'bosun store', 'a1000000-0000-4000-8000-000000000002', 0),
+ ('b3000000-0000-4000-8000-000000000001', 'bbbbbbbb-0000-4000-8000-000000000001', 'b2000000-0000-4000-8000-000000000001', 'engine locker', 'b1000000-0000-4000-8000-000000000001', 0);
+SELECT success, error_code FROM add_stock_inventory('a3000000-0000-4000-8000-000000000001', 20, 'aaaaaaaa-0000-4000-8000-000000000001', 'received', '{"user_id":"a0000000-0000-4000-8000-00000000000c"}');
+SELECT success, error_code FROM add_stock_inventory('b3000000-0000-4000-8000-000000000001', 30, 'bbbbbbbb-0000-4000-8000-000000000001', 'received', '{"user_id":"b0000000-0000-4000-8000-00000000000c"}');
+INSERT INTO storage.objects (bucket_id, name, owner) VALUES
+ ('documents', 'aaaaaaaa-0000-4000-8000-000000000001/parts/imp/manual.pdf', 'c0000000-0000-4000-8000-000000000001');
