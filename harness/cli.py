@@ -203,6 +203,9 @@ def cmd_run(args) -> int:
     from harness.gate import SUITES, GateOptions, execute
 
     settings = settings_from(args)
+    if settings.api_url and settings.target != "dsn":
+        raise HarnessError(f"--api-url needs --dsn: the {settings.target} server is private to this run, so your "
+                           "API cannot see the rows the checks make; pass the DSN of the database your API uses")
     suites = tuple(x.strip() for x in args.suites.split(",") if x.strip()) if args.suites else SUITES
     unknown = set(suites) - set(SUITES)
     if unknown:
@@ -210,11 +213,12 @@ def cmd_run(args) -> int:
     options = GateOptions(suites=suites, profile=args.profile, report_dir=Path(args.report_dir) if args.report_dir else None,
                           workers=args.workers, load=args.load if args.load is not None else args.profile == "full",
                           mutant=args.mutant, pytest_args=args.pytest_args or [], quiet=args.quiet,
-                          force=args.force)
+                          force=args.force, require_writes=args.require_writes)
     return execute(settings, options)
 
 
 def cmd_load(args) -> int:
+    from harness.binding import load as load_binding
     from harness.load.api_process import api_process
     from harness.load.distributed import MASTER_PORT, Distribution, run_worker
     from harness.provision.embedded import free_port
@@ -230,20 +234,22 @@ def cmd_load(args) -> int:
                            port=args.master_port or MASTER_PORT) if args.master else
               Distribution(args.processes, port=args.master_port or free_port()) if args.processes > 1 else None)
     out = Path(args.out or "reports/load")
+    profile = settings.api_profile or load_binding(settings.binding).api_profile
     bounds = dict(users=args.users, spawn_rate=args.spawn_rate, run_time=args.run_time, iterations=args.iterations,
-                  out_dir=out, jwt_secret=settings.jwt_secret, spread=spread)
+                  out_dir=out, jwt_secret=settings.jwt_secret, spread=spread, binding=settings.binding)
     if settings.target == "dsn":
         if not settings.allow_writes:
             raise HarnessError("load against a DSN commits data (under its own yacht ids, purged after): add --allow-writes")
         with purged_on_interrupt(settings):
-            summary = run_load("api" if args.api_url else "dsn", settings.dsn, args.api_url, **bounds)
+            summary = run_load("api" if args.api_url else "dsn", settings.dsn, args.api_url, **bounds,
+                               api_profile=profile)
     else:
         with provisioned(settings) as (_, database):
             if args.via == "dsn":
                 summary = run_load("dsn", database.dsn, None, **bounds)
             else:
-                with api_process(database.dsn, settings.jwt_secret, settings.sut) as url:
-                    summary = run_load("api", database.dsn, url, **bounds)
+                with api_process(database.dsn, settings.jwt_secret, settings.sut, settings.binding) as url:
+                    summary = run_load("api", database.dsn, url, **bounds, api_profile=profile)
     print(f"{summary['target']}: {summary['requests']} requests, {summary['failures']} failures, "
           f"{summary['rps']} req/s, p50 {summary['p50_ms']} ms, p95 {summary['p95_ms']} ms, p99 {summary['p99_ms']} ms")
     print(f"checker: {summary['checker']['valid']} — stats in {out}/")
@@ -349,6 +355,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--load", dest="load", action="store_true", default=None, help="add a locust load step (default with --profile full)")
     p.add_argument("--no-load", dest="load", action="store_false")
     p.add_argument("--mutant", default=None, help="run against a catalogued mutant (for selftest and demos)")
+    p.add_argument("--require-writes", action="store_true", help="a CI gate that wants the full verdict: a "
+                   "verify-only DSN run whose write-needing checks could not run exits 2, not VERIFY-ONLY PASS")
     p.add_argument("--quiet", action="store_true", help="no live progress")
     p.add_argument("pytest_args", nargs="*", help="extra pytest arguments after --")
     p.set_defaults(func=cmd_run)
@@ -358,6 +366,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sut", default=None)
     p.add_argument("--via", choices=("api", "dsn"), default="api", help="embedded target: drive the reference API or the SQL functions")
     p.add_argument("--api-url", default=None, help="dsn target: drive this API instead of the SQL functions")
+    p.add_argument("--api-profile", default=None, help="how to speak to the API: reference, envelope or a YAML "
+                   "file (needs auth.kind hs256); default: the binding's own")
+    p.add_argument("--binding", default=None, help="the implementation whose API to start (embedded --via api): "
+                   "reference (default), second, or module:Class")
     p.add_argument("--users", type=int, default=10)
     p.add_argument("--spawn-rate", type=float, default=10)
     p.add_argument("--run-time", type=float, default=None, help="seconds")

@@ -15,6 +15,7 @@ import dataclasses
 import json
 import os
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -104,9 +105,16 @@ class Settings:
 
     @classmethod
     def from_settings_file(cls) -> "Settings | None":
-        """The settings the gate handed to this process (``LENS_SETTINGS_FILE``), if any."""
+        """The settings the gate handed to this process (``LENS_SETTINGS_FILE``), if any. Read
+        and parsed once per file version: every factory, binding lookup and plugin hook asks."""
         path = os.environ.get(SETTINGS_FILE_ENV)
-        return cls.load(path) if path else None
+        if not path:
+            return None
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return cls.load(path)  # says in one line why it cannot be read
+        return _handed(cls, path, stat.st_mtime_ns, stat.st_size)
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -168,3 +176,10 @@ class Settings:
             raise HarnessError(f"SQL directory {self.sql_dir} does not exist: point --sql-dir at your migrations")
         if self.base_schema is not None and not self.base_schema.is_file():
             raise HarnessError(f"base schema {self.base_schema} is not a file: give a `pg_dump --schema-only` output")
+
+
+@lru_cache(maxsize=8)
+def _handed(cls: type, path: str, mtime_ns: int, size: int) -> "Settings":
+    """One parse per settings file version (the key changes if the file is rewritten); the
+    object is frozen, so every caller may share it."""
+    return cls.load(path)

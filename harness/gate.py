@@ -53,6 +53,7 @@ class GateOptions:
     pytest_args: list[str] = field(default_factory=list)
     quiet: bool = False
     force: bool = False
+    require_writes: bool = False  # verify-only's unverified write checks make the run exit 2
 
 
 class Stop(Exception):
@@ -103,7 +104,7 @@ class GateRun:
         data = {
             "run_id": self.run_id, "harness_version": __version__, "target": self.settings.target,
             "sut": self.settings.sut, "mutant": self.options.mutant, "profile": self.options.profile,
-            "verify_only": self.settings.verify_only,
+            "verify_only": self.settings.verify_only, "require_writes": self.options.require_writes,
             "sql_dir": str(self.settings.sql_dir), "suites": list(self.options.suites),
             "available_suites": sorted(p.name for p in SUITES_DIR.iterdir() if p.is_dir()
                                        and not p.name.startswith("_")),

@@ -193,3 +193,18 @@ def test_profiles_declare_storage_and_reads_or_get_one_line_errors(tmp_path):
     path.write_text("actions: {default: {route: /a}}\nreads: {stock: parts}\n")
     with pytest.raises(HarnessError, match="reads.stock must be a path starting with /"):
         load_profile(str(path))
+
+
+def test_a_binding_that_cannot_start_its_api_is_never_given_the_reference_one():
+    """A team's `module:Class` binding without `serve`: the HTTP checks that need an API of their
+    own (no --api-url; the nemesis's private server) are blocked with this reason, never run
+    against the reference API in its place."""
+    from harness.binding import Binding
+    from harness.binding.sql import SqlBinding
+
+    class TeamBinding(SqlBinding):
+        name = "team"
+        serve = Binding.serve
+
+    with pytest.raises(HarnessError, match="binding 'team' does not start its API: give --api-url"):
+        TeamBinding().serve("postgresql://nowhere/db", Settings())

@@ -60,3 +60,9 @@ def test_serve_bind_rule():
     for host in ("0.0.0.0", "::", "192.168.1.10", "example.org"):
         with pytest.raises(HarnessError):
             check_bind(host, Settings.jwt_secret)
+
+
+def test_api_url_without_the_database_it_uses_is_refused():
+    """Your API cannot see a private embedded server: every HTTP check would blame it for rows
+    it never had, so the run is refused before anything starts."""
+    _one_line_error(run_cli("run", "--api-url", "http://127.0.0.1:9/", "--quiet"), "--api-url needs --dsn")

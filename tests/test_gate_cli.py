@@ -7,6 +7,7 @@ import psycopg
 
 from harness import migrate
 from harness.config import Settings
+from harness.implementations import EXAMPLES
 
 from .conftest import run_cli
 
@@ -44,6 +45,17 @@ def test_load_against_the_embedded_reference_api(tmp_path):
     summary = json.loads((tmp_path / "load_summary.json").read_text())
     assert summary["requests"] == 60 and summary["failures"] == 0 and summary["checker"]["valid"] is True
     assert (tmp_path / "load_stats.csv").is_file() and (tmp_path / "load_stats_history.csv").is_file()
+
+
+def test_load_drives_the_second_implementations_own_api_through_its_profile(tmp_path):
+    """--sql-dir of the second lens: its binding seeds, its own API (envelope routes only: a
+    reference-shaped request would be a 404 failure) is started in a process of its own."""
+    result = run_cli("load", "--sql-dir", str(EXAMPLES / "second_lens" / "supabase"), "--users", "4",
+                     "--spawn-rate", "4", "--iterations", "60", "--out", str(tmp_path), timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    summary = json.loads((tmp_path / "load_summary.json").read_text())
+    assert summary["requests"] == 60 and summary["failures"] == 0 and summary["checker"]["valid"] is True
+    assert summary["outcomes"].get("ok", 0) > 0
 
 
 def test_load_against_a_dsn_needs_allow_writes_and_leaves_no_rows(spare_server, tmp_path):

@@ -359,6 +359,14 @@ def test_verify_only_run_is_a_declared_verify_only_pass(passing):
     assert md.splitlines()[2].startswith("**Verdict: VERIFY-ONLY PASS (exit 0")
     assert "not verified (needs --allow-writes): api, load" in md and "**not verified (needs --allow-writes)**" in md
     assert "VERIFY-ONLY PASS" in html and "Verdict: PASS" not in md + html
+    (passing / "run.json").write_text(json.dumps({**run, "verify_only": True, "require_writes": True,
+                                                  "load_not_verified": "needs writes"}))
+    v = write_signoff(passing)  # a CI gate that asked for the full verdict does not get exit 0
+    assert v.exit_code == 2 and v.label == "NOT VERIFIED"
+    md = (passing / "signoff.md").read_text()
+    assert md.splitlines()[2].startswith("**Verdict: NOT VERIFIED (exit 2")
+    assert "--require-writes: a verify-only run cannot give the full verdict" in md
+    assert "not verified (needs --allow-writes): api, load" in md
 
 
 def test_failing_run_says_why(failing):

@@ -1,6 +1,6 @@
 """The second implementation through the gate as a team runs it (issue 13): its Supabase-CLI
 migrations on an existing server, its own API started as a separate process and spoken to through
-the `envelope` profile, `lens-harness run --dsn --api-url --api-profile envelope` exits 0 with no
+the `envelope` profile (the load step too), `lens-harness run --dsn --api-url --api-profile envelope --load` exits 0 with no
 --binding (the shipped implementation's binding is found from --sql-dir). A seeded copy exits 1
 and the report names its defect. Two gate runs: the cheapest proof the whole path holds."""
 
@@ -59,10 +59,13 @@ def second_api(spare_server):
 def test_second_lens_passes_the_gate_through_its_own_api(second_api, tmp_path):
     dsn, url = second_api
     result = run_cli("run", "--dsn", dsn, "--allow-writes", "--sql-dir", str(SECOND), "--api-url", url,
-                     "--api-profile", "envelope", "--report-dir", str(tmp_path), "--quiet", timeout=1800)
+                     "--api-profile", "envelope", "--load", "--report-dir", str(tmp_path), "--quiet", timeout=1800,
+                     env={**os.environ, "LENS_LOAD_SECONDS": "3"})
     assert result.returncode == 0, result.stderr[-3000:]
     assert json.loads((tmp_path / "run.json").read_text())["target"] == "dsn"
     assert "Verdict: PASS" in (tmp_path / "signoff.md").read_text()
+    load = json.loads((tmp_path / "load" / "summary.json").read_text())  # the load step spoke envelope too
+    assert load["requests"] > 0 and load["failures"] == 0 and load["invariants_valid"] is True
 
 
 def test_a_seeded_copy_fails_naming_its_defect(tmp_path):

@@ -152,12 +152,11 @@ class Binding(ABC):
         return ProfileClient(load_profile(profile or self.api_profile), base_url, token_minter)
 
     def serve(self, dsn: str, settings) -> tuple[str, Callable[[], None]]:
-        """Serve this implementation's API in-process on `dsn` (no --api-url): (base URL, stop)."""
-        from harness.sut.api import create_app
-        from harness.sut.server import serve_in_thread
-
-        return serve_in_thread(create_app(dsn, jwt_secret=settings.jwt_secret, variant=settings.sut,
-                                          large_adjust_threshold=settings.large_adjust_threshold))
+        """Serve this implementation's API in-process on `dsn` (no --api-url): (base URL, stop).
+        A binding that does not know how must not get the reference's API in its place: the HTTP
+        checks would judge the wrong system."""
+        raise HarnessError(f"binding {self.name!r} does not start its API: give --api-url (with --dsn) "
+                           "or implement Binding.serve (CONTRACT §10)")
 
 
 class _Undo(Exception):

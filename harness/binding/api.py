@@ -48,6 +48,19 @@ class Profile:
     def route(self, action: str) -> Route:
         return self.routes.get(action) or self.routes["default"]
 
+    def request(self, action: str, payload: Any, yacht_id: Any = None) -> tuple[str, str, Any]:
+        """(method, path, body) of one action: the route and the envelope filled in."""
+        route = self.route(action)
+        return route.method, route.route.replace("{action}", action), fill(
+            route.body, {"action": action, "payload": payload, "yacht_id": str(yacht_id) if yacht_id else None})
+
+    def answer(self, status: int, body: Any) -> Any:
+        """The answer in contract terms: the result on success, {"error": code, ...} otherwise."""
+        if status < 400:
+            return dig(body, self.data)
+        details, code = dig(body, self.details), dig(body, self.error)
+        return {**(details if isinstance(details, dict) else {}), "error": code if isinstance(code, str) else None}
+
 
 def _route(spec: Any, where: str, default: Route | None = None) -> Route:
     if not isinstance(spec, dict):
@@ -114,22 +127,14 @@ class ProfileClient(SutClient):
         self.profile = profile
 
     def endpoint(self, action: str) -> tuple[str, str]:
-        route = self.profile.route(action)
-        return route.method, route.route.replace("{action}", action)
+        return self.profile.request(action, None)[:2]
 
     def envelope(self, user, action: str, payload: Any) -> Any:
-        yacht = getattr(user, "yacht_id", None)
-        return fill(self.profile.route(action).body,
-                    {"action": action, "payload": payload, "yacht_id": str(yacht) if yacht else None})
+        return self.profile.request(action, payload, getattr(user, "yacht_id", None))[2]
 
     def normalise(self, resp: Response) -> Response:
         """The answer in contract terms: the result on success, {"error": code, ...} otherwise."""
-        if resp.status < 400:
-            return Response(resp.status, dig(resp.json, self.profile.data), resp.headers, resp.content)
-        details = dig(resp.json, self.profile.details)
-        code = dig(resp.json, self.profile.error)
-        body = {**(details if isinstance(details, dict) else {}), "error": code if isinstance(code, str) else None}
-        return Response(resp.status, body, resp.headers, resp.content)
+        return Response(resp.status, self.profile.answer(resp.status, resp.json), resp.headers, resp.content)
 
     async def call(self, user, action: str, body: Any, *, token: str | None = None,
                    headers: dict | None = None) -> Response:

@@ -24,6 +24,14 @@ class SqlBinding(Binding):
     name = "reference"
     reference = True
 
+    def serve(self, dsn: str, settings):
+        """The reference API (harness/sut), in-process on `dsn`."""
+        from harness.sut.api import create_app
+        from harness.sut.server import serve_in_thread
+
+        return serve_in_thread(create_app(dsn, jwt_secret=settings.jwt_secret, variant=settings.sut,
+                                          large_adjust_threshold=settings.large_adjust_threshold))
+
     async def _move(self, conn, fn, stock_id, quantity, yacht_id, movement, columns) -> Outcome:
         args, params = ["p_stock_id => $1", "p_quantity => $2"], [stock_id, quantity]
         if yacht_id is not UNSET:

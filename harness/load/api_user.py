@@ -1,8 +1,9 @@
 """Locust users that drive the action API over HTTP, as the crew's app does.
 
 Each locust user is one seeded crew member with a minted bearer token, consuming and
-receiving on the run's own stock rows. Every request is also recorded in the plan's
-history so the checker can verify the run afterwards. A 409 ``insufficient_stock`` is
+receiving on the run's own stock rows through the plan's API profile: the route, envelope and
+error field of the API under load, not only the reference's. Every request is also recorded in
+the plan's history so the checker can verify the run afterwards. A 409 ``insufficient_stock`` is
 the system working, not a failure; any other refusal, a 5xx or a dropped connection is.
 """
 
@@ -45,11 +46,13 @@ class CrewApiUser(HttpUser):
                 "quantity": abs(delta)}
         if key:
             body["idempotency_key"] = key
+        profile = self.plan.profile
+        method, path, wire = profile.request(action, body, self.actor.yacht_id)
         with iteration(self.plan), \
                 self.plan.history.record(self.actor_name, action, stock.id, delta, key) as rec, \
-                self.client.post(f"/v1/actions/{action}", json=body, headers=self.headers,
-                                 name=action, catch_response=True) as resp:
-            op = rec.from_response(resp.status_code, _json(resp))
+                self.client.request(method, path, json=wire, headers=self.headers,
+                                    name=action, catch_response=True) as resp:
+            op = rec.from_response(resp.status_code, profile.answer(resp.status_code, _json(resp)))
             if op.type == OK or (op.type == FAIL and op.error in EXPECTED_REFUSALS):
                 resp.success()
             else:

@@ -84,7 +84,8 @@ def run_master(env: Environment, plan: LoadPlan, users: int, spawn_rate: float, 
         for client, share in zip(runner.clients.ready, shares(iterations, spread.workers)):
             runner.send_message(PLAN, {"seeded": plan.seeded.to_message(), "limit": share,
                                        "api_url": getattr(env.user_classes[0], "host", None),
-                                       "with_details": plan.with_details, "quantity": plan.quantity}, client.id)
+                                       "with_details": plan.with_details, "quantity": plan.quantity,
+                                       "api_profile": plan.api_profile}, client.id)
 
         def close() -> None:
             runner.send_message(CLOSE)
@@ -153,7 +154,8 @@ def run_worker(settings: Settings, master_host: str, master_port: int) -> None:
         data = msg.data
         plan = LoadPlan(Seeded.from_message(data["seeded"]), gate=Gate(data["limit"]),
                         dsn=settings.database or settings.dsn, mint=minter(settings.jwt_secret),
-                        with_details=data["with_details"], quantity=data["quantity"])
+                        with_details=data["with_details"], quantity=data["quantity"],
+                        api_profile=data["api_profile"])
         for cls in classes.values():
             cls.plan = plan
         classes[CrewApiUser.__name__].host = data["api_url"]

@@ -2,8 +2,9 @@
 
 locust patches the process for gevent; in the gate's process that hung next to rich's
 live-progress thread, so the gate starts this module with ``LENS_SETTINGS_FILE`` and reads
-back ``OUT_DIR/summary.json``. A bounded locust run drives the reference API (its own
-process too) over the gate's migrated database; the checker verifies the invariants.
+back ``OUT_DIR/summary.json``. A bounded locust run drives the API under test (--api-url, else
+the binding's own API in a process of its own) through its API profile over the gate's
+database; the checker verifies the invariants.
 Exit 0 invariants hold, 1 violated, 2 could not run.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 from harness.config import Settings
@@ -29,6 +31,7 @@ def report_summary(summary: dict) -> dict:
 
 
 def run_gate_load(settings: Settings, out_dir: Path) -> dict:
+    from harness.binding import load as load_binding
     from harness.load.api_process import api_process
     from harness.load.runner import run_load  # imports locust (gevent patching): this process only
     from harness.provenance import stamp
@@ -37,9 +40,11 @@ def run_gate_load(settings: Settings, out_dir: Path) -> dict:
     if settings.load_seconds:
         sizes["run_time"] = settings.load_seconds
     dsn = settings.database
-    with api_process(dsn, settings.jwt_secret, settings.sut) as url:
+    profile = settings.api_profile or load_binding(settings.binding).api_profile
+    with (nullcontext(settings.api_url) if settings.api_url else
+          api_process(dsn, settings.jwt_secret, settings.sut, settings.binding)) as url:
         summary = run_load("api", dsn, url, sizes["users"], sizes["spawn_rate"], sizes["run_time"], None, out_dir,
-                           jwt_secret=settings.jwt_secret)
+                           jwt_secret=settings.jwt_secret, api_profile=profile, binding=settings.binding)
     result = {**report_summary(summary), "provenance": stamp(settings, dsn=dsn)}
     (Path(out_dir) / "summary.json").write_text(json.dumps(result, indent=2))
     return result

@@ -8,6 +8,7 @@ in one process cannot see each other's data.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 from contextlib import contextmanager
@@ -18,6 +19,8 @@ from typing import Any, Callable
 import gevent.event
 from locust.exception import StopUser
 
+from harness.binding import load as load_binding
+from harness.binding.api import Profile, load_profile
 from harness.db import claims_for, connect
 from harness.factories import Factory, Location, Part, Stock, User, purge_yachts
 from harness.history import History
@@ -94,6 +97,7 @@ class LoadPlan:
     mint: Callable[[User], str] | None = None  # API runs: bearer token for a seeded user
     with_details: bool = True  # the atomic functions take p_details (idempotency keys)
     quantity: int = 1
+    api_profile: str = "reference"  # API runs: how to speak to the API (harness/binding/profiles)
     _next: Any = field(default_factory=itertools.count, repr=False)
     connections: list = field(default_factory=list, repr=False)
 
@@ -101,6 +105,10 @@ class LoadPlan:
         """Seeded users handed out round-robin, one per locust user instance."""
         users = self.seeded.users
         return users[next(self._next) % len(users)]
+
+    @functools.cached_property
+    def profile(self) -> Profile:
+        return load_profile(self.api_profile)
 
     def stock_of(self, index: int) -> Stock:
         return self.seeded.stocks[index % len(self.seeded.stocks)]
@@ -126,12 +134,13 @@ def bind(user_class: type, plan: LoadPlan, **attrs) -> type:
     return type(user_class.__name__, (user_class,), {"plan": plan, **attrs})
 
 
-async def seed(dsn: str, *, actors: int = 4, stocks: int = 1,
-               opening: int = DEFAULT_OPENING, role: str = "deckhand") -> Seeded:
-    """One yacht, ``actors`` crew users and ``stocks`` stock rows with ``opening`` units."""
+async def seed(dsn: str, *, actors: int = 4, stocks: int = 1, opening: int = DEFAULT_OPENING,
+               role: str = "deckhand", binding: str | None = None) -> Seeded:
+    """One yacht, ``actors`` crew users and ``stocks`` stock rows with ``opening`` units, booked
+    the implementation's own way (``binding``; default: the run's)."""
     conn = await connect(dsn)
     try:
-        factory = Factory(conn, prefix="lens-load")
+        factory = Factory(conn, prefix="lens-load", binding=load_binding(binding) if binding else None)
         yacht = await factory.yacht()
         users = [await factory.user(yacht, role) for _ in range(max(actors, 1))]
         rows = []

@@ -22,6 +22,7 @@ import gevent
 from locust.env import Environment
 from locust.stats import PERCENTILES_TO_REPORT, StatsCSVFileWriter
 
+from harness.binding.api import load_profile
 from harness.checker import FinalState, check, snapshot
 from harness.config import Settings
 from harness.errors import HarnessError
@@ -41,7 +42,8 @@ INTERRUPT_GRACE_SECONDS = 10  # after SIGINT/SIGTERM
 def run_load(target: str, dsn: str, api_url: str | None, users: int, spawn_rate: float,
              run_time: float | None, iterations: int | None, out_dir: str | Path, *,
              mint: Callable | None = None, jwt_secret: str | None = None, stocks: int = 1,
-             opening: int = DEFAULT_OPENING, spread: Distribution | None = None) -> dict[str, Any]:
+             opening: int = DEFAULT_OPENING, spread: Distribution | None = None,
+             api_profile: str = "reference", binding: str | None = None) -> dict[str, Any]:
     """Run one headless load and return its summary (also written as ``load_summary.json``).
 
     ``dsn`` is the owner DSN of the database under load (the API's own database for
@@ -49,15 +51,20 @@ def run_load(target: str, dsn: str, api_url: str | None, users: int, spawn_rate:
     it before switching to ``authenticated``. ``mint`` makes a bearer token for a seeded
     user (default: HS256 with ``jwt_secret`` or the configured secret). With ``spread`` this
     process is a locust master and the users run in worker processes (harness.load.distributed).
+    ``api_profile`` says how to speak to the API (a profile name or YAML file); ``binding`` how to
+    book the opening balances (default: the run's).
     """
     _validate(target, api_url, users, spawn_rate, run_time, iterations)
+    if target == "api" and load_profile(api_profile).auth != "hs256":
+        raise HarnessError(f"load mints HS256 tokens for the users it seeds; API profile {api_profile!r} "
+                           "authenticates another way (use a profile with auth.kind hs256 and LENS_JWT_SECRET)")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    seeded = asyncio.run(seed(dsn, actors=min(users, 16), stocks=stocks, opening=opening))
+    seeded = asyncio.run(seed(dsn, actors=min(users, 16), stocks=stocks, opening=opening, binding=binding))
     try:
         plan = LoadPlan(seeded, gate=Gate(iterations or None), dsn=dsn,
                         mint=mint or minter(jwt_secret),
-                        with_details=target == "api" or asyncio.run(takes_details(dsn)))
+                        with_details=target == "api" or asyncio.run(takes_details(dsn)), api_profile=api_profile)
         before = asyncio.run(snapshot_of(dsn, seeded))
         user_class = (bind(CrewApiUser, plan, host=api_url) if target == "api"
                       else bind(CrewPgUser, plan))

@@ -705,6 +705,8 @@ def evaluate(report_dir: str | Path | RunInputs) -> Verdict:
             reasons.append(f"{word}: " + ", ".join(names))
     if verify_only and not any(c.status == PASS and c.tests for c in criteria):
         reasons.append("no criterion could be verified read-only")
+    if verify_only and needs_writes and run.get("require_writes") is True:
+        reasons.append("--require-writes: a verify-only run cannot give the full verdict")
     code = 1 if failed or defect_tests else (2 if reasons else 0)
     return Verdict(passed=code == 0, criteria=criteria, reasons=reasons, acceptance=acc, negative=neg,
                    report_dir=inp.report_dir, exit_code=code, unmapped=unmapped, stopped=stopped,

@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from harness.errors import HarnessError
 from harness.report.allure import attach_file
 from harness.checker import FinalState, Result, Snapshot, check, snapshot
 from harness.db import as_user
@@ -245,7 +248,10 @@ async def served(dsn: str, settings, binding, variant: str | None = None):
     variant such as naive) over ``dsn`` in a thread; yield a client speaking its own API profile."""
     from harness.sut.auth import mint
 
-    base_url, stop = binding.serve(dsn, settings.with_(sut=variant) if variant else settings)
+    try:
+        base_url, stop = binding.serve(dsn, settings.with_(sut=variant) if variant else settings)
+    except HarnessError as exc:
+        pytest.skip(f"blocked: {exc}")
     client = binding.api(base_url, functools.partial(mint, secret=settings.jwt_secret))
     try:
         yield client
