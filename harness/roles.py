@@ -239,3 +239,51 @@ def api_expectation(role: str, action: str | None) -> tuple[str, int, str]:
     if allowed(role, action):
         return DENIED, 404, "§7: another yacht's ids are not found (404)"
     return DENIED, 403, f"§7: {role} may not {action} (403)"
+
+
+# -- accounting, attribution and read models (suites/surface/test_accounting.py) ---------------
+
+#: The views CONTRACT §3 names: their contents must be what the base tables say.
+CONTRACT_VIEWS = ("pms_part_stock", "v_stock_from_transactions")
+#: Tables whose rows say who did something: their ``user_id`` is the caller (a ledger or audit
+#: row in a colleague's name falsifies the trail §4 and §7 keep; §7: a signer "must be the caller").
+ATTRIBUTED = (LEDGER_TABLE, "pms_audit_log")
+#: Ledger types each stock function books, by the sign §4 gives them (adjusted and reversed go
+#: either way).
+FUNCTION_MOVEMENTS: dict[str, tuple[str, ...]] = {
+    "deduct_stock_inventory": ("consumed", "transferred_out", "write_off", "adjusted", "reversed"),
+    "add_stock_inventory": ("received", "transferred_in", "adjusted", "reversed"),
+}
+#: The §7 action that books each ledger type (the function may book it only for that tier).
+TYPE_ACTION = {"consumed": "consume_part", "received": "receive_part", "adjusted": "adjust_stock_quantity",
+               "transferred_out": "transfer_part", "transferred_in": "transfer_part",
+               "write_off": "write_off_part", "reversed": "reverse_transaction"}
+
+
+def movement_expectation(role: str, ttype: str) -> tuple[str, str]:
+    """A stock function called directly (PostgREST /rpc) to book ``ttype``, with a valid call
+    otherwise (signed where §4 asks, linked where it must be).  The function holds every rule
+    (§6), so it admits only the tier of the action that books that type (§7); one transfer leg
+    alone is not a transfer (§4: a pair in one transaction), so what the admitted tier gets for
+    it is not stated."""
+    action = TYPE_ACTION[ttype]
+    if not allowed(role, action):
+        return DENIED, f"§6/§7: {ttype} is booked by {action}, not for {role}"
+    if ttype.startswith("transferred"):
+        return UNSPECIFIED, "§4: a transfer is a pair in one transaction; one leg alone is not stated"
+    return ALLOWED, f"§6/§7: {role} may book {ttype} ({action})"
+
+
+def attribution_expectation(table: str, role: str, author: str) -> tuple[str, str]:
+    """A direct INSERT into an attributed table naming ``author`` ("self" or "colleague")."""
+    if author == "colleague":
+        return DENIED, f"§4/§7: a {table} row names its author, never a colleague"
+    if table == LEDGER_TABLE:
+        return ledger_insert_expectation(role, next(iter(sorted(direct_insert_types(role))), "consumed"))
+    return UNSPECIFIED, "§5 names no insert policy for this table"
+
+
+def view_expectation(reader: str) -> tuple[str, str]:
+    """A §3 view read by ``reader`` (each role, and the owner who sees every yacht): its rows are
+    its definition over the base-table rows the same reader sees."""
+    return ALLOWED, "§3: the view is computed from its base tables (on-hand: active stock rows only)"

@@ -205,6 +205,55 @@ def api_cells(reads: tuple[str, ...] = ()) -> list[Cell]:
     return cells
 
 
+#: Every shape stock and ledger can disagree in, injected by the owner, and whether §3's drift
+#: check must report the stock row (it covers active rows only).
+DRIFT_SHAPES: dict[str, bool] = {
+    "quantity_raised_without_ledger_row": True, "quantity_lowered_without_ledger_row": True,
+    "stock_row_without_any_ledger_row": True, "ledger_row_without_stock_change": True,
+    "two_rows_drifting": True, "consistent_empty_stock_row": False,
+    "deactivated_row_drifting": False, "reactivated_row_drifting": True,
+}
+DRIFT_DETECTORS = ("check_inventory_drift()", "v_stock_from_transactions")
+
+
+def drift_cells() -> list[Cell]:
+    """Every drift detector x every shape of drift: reported exactly when §3 says."""
+    return [Cell("drift", d, "owner", shape, "own", "reported" if reported else "silent",
+                 "§3: one row per active stock row whose quantity is not its ledger sum"
+                 + ("" if d.endswith(")") else " (status DRIFT)"))
+            for d in DRIFT_DETECTORS for shape, reported in DRIFT_SHAPES.items()
+            if d.endswith(")") or not shape.startswith("deactivated")]   # the view also lists deactivated rows
+
+
+def view_cells() -> list[Cell]:
+    """Every §3 view x every reader (the owner and each role): contents = the base tables."""
+    return [Cell("view_contents", v, reader, "select", "own", *roles.view_expectation(reader))
+            for v in roles.CONTRACT_VIEWS for reader in ("owner", *roles.SURFACE_ROLES.values())]
+
+
+def movement_cells(functions: list[asyncpg.Record]) -> list[Cell]:
+    """Every executable stock function x every ledger type it books x every role, a valid call
+    otherwise; and, when the function takes extra parameters (§10), a colleague's id offered as
+    the ledger's user_id: whatever is booked must name the caller."""
+    cells = []
+    for fn in (f for f in functions if f["proname"] in roles.STOCK_FUNCTIONS):
+        name = fn["proname"]
+        for role in roles.SURFACE_ROLES.values():
+            cells += [Cell("function_movement", name, role, ttype, "own", *roles.movement_expectation(role, ttype))
+                      for ttype in roles.FUNCTION_MOVEMENTS[name]]
+            if len(fn["types"]) > 3:
+                cells += [Cell("function_movement", name, role, f"{ttype}+details:user_id", "own", roles.UNSPECIFIED,
+                               "§4/§7: whatever is booked names the caller, whatever the details say")
+                          for ttype in roles.FUNCTION_MOVEMENTS[name]]
+    return cells
+
+
+def attribution_cells() -> list[Cell]:
+    """A direct INSERT into every attributed table x role x author (the caller, a colleague)."""
+    return [Cell("attribution", t, role, "insert", author, *roles.attribution_expectation(t, role, author))
+            for t in roles.ATTRIBUTED for role in roles.SURFACE_ROLES.values() for author in ("self", "colleague")]
+
+
 def summary(cells: list[Cell]) -> dict:
     out: dict = {}
     for c in cells:

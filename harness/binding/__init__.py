@@ -39,6 +39,9 @@ The interface (all a suite may call; the fixture `lens_binding` hands out the ru
 
     binding.api(base_url, token_minter) -> client with `call(user, action, body)`, `request(...)`
     binding.reference -> True only for the reference (suites/reference/ runs only then)
+    binding.view_columns -> the §3 views' column names (the contract names the views and what
+        they hold, not their columns): pms_part_stock (part id, on-hand) and
+        v_stock_from_transactions (stock id, cached quantity, ledger sum)
 
 `BINDINGS` maps a name to "module:Class"; `load(name)` also accepts "module:Class" directly.
 """
@@ -110,6 +113,11 @@ class Binding(ABC):
 
     name: str = "abstract"
     reference: bool = False
+    #: view -> its identity column, then the quantities it holds (see the module docstring)
+    view_columns: dict[str, tuple[str, ...]] = {
+        "pms_part_stock": ("part_id", "on_hand"),
+        "v_stock_from_transactions": ("stock_id", "quantity", "ledger_sum"),
+    }
 
     @abstractmethod
     async def _move(self, conn: asyncpg.Connection, fn: str, stock_id, quantity, yacht_id, movement: str,

@@ -27,6 +27,8 @@ LEDGER_COLUMNS = ("idempotency_key", "usage_id", "signature", "signed_by", "tran
 class SecondLensBinding(Binding):
     name = "second"
     api_profile = "envelope"
+    view_columns = {"pms_part_stock": ("part_id", "on_hand"),
+                    "v_stock_from_transactions": ("stock_id", "cached_quantity", "ledger_quantity")}
 
     def serve(self, dsn: str, settings):
         """The example's own Starlette app (examples/second_lens/api), in-process on `dsn`."""

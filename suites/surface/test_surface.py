@@ -23,7 +23,8 @@ from harness.db import as_service_role
 from harness.factories import Factory, Stock, User, Yacht
 from harness.surface import Cell
 
-from ..lens_sql import Ship, insert_ledger
+from ..lens_sql import Ship, insert_ledger, unaccounted_stock
+from . import rows as cell_rows
 from .matrix import record
 
 OPENING = 10
@@ -127,10 +128,15 @@ async def _attempt(lens_binding, lens_tx, as_user, who, work) -> tuple[str, str]
 
 async def _drift(conn, yachts) -> Inconsistent | None:
     """The ledger-accounting check run after a write, as the owner inside the write's savepoint:
-    an active stock row whose quantity is not the sum of its ledger rows (§4)."""
+    an active stock row whose quantity is not the sum of its ledger rows (§4), from the base
+    tables, and the target's own drift check, which must report exactly those rows (§3)."""
     await conn.execute("RESET ROLE")
     rows = await conn.fetch("SELECT stock_id FROM check_inventory_drift() WHERE yacht_id = ANY($1::uuid[])", yachts)
-    return Inconsistent(f"stock and ledger diverged on {[str(r['stock_id']) for r in rows]}") if rows else None
+    reported, diverged = {r["stock_id"] for r in rows}, await unaccounted_stock(conn, yachts)
+    if diverged or reported:
+        return Inconsistent(f"stock and ledger diverged on {sorted(map(str, diverged))}; "
+                            f"check_inventory_drift() reports {sorted(map(str, reported))}")
+    return None
 
 
 async def _accounted(conn, took, yachts):
@@ -138,23 +144,12 @@ async def _accounted(conn, took, yachts):
     return await _drift(conn, yachts) or took
 
 
-#: Columns that name who wrote a row: a user who moved yacht is made their author.
-def _author_column(name: str) -> bool:
-    return name == "user_id" or name.endswith("_by")
-
-
 @contextlib.asynccontextmanager
 async def _moved_away(lens_tx, user: User, table: str, left: Yacht, to: Yacht):
     """``user`` wrote the rows of ``table`` on the yacht it ``left``, then its profile and roles
     moved to ``to`` (rolled back afterwards). CONTRACT §1: the yacht is the active profile's."""
     async with _rolled_back(lens_tx):
-        columns = await lens_tx.fetch(
-            "SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped "
-            "AND atttypid = 'uuid'::regtype", f"public.{table}")
-        for col in (c["attname"] for c in columns if _author_column(c["attname"])):
-            with contextlib.suppress(asyncpg.PostgresError):   # an append-only guard may refuse even the owner
-                async with lens_tx.transaction():
-                    await lens_tx.execute(f'UPDATE public.{table} SET "{col}" = $1 WHERE yacht_id = $2', user.id, left.id)
+        await cell_rows.make_author(lens_tx, table, user.id, yacht=left.id)
         await lens_tx.execute("UPDATE auth_users_profiles SET yacht_id = $1 WHERE id = $2", to.id, user.id)
         await lens_tx.execute("UPDATE auth_users_roles SET yacht_id = $1 WHERE user_id = $2", to.id, user.id)
         yield
@@ -185,6 +180,11 @@ async def _table_cell(cell: Cell, lens_tx, as_user, lens_binding, own: Side, for
         async with _moved_away(lens_tx, mover, cell.target, foreign.yacht, own.yacht):
             await _table_command(cell, lens_tx, as_user, lens_binding, foreign.yacht.id, mover, own, foreign)
         return
+    if cell.scope == "own" and cell.operation in ("update", "delete"):   # rows it wrote itself
+        async with _rolled_back(lens_tx):
+            await cell_rows.make_author(lens_tx, cell.target, own.users[cell.role].id, yacht=own.yacht.id)
+            await _table_command(cell, lens_tx, as_user, lens_binding, own.yacht.id, own.users[cell.role], own, foreign)
+        return
     yacht = (own if cell.scope == "own" else foreign).yacht.id
     await _table_command(cell, lens_tx, as_user, lens_binding, yacht, own.users[cell.role], own, foreign)
 
@@ -195,9 +195,7 @@ async def _table_command(cell: Cell, lens_tx, as_user, lens_binding, yacht, user
         cell.actual, cell.detail = (None if cell.expected == roles.ALLOWED else "denied"), "no row of this yacht to try"
         return
     row = await lens_tx.fetchval(f"SELECT to_jsonb(t) FROM public.{cell.target} t WHERE yacht_id = $1 LIMIT 1", yacht)
-    copy = json.loads(row)
-    copy.update({k: str(uuid.uuid4()) for k in ("id",) if k in copy})
-    copy.update({k: f"{copy[k]}-{uuid.uuid4().hex[:6]}" for k in ("name", "idempotency_key") if copy.get(k)})
+    copy = await cell_rows.insertable_copy(lens_tx, cell.target, json.loads(row))
     sql, arg = {
         "select": (f"SELECT count(*) FROM public.{cell.target} WHERE yacht_id = $1", yacht),
         "update": (f"UPDATE public.{cell.target} SET yacht_id = yacht_id WHERE yacht_id = $1", yacht),
@@ -251,10 +249,13 @@ async def test_columns(lens_tx, as_user, lens_binding, sides, lens_artifacts, re
             cell.actual, cell.detail = (None if cell.expected == roles.ALLOWED else "denied"), "no row to try"
             continue
         sql = f'UPDATE public.{table} SET "{column}" = {value} WHERE ctid = $1::text::tid'
+        user = own.users[cell.role]
+        async with _rolled_back(lens_tx):   # a row the role wrote itself (an author's grant applies)
+            row = await cell_rows.make_author(lens_tx, table, user.id, ctid=rows[table])
 
-        async def work(conn, sql=sql, row=rows[table]):
-            return await _accounted(conn, _affected(await conn.execute(sql, row)), [own.yacht.id, foreign.yacht.id])
-        cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, own.users[cell.role], work)
+            async def work(conn, sql=sql, row=row):
+                return await _accounted(conn, _affected(await conn.execute(sql, row)), [own.yacht.id, foreign.yacht.id])
+            cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, user, work)
     record(cells, "columns", lens_artifacts, record_property)
     # a column UPDATE that can never succeed proves nothing: some grant (§5: HOD edits parts) must admit one
     assert any(c.actual == roles.ALLOWED for c in cells), "no column update took effect: the cells cannot fail"

@@ -36,18 +36,19 @@ CREATE POLICY "heads of department retire stock rows" ON public.pms_inventory_st
   USING (yacht_id = public.get_user_yacht_id() AND public.is_hod(auth.uid(), yacht_id))
   WITH CHECK (yacht_id = public.get_user_yacht_id());
 
--- Direct ledger inserts, gated by transaction type (CONTRACT section 5).
+-- Direct ledger inserts, gated by transaction type (CONTRACT section 5), in the caller's own name.
 CREATE POLICY "crew record consumption" ON public.pms_inventory_transactions FOR INSERT TO authenticated
-  WITH CHECK (yacht_id = public.get_user_yacht_id() AND transaction_type = 'consumed'
+  WITH CHECK (yacht_id = public.get_user_yacht_id() AND user_id = auth.uid() AND transaction_type = 'consumed'
               AND public.is_operational_crew(auth.uid(), yacht_id));
 CREATE POLICY "heads of department record receipts transfers adjustments" ON public.pms_inventory_transactions
   FOR INSERT TO authenticated
-  WITH CHECK (yacht_id = public.get_user_yacht_id()
+  WITH CHECK (yacht_id = public.get_user_yacht_id() AND user_id = auth.uid()
               AND transaction_type IN ('received', 'transferred_out', 'transferred_in', 'adjusted')
               AND public.is_hod(auth.uid(), yacht_id));
 CREATE POLICY "managers record write-offs and reversals" ON public.pms_inventory_transactions
   FOR INSERT TO authenticated
-  WITH CHECK (yacht_id = public.get_user_yacht_id() AND transaction_type IN ('write_off', 'reversed')
+  WITH CHECK (yacht_id = public.get_user_yacht_id() AND user_id = auth.uid()
+              AND transaction_type IN ('write_off', 'reversed')
               AND public.is_manager(auth.uid(), yacht_id));
 
 CREATE POLICY "crew record usage" ON public.pms_part_usage FOR INSERT TO authenticated
