@@ -200,7 +200,8 @@ def api_cells(reads: tuple[str, ...] = ()) -> list[Cell]:
             cells.append(Cell("api", read, role, "foreign_ids", "foreign", outcome, rule, extra={"status": status}))
     for action, types in roles.ACTION_LEDGER_TYPES.items():
         cells.append(Cell("api_effects", f"POST {action}", "lowest allowed tier", "valid", "own", roles.ALLOWED,
-                          f"§7: ledger rows {', '.join(types) or 'none'} and one audit row, in one transaction",
+                          f"§7: ledger rows {', '.join(types) or 'none'} and one audit row, in one transaction, "
+                          "each naming the caller",
                           extra={"action": action, "types": sorted(types)}))
     return cells
 

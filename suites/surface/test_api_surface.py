@@ -55,6 +55,12 @@ async def _ledger_types(reads: Ledger, yacht_id) -> collections.Counter:
     return collections.Counter(r["transaction_type"] for r in rows)
 
 
+async def _attributed_rows(reads: Ledger, yacht_id) -> dict:
+    """id -> user_id of every ledger and audit row of the yacht (who each row names)."""
+    return {r["id"]: r["user_id"] for table in roles.ATTRIBUTED for r in await reads.pool.fetch(
+        f"SELECT id, user_id FROM public.{table} WHERE yacht_id = $1", yacht_id)}
+
+
 async def test_api_surface(sut, committed_factory, ledger, lens_artifacts, record_property):
     own, foreign = await _ship(committed_factory), await _ship(committed_factory)
     foreign_tx = await ledger.pool.fetchval("SELECT id FROM pms_inventory_transactions WHERE stock_id = $1 LIMIT 1",
@@ -93,13 +99,17 @@ async def _effects_cell(cell, sut, ledger, own: dict, transaction_id, inject=Non
     action = cell.extra["action"]
     user = _lowest(action, own["users"])
     types, audit = await _ledger_types(ledger, own["yacht"].id), await ledger.count("pms_audit_log", own["yacht"].id)
+    authors = await _attributed_rows(ledger, own["yacht"].id)
     r = await sut.call(user, action, _body(action, own, user, transaction_id))
     if inject:
         await inject()
     new_types = await _ledger_types(ledger, own["yacht"].id) - types
     new_audit = await ledger.count("pms_audit_log", own["yacht"].id) - audit
-    got = {"status": r.status, "types": sorted(new_types.elements()), "audit": new_audit}
-    cell.actual = "allowed" if got == {"status": 200, "types": cell.extra["types"], "audit": 1} else f"wrong effects {got}"
+    named = {str(u) for i, u in (await _attributed_rows(ledger, own["yacht"].id)).items() if i not in authors}
+    got = {"status": r.status, "types": sorted(new_types.elements()), "audit": new_audit,
+           "named": "the caller" if named == {str(user.id)} else sorted(named)}
+    want = {"status": 200, "types": cell.extra["types"], "audit": 1, "named": "the caller"}
+    cell.actual = "allowed" if got == want else f"wrong effects {got}"
     cell.detail = str(got)
     return r
 
