@@ -40,11 +40,11 @@ QUERIES = {
     "security_definer": """
         SELECT n.nspname AS schema, p.proname AS name, pg_get_function_identity_arguments(p.oid) AS arguments,
                coalesce(array_to_string(p.proconfig, ', '), '') AS config,
-               coalesce(array_to_string(p.proconfig, ',') LIKE '%%search_path=%%', false)
-                 -- pinned, and pg_temp (if named) last: a temp schema searched first can shadow
-                 -- what the function resolves (PostgreSQL docs, "Writing SECURITY DEFINER Functions Safely")
-                 AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c
-                                 WHERE c LIKE 'search_path=%%' AND c ~ 'pg_temp"?[[:space:]]*,') AS search_path_pinned
+               -- pinned, with pg_temp named and last: a temp schema searched first can shadow what
+               -- the function resolves, and PostgreSQL searches pg_temp FIRST when the path does not
+               -- name it (docs, "Writing SECURITY DEFINER Functions Safely")
+               EXISTS (SELECT 1 FROM unnest(p.proconfig) c
+                       WHERE c ~ '^search_path=(.*,)?[[:space:]]*"?pg_temp"?[[:space:]]*$') AS search_path_pinned
         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
         WHERE p.prosecdef AND n.nspname IN ('public', 'auth', 'storage') ORDER BY n.nspname, p.proname""",
     "storage_policies": """

@@ -140,6 +140,9 @@ def table_expectation(table: str, command: str, role: str, scope: str) -> tuple[
     """(expected outcome, contract rule) of ``command`` on ``table`` by ``role`` on its own or a
     foreign yacht.  Foreign rows are never visible or writable (§5); the ledger is append-only
     (§4); own rows are visible to operational crew (§5).  The contract is silent on the rest."""
+    if scope in DUAL_SCOPES:
+        outcome, rule = table_expectation(table, command, role, dual_scope(scope))
+        return outcome, f"{rule} (a role row on another yacht changes nothing)"
     if scope == "former":
         return DENIED, "§5 tenancy: a user moved to another yacht no longer reaches the rows of the one it left"
     if scope == "foreign":
@@ -149,6 +152,52 @@ def table_expectation(table: str, command: str, role: str, scope: str) -> tuple[
     if command == "select" and tier_of(role) >= Tier.CREW:
         return ALLOWED, "§5: authenticated sees the rows of its own yacht"
     return UNSPECIFIED, "not stated by the contract"
+
+
+#: The identity-change scope: the actor's profile and role are on the own yacht, and it also holds
+#: an active role row on the other yacht — a captain moved here whose old row was never
+#: deactivated, or relief crew serving on both.  The row elsewhere is the highest tier, so any
+#: rule that reads "a role somewhere" instead of "a role on this yacht" shows.
+SECOND_YACHT_ROLE = "captain"
+#: own | foreign, seen by such an actor (CONTRACT §1: the user's yacht is the active profile's).
+DUAL_SCOPES = ("dual_own", "dual_foreign")
+
+
+def dual_scope(scope: str) -> str:
+    """The plain scope a dual-yacht scope is judged as: a role row on another yacht changes
+    nothing here (§1, §5) and opens nothing there (§5, §6)."""
+    return scope.removeprefix("dual_")
+
+
+def helper_expectation(tier: Tier, held: str | None) -> tuple[str, str]:
+    """A role helper asked about a yacht where the user holds ``held`` (None: no role there):
+    §2 answers for the role on *that* yacht, whatever the user holds elsewhere."""
+    if held is not None and tier_of(held) >= tier:
+        return ALLOWED, f"§2: {TIER_HELPER[tier]} is true for a {held} of that yacht"
+    return DENIED, f"§2: {TIER_HELPER[tier]} is false without a {tier.name.lower()} role on that yacht"
+
+
+def tenant_column_expectation(table: str, column: str) -> tuple[str, str]:
+    """An UPDATE of an own-yacht row that points a tenancy column at the other yacht: ``yacht_id``
+    moves the row into another tenant (§5: another yacht's rows are never written); the ledger
+    is append-only (§4); a reference to another yacht's row (part, stock, location ...)
+    elsewhere is not named by the contract."""
+    if table == LEDGER_TABLE:
+        return DENIED, "§4 append-only: no UPDATE of ledger rows for authenticated"
+    if column == "yacht_id":
+        return DENIED, "§5 tenancy: a row is never written into another yacht"
+    return UNSPECIFIED, "§5 names no rule for a reference to another yacht's row"
+
+
+def truncate_expectation(role: str) -> tuple[str, str]:
+    """TRUNCATE is not subject to row-level security: granted, it removes every yacht's rows."""
+    return DENIED, f"§5 tenancy: TRUNCATE bypasses RLS and would remove every yacht's rows ({role})"
+
+
+def read_function_expectation(role: str) -> tuple[str, str]:
+    """Any function anon/authenticated may EXECUTE, called with any arguments (PostgREST /rpc):
+    nothing it returns names another yacht's rows (a definer function reads past RLS)."""
+    return DENIED, "§5/§6 tenancy: a function called directly never returns another yacht's rows"
 
 
 def column_update_expectation(table: str, role: str) -> tuple[str, str]:

@@ -189,17 +189,19 @@ async def _table_cell(cell: Cell, lens_tx, as_user, lens_binding, own: Side, for
     await _table_command(cell, lens_tx, as_user, lens_binding, yacht, own.users[cell.role], own, foreign)
 
 
-async def _table_command(cell: Cell, lens_tx, as_user, lens_binding, yacht, user, own: Side, foreign: Side) -> None:
-    present = await lens_tx.fetchval(f"SELECT count(*) FROM public.{cell.target} WHERE yacht_id = $1", yacht)
+async def _table_command(cell: Cell, lens_tx, as_user, lens_binding, yacht, user, own: Side, foreign: Side,
+                         key: str = "yacht_id") -> None:
+    """``key`` is the column naming the row's yacht (``id`` in the yacht registry)."""
+    present = await lens_tx.fetchval(f"SELECT count(*) FROM public.{cell.target} WHERE {key} = $1", yacht)
     if not present:
         cell.actual, cell.detail = (None if cell.expected == roles.ALLOWED else "denied"), "no row of this yacht to try"
         return
-    row = await lens_tx.fetchval(f"SELECT to_jsonb(t) FROM public.{cell.target} t WHERE yacht_id = $1 LIMIT 1", yacht)
+    row = await lens_tx.fetchval(f"SELECT to_jsonb(t) FROM public.{cell.target} t WHERE {key} = $1 LIMIT 1", yacht)
     copy = await cell_rows.insertable_copy(lens_tx, cell.target, json.loads(row))
     sql, arg = {
-        "select": (f"SELECT count(*) FROM public.{cell.target} WHERE yacht_id = $1", yacht),
-        "update": (f"UPDATE public.{cell.target} SET yacht_id = yacht_id WHERE yacht_id = $1", yacht),
-        "delete": (f"DELETE FROM public.{cell.target} WHERE yacht_id = $1", yacht),
+        "select": (f"SELECT count(*) FROM public.{cell.target} WHERE {key} = $1", yacht),
+        "update": (f"UPDATE public.{cell.target} SET {key} = {key} WHERE {key} = $1", yacht),
+        "delete": (f"DELETE FROM public.{cell.target} WHERE {key} = $1", yacht),
         "insert": (f"INSERT INTO public.{cell.target} SELECT * FROM jsonb_populate_record(NULL::public.{cell.target}, $1)",
                    json.dumps(copy)),
     }[cell.operation]
@@ -303,15 +305,19 @@ async def test_ledger_inserts(lens_tx, as_user, lens_binding, sides, lens_artifa
     cells += [Cell("ledger_insert", c.target, c.role, c.operation, "foreign", roles.DENIED,
                    "§5 tenancy: no ledger row on another yacht's stock") for c in list(cells)]
     for cell in cells:
-        side = own if cell.scope == "own" else foreign
-        extra = _ledger_links(cell.operation, side, await lens_tx.fetchval(
-            "SELECT id FROM pms_inventory_transactions WHERE stock_id = $1 LIMIT 1", side.ship.stock.id))
-        user = own.users[cell.role]
-
-        async def work(conn, side=side, user=user, ttype=cell.operation, extra=extra):
-            return _affected(await insert_ledger(conn, side.ship, user, ttype, returning=False, **extra))
-        cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, user, work)
+        await _ledger_insert_cell(cell, lens_tx, as_user, lens_binding, own if cell.scope == "own" else foreign,
+                                  own.users[cell.role])
     record(cells, "ledger_inserts", lens_artifacts, record_property)
+
+
+async def _ledger_insert_cell(cell: Cell, lens_tx, as_user, lens_binding, side: Side, user: User) -> None:
+    """``user`` inserts a ledger row of the cell's type on ``side``'s stock."""
+    extra = _ledger_links(cell.operation, side, await lens_tx.fetchval(
+        "SELECT id FROM pms_inventory_transactions WHERE stock_id = $1 LIMIT 1", side.ship.stock.id))
+
+    async def work(conn):
+        return _affected(await insert_ledger(conn, side.ship, user, cell.operation, returning=False, **extra))
+    cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, user, work)
 
 
 async def _foreign_state(conn, yacht_id) -> tuple:
@@ -336,12 +342,13 @@ def _stock_call(cell: Cell, own: Side, foreign: Side) -> tuple:
     }[cell.operation]
 
 
-def _hostile_args(cell: Cell, names: list[str], types: list[str], foreign: Side) -> list:
+def _hostile_args(cell: Cell, names: list[str], types: list[str], side: Side) -> list:
+    """NULLs, or ``side``'s ids by parameter name (yacht, user, stock, part, location)."""
     if cell.operation == "nulls":
         return [None] * len(types)
-    ids = {"yacht": foreign.yacht.id, "user": foreign.users["captain"].id, "stock": foreign.ship.stock.id,
-           "part": foreign.ship.part.id, "location": foreign.ship.here.id}
-    return [next((v for k, v in ids.items() if k in (n or "")), foreign.yacht.id) if t == "uuid" else None
+    ids = {"yacht": side.yacht.id, "user": side.users["captain"].id, "stock": side.ship.stock.id,
+           "part": side.ship.part.id, "location": side.ship.here.id}
+    return [next((v for k, v in ids.items() if k in (n or "")), side.yacht.id) if t == "uuid" else None
             for n, t in zip(names, types)]
 
 
@@ -425,24 +432,28 @@ async def test_storage(lens_tx, as_user, lens_binding, sides, lens_artifacts, re
     own, foreign = sides
     cells = surface.storage_cells(await surface.buckets(lens_tx))
     for cell in cells:
-        name = _object_path(cell.target, cell.scope, own, foreign)
-        if cell.operation != "insert":   # the object exists (put there by the owner)
-            await lens_tx.execute("INSERT INTO storage.objects (bucket_id, name, owner, metadata) "
-                                  "VALUES ($1, $2, $3, '{}'::jsonb)", cell.target, name, own.users["captain"].id)
-        sql = {
-            "select": "SELECT count(*) FROM storage.objects WHERE bucket_id = $1 AND name = $2",
-            "update": "UPDATE storage.objects SET metadata = '{\"x\": 1}'::jsonb WHERE bucket_id = $1 AND name = $2",
-            "delete": "DELETE FROM storage.objects WHERE bucket_id = $1 AND name = $2",
-            "insert": "INSERT INTO storage.objects (bucket_id, name, owner, metadata) VALUES ($1, $2, auth.uid(), '{}'::jsonb)",
-        }[cell.operation]
-        user = own.users[cell.role]
-
-        async def work(conn, sql=sql, op=cell.operation, bucket=cell.target, name=name):
-            if op == "select":
-                return await conn.fetchval(sql, bucket, name)
-            return _affected(await conn.execute(sql, bucket, name))
-        cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, user, work)
+        await _storage_cell(cell, cell.scope, lens_tx, as_user, lens_binding, own, foreign)
     record(cells, "storage", lens_artifacts, record_property)
+
+
+async def _storage_cell(cell: Cell, scope: str, lens_tx, as_user, lens_binding, own: Side, foreign: Side) -> None:
+    """The cell's role tries its operation on an object of the cell's bucket at a ``scope`` path."""
+    name = _object_path(cell.target, scope, own, foreign)
+    if cell.operation != "insert":   # the object exists (put there by the owner)
+        await lens_tx.execute("INSERT INTO storage.objects (bucket_id, name, owner, metadata) "
+                              "VALUES ($1, $2, $3, '{}'::jsonb)", cell.target, name, own.users["captain"].id)
+    sql = {
+        "select": "SELECT count(*) FROM storage.objects WHERE bucket_id = $1 AND name = $2",
+        "update": "UPDATE storage.objects SET metadata = '{\"x\": 1}'::jsonb WHERE bucket_id = $1 AND name = $2",
+        "delete": "DELETE FROM storage.objects WHERE bucket_id = $1 AND name = $2",
+        "insert": "INSERT INTO storage.objects (bucket_id, name, owner, metadata) VALUES ($1, $2, auth.uid(), '{}'::jsonb)",
+    }[cell.operation]
+
+    async def work(conn):
+        if cell.operation == "select":
+            return await conn.fetchval(sql, cell.target, name)
+        return _affected(await conn.execute(sql, cell.target, name))
+    cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, own.users[cell.role], work)
 
 
 # -- proven detectors: each invariant the suites lean on fires on a violation injected here ----

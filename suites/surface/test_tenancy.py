@@ -1,0 +1,194 @@
+"""Tenancy cells of the inventory (harness/surface_tenancy.py): a user holding roles on two
+yachts, rows pointed at another yacht, what executable functions return, TRUNCATE, and the yacht
+registry.  Same machinery as test_surface.py: as `authenticated` with JWT claims (or `anon`)
+inside the test's rolled-back transaction, one savepoint per cell, judged by harness.roles."""
+from __future__ import annotations
+
+import re
+import uuid
+
+import asyncpg
+
+from harness import roles, surface, surface_tenancy
+from harness.factories import User
+
+from .matrix import record
+from .test_surface import (  # noqa: F401  (sides: fixture)
+    Side, _accounted, _affected, _attempt, _foreign_state, _hostile_args, _ledger_insert_cell, _one_row,
+    _stock_function_cell, _storage_cell, _table_command, sides)
+
+
+async def _second_yacht_roles(conn, own: Side, foreign: Side) -> None:
+    """Every user of the own yacht also holds an active captain row on the other yacht (rolled
+    back with the test): the moved captain whose old row nobody deactivated, or relief crew."""
+    for user in own.users.values():
+        await conn.execute("INSERT INTO auth_users_roles (user_id, yacht_id, role, is_active) VALUES ($1, $2, $3, true)",
+                           user.id, foreign.yacht.id, roles.SECOND_YACHT_ROLE)
+
+
+def _side_of(scope: str, own: Side, foreign: Side) -> Side:
+    return own if roles.dual_scope(scope) == "own" else foreign
+
+
+async def _helper_cell(cell, lens_tx, as_user, lens_binding, user: User, yacht) -> None:
+    """The user asks a role helper about itself on a yacht (PostgREST exposes the helpers)."""
+    async def work(conn):
+        return await conn.fetchval(f"SELECT public.{cell.target}($1::uuid, $2::uuid)", user.id, yacht)
+    cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, user, work)
+
+
+async def test_identity_change(lens_tx, as_user, lens_binding, sides, lens_artifacts, record_property):
+    """A user whose profile and role are on the own yacht and who also holds an active captain row
+    on the other yacht: every table and view x command, every direct ledger type, every hostile
+    stock-function call, every storage operation and every role helper, on both yachts, judged
+    as the plain user (§1: the yacht is the active profile's; §2: a helper answers for that
+    yacht's role; §6: another yacht's id reaches nothing)."""
+    own, foreign = sides
+    await _second_yacht_roles(lens_tx, own, foreign)
+    cells = surface_tenancy.identity_cells(await surface.yacht_tables(lens_tx), await surface.yacht_views(lens_tx),
+                                           await surface.buckets(lens_tx))
+    both = (await _foreign_state(lens_tx, own.yacht.id), await _foreign_state(lens_tx, foreign.yacht.id))
+    for cell in cells:
+        side, user = _side_of(cell.scope, own, foreign), own.users[cell.role]
+        kind = cell.extra.get("kind")
+        if kind == "ledger_insert":
+            await _ledger_insert_cell(cell, lens_tx, as_user, lens_binding, side, user)
+        elif kind == "function":
+            await _stock_function_cell(cell, lens_tx, as_user, lens_binding, own, foreign, both)
+        elif kind == "storage":
+            await _storage_cell(cell, roles.dual_scope(cell.scope), lens_tx, as_user, lens_binding, own, foreign)
+        elif kind == "helper":
+            await _helper_cell(cell, lens_tx, as_user, lens_binding, user, side.yacht.id)
+        else:
+            await _table_command(cell, lens_tx, as_user, lens_binding, side.yacht.id, user, own, foreign)
+    record(cells, "identity", lens_artifacts, record_property)
+
+
+async def test_tenant_columns(lens_tx, as_user, lens_binding, sides, lens_artifacts, record_property):
+    """Every per-yacht table x role: ``yacht_id`` set to the other yacht (moving rows into
+    another tenant) and each foreign key to a per-yacht table set to the other yacht's row.  The
+    UPDATE has no WHERE: a statement that reads no column needs no SELECT right, so the new row
+    is held to the UPDATE policy's WITH CHECK alone (a filtered one would also meet the SELECT
+    policy and hide a WITH CHECK that forgot the yacht).  It reaches the rows the UPDATE policy
+    lets the role see — the own yacht's, each with a live row to move."""
+    own, foreign = sides
+    tables = await surface.yacht_tables(lens_tx)
+    roots = await surface_tenancy.tenancy_roots(lens_tx)
+    cells = surface_tenancy.tenant_column_cells(await surface_tenancy.tenant_columns(lens_tx, tables, roots))
+    rows = {t: await _one_row(lens_tx, t, own.yacht.id) for t in tables}
+    for cell in cells:
+        table, column, ref = cell.extra["table"], cell.extra["column"], cell.extra["references"]
+        value = foreign.yacht.id if column == "yacht_id" or ref in roots else await lens_tx.fetchval(
+            f"SELECT id FROM public.{ref} WHERE yacht_id = $1 LIMIT 1", foreign.yacht.id)
+        if rows[table] is None or value is None:
+            cell.actual, cell.detail = (None if cell.expected == roles.ALLOWED else "denied"), "no row to try"
+            continue
+
+        async def work(conn, sql=f'UPDATE public.{table} SET "{column}" = $1', value=value):
+            return await _accounted(conn, _affected(await conn.execute(sql, value)), [own.yacht.id, foreign.yacht.id])
+        cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, own.users[cell.role], work)
+    record(cells, "tenant_columns", lens_artifacts, record_property)
+
+
+UUID_TEXT = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def _uuids(value) -> set[str]:
+    """Every id in a function's answer, however it is shaped (rows, arrays, json or text)."""
+    if isinstance(value, uuid.UUID):
+        return {str(value)}
+    if isinstance(value, str):
+        return {m.lower() for m in UUID_TEXT.findall(value)}
+    if isinstance(value, (list, tuple, asyncpg.Record)):
+        return set().union(*(_uuids(v) for v in value)) if len(value) else set()
+    if isinstance(value, dict):
+        return _uuids(list(value.values()))
+    return set()
+
+
+async def _ids_of(conn, side: Side) -> set[str]:
+    """The yacht's id and the id of every row it holds in a per-yacht table."""
+    ids = {str(side.yacht.id)}
+    for table in await surface.yacht_tables(conn):
+        ids |= _uuids(await conn.fetch(f"SELECT to_jsonb(t) ->> 'id' FROM public.{table} t WHERE yacht_id = $1",
+                                       side.yacht.id))
+    return ids
+
+
+async def test_read_functions(lens_tx, as_user, lens_binding, sides, lens_artifacts, record_property):
+    """Every function anon/authenticated may EXECUTE x each role (also holding a captain row on
+    the other yacht) x NULLs / own ids / the other yacht's ids, while both yachts hold drift (the
+    state a report function reports): no answer names a row of the other yacht.  A function
+    running as its definer reads past RLS; only its own filter keeps the tenants apart."""
+    own, foreign = sides
+    functions = await surface.executable_functions(lens_tx)
+    cells = sorted(surface_tenancy.read_function_cells(functions), key=lambda c: c.scope in roles.DUAL_SCOPES)
+    names = {f["oid"]: await lens_tx.fetchval("SELECT coalesce(proargnames, '{}') FROM pg_proc WHERE oid = $1", f["oid"])
+             for f in functions}
+    for side in (own, foreign):
+        await lens_tx.execute("UPDATE pms_inventory_stock SET quantity = quantity + 1 WHERE id = $1", side.ship.stock.id)
+    theirs, ours = await _ids_of(lens_tx, foreign), await _ids_of(lens_tx, own)
+    dual = False
+    for cell in cells:
+        if cell.scope in roles.DUAL_SCOPES and not dual:
+            await _second_yacht_roles(lens_tx, own, foreign)
+            dual = True
+        oid, types = cell.extra["oid"], cell.extra["types"]
+        args = _hostile_args(cell, list(names[oid]), types, own if cell.operation == "own_ids" else foreign)
+        marks = ", ".join(f"${i}::{t}" for i, t in enumerate(types, 1))
+
+        async def work(conn, fn=cell.target.split("(")[0], marks=marks, args=args, cell=cell):
+            try:
+                async with conn.transaction():
+                    seen = _uuids(await conn.fetch(f"SELECT * FROM public.{fn}({marks})", *args))
+            except asyncpg.PostgresError:
+                return None   # refused: it returned nothing
+            cell.extra["own"] = sorted(seen & ours)
+            leaked = seen & theirs
+            return leaked and f"returned {len(leaked)} of the other yacht's ids"
+        who = "anon" if cell.role == "anon" else own.users[cell.role]
+        cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, who, work)
+    record(cells, "read_functions", lens_artifacts, record_property)
+    # the cells can fail: the drift injected on the own yacht is what the contract's report returns
+    drift = [c for c in cells if c.target.startswith("check_inventory_drift(") and c.role in roles.OPERATIONAL_CREW]
+    assert any(str(own.ship.stock.id) in c.extra.get("own", ()) for c in drift), \
+        "check_inventory_drift() did not report the own yacht's injected drift: the read cells cannot fail"
+
+
+async def test_truncate(lens_tx, as_user, lens_binding, sides, lens_artifacts, record_property):
+    """Every public table x role and anon: TRUNCATE (not subject to row-level security) is never
+    granted.  A granted TRUNCATE that then waits for the table's lock or meets a foreign key
+    still counts as allowed: the privilege is the hole."""
+    own, _ = sides
+    cells = surface_tenancy.truncate_cells(await surface_tenancy.public_tables(lens_tx))
+    for cell in cells:
+        async def work(conn, table=cell.target):
+            try:
+                async with conn.transaction():
+                    await conn.execute("SET LOCAL lock_timeout = '200ms'")
+                    await conn.execute(f"TRUNCATE public.{table}")
+            except asyncpg.PostgresError as exc:
+                if exc.sqlstate == "42501":
+                    raise
+                return f"granted (then {exc.sqlstate})"
+            return "truncated"
+        who = "anon" if cell.role == "anon" else own.users[cell.role]
+        cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, who, work)
+    record(cells, "truncate", lens_artifacts, record_property)
+
+
+async def test_registry(lens_tx, as_user, lens_binding, sides, lens_artifacts, record_property):
+    """The tables a ``yacht_id`` points at (the yacht registry, keyed by ``id``) x role x
+    select/insert/update/delete x own/foreign, as a plain user and as one also holding a
+    captain row on the other yacht."""
+    own, foreign = sides
+    cells = sorted(surface_tenancy.registry_cells(await surface_tenancy.tenancy_roots(lens_tx)),
+                   key=lambda c: c.scope in roles.DUAL_SCOPES)
+    dual = False
+    for cell in cells:
+        if cell.scope in roles.DUAL_SCOPES and not dual:
+            await _second_yacht_roles(lens_tx, own, foreign)
+            dual = True
+        await _table_command(cell, lens_tx, as_user, lens_binding, _side_of(cell.scope, own, foreign).yacht.id,
+                             own.users[cell.role], own, foreign, key="id")
+    record(cells, "registry", lens_artifacts, record_property)
