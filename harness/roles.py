@@ -303,6 +303,8 @@ FUNCTION_MOVEMENTS: dict[str, tuple[str, ...]] = {
     "deduct_stock_inventory": ("consumed", "transferred_out", "write_off", "adjusted", "reversed"),
     "add_stock_inventory": ("received", "transferred_in", "adjusted", "reversed"),
 }
+#: Ledger types that always carry a signature (§4), whose signer §7 says "must be the caller".
+SIGNED_TYPES = ("write_off", "reversed")
 #: The §7 action that books each ledger type (the function may book it only for that tier).
 TYPE_ACTION = {"consumed": "consume_part", "received": "receive_part", "adjusted": "adjust_stock_quantity",
                "transferred_out": "transfer_part", "transferred_in": "transfer_part",
@@ -321,6 +323,17 @@ def movement_expectation(role: str, ttype: str) -> tuple[str, str]:
     if ttype.startswith("transferred"):
         return UNSPECIFIED, "§4: a transfer is a pair in one transaction; one leg alone is not stated"
     return ALLOWED, f"§6/§7: {role} may book {ttype} ({action})"
+
+
+def signer_expectation(role: str, ttype: str) -> tuple[str, str]:
+    """A stock function called directly to book a signed ``ttype`` whose details name a
+    colleague as ``signed_by`` and as the signature's ``user_id``: refused for a tier the action
+    does not admit; otherwise refused or booked naming the caller as signer (checked by the
+    cell), which of the two is not stated."""
+    action = TYPE_ACTION[ttype]
+    if not allowed(role, action):
+        return DENIED, f"§6/§7: {ttype} is booked by {action}, not for {role}"
+    return UNSPECIFIED, "§6/§7: the signer must be the caller: refused, or the row names the caller as signer"
 
 
 def attribution_expectation(table: str, role: str, author: str) -> tuple[str, str]:

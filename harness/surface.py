@@ -235,7 +235,8 @@ def view_cells() -> list[Cell]:
 def movement_cells(functions: list[asyncpg.Record]) -> list[Cell]:
     """Every executable stock function x every ledger type it books x every role, a valid call
     otherwise; and, when the function takes extra parameters (§10), a colleague's id offered as
-    the ledger's user_id: whatever is booked must name the caller."""
+    the ledger's user_id, and for a signed type as its signer (signed_by and the signature's
+    user_id): whatever is booked must name the caller."""
     cells = []
     for fn in (f for f in functions if f["proname"] in roles.STOCK_FUNCTIONS):
         name = fn["proname"]
@@ -246,6 +247,9 @@ def movement_cells(functions: list[asyncpg.Record]) -> list[Cell]:
                 cells += [Cell("function_movement", name, role, f"{ttype}+details:user_id", "own", roles.UNSPECIFIED,
                                "§4/§7: whatever is booked names the caller, whatever the details say")
                           for ttype in roles.FUNCTION_MOVEMENTS[name]]
+                cells += [Cell("function_movement", name, role, f"{ttype}+details:signed_by", "own",
+                               *roles.signer_expectation(role, ttype))
+                          for ttype in roles.FUNCTION_MOVEMENTS[name] if ttype in roles.SIGNED_TYPES]
     return cells
 
 

@@ -257,6 +257,11 @@ BEGIN
       RETURN;
     END IF;
     v_user := v_uid;  -- the ledger row is attributed to the caller
+    -- §7: the signer must be the caller (a colleague's name in the details is refused)
+    IF v_signed_by <> v_uid OR lower(v_signature ->> 'user_id') <> v_uid::text THEN
+      RETURN QUERY SELECT false, NULL::integer, NULL::integer, 'signature_invalid'::text, NULL::uuid;
+      RETURN;
+    END IF;
   END IF;
 
   -- 5. lock the stock row before reading it ----------------------------------

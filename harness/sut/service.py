@@ -45,6 +45,7 @@ FUNCTION_ERRORS = {
     "invalid_transfer": (400, "invalid_transfer"),
     "transaction_not_found": (404, "transaction_not_found"),
     "invalid_details": (400, "invalid_body"),
+    "signature_invalid": (400, "signature_invalid"),
 }
 
 # unique indexes / check constraints of ARCHITECTURE.md -> contract errors

@@ -197,8 +197,9 @@ async def test_function_movements(lens_tx, as_user, lens_binding, sides, lens_ar
     """Every stock function anon/authenticated may EXECUTE x every ledger type it books x every
     role, called directly (PostgREST /rpc) with an otherwise valid call: admitted exactly for
     the tier of the §7 action that books that type; a refusal leaves both yachts as they were;
-    a booking keeps stock and ledger together and every ledger row it wrote names the caller —
-    also when the call's extra parameters (§10) offer a colleague's id as the ledger user_id."""
+    a booking keeps stock and ledger together and every ledger row it wrote names the caller,
+    as author and as signer — also when the call's extra parameters (§10) offer a colleague's id
+    as the ledger user_id, or as signed_by and the signature's user_id of a signed type."""
     own, foreign = sides
     yachts = _yachts(own, foreign)
     consumed = await lens_binding.deduct(lens_tx, own.ship.stock.id, 1, yacht_id=own.yacht.id)
@@ -215,8 +216,10 @@ async def test_function_movements(lens_tx, as_user, lens_binding, sides, lens_ar
         ttype, _, override = cell.operation.partition("+")
         fn = cell.target
         cols = _movement_columns(ttype, own, user, {"reversed": reversible[fn]})
-        if override:
+        if override == "details:user_id":
             cols["user_id"] = colleague.id
+        elif override == "details:signed_by":
+            cols.update(signature=signature(colleague), signed_by=colleague.id)
         move = lens_binding.deduct if fn.startswith("deduct") else lens_binding.add
 
         async def work(conn, move=move, ttype=ttype, cols=cols, user=user):
@@ -228,11 +231,13 @@ async def test_function_movements(lens_tx, as_user, lens_binding, sides, lens_ar
                                     "moved") if after != both else False
             if diverged := await unaccounted_stock(conn, yachts):
                 return Inconsistent(f"booked, but stock and ledger diverged on {sorted(map(str, diverged))}")
-            authors = {r["user_id"] for r in await conn.fetch(
-                "SELECT user_id FROM pms_inventory_transactions WHERE id = ANY($1::uuid[])",
-                list(await _ledger_ids(conn, yachts) - before))}
-            if authors != {user.id}:
-                return Inconsistent(f"booked in the name of {sorted(map(str, authors))}, not the caller {user.id}")
+            named = {str(n) for r in await conn.fetch(
+                "SELECT user_id, signed_by, signature ->> 'user_id' FROM pms_inventory_transactions "
+                "WHERE id = ANY($1::uuid[])", list(await _ledger_ids(conn, yachts) - before))
+                for n in r if n is not None}
+            if named != {str(user.id)}:
+                return Inconsistent(f"booked in the name of {sorted(named)} (author or signer), "
+                                    f"not the caller {user.id}")
             return f"booked ({outcome.quantity_before} -> {outcome.quantity_after})"
         cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, user, work)
     record(cells, "function_movements", lens_artifacts, record_property)
