@@ -124,3 +124,23 @@ def registry_cells(roots: list[str]) -> list[Cell]:
     return [Cell("registry", t, role, cmd, scope, *roles.table_expectation(t, cmd, role, scope))
             for t in roots for role in roles.SURFACE_ROLES.values() for cmd in COMMANDS
             for scope in ("own", "foreign", *roles.DUAL_SCOPES)]
+
+
+def api_identity_cells(reads: tuple[str, ...]) -> list[Cell]:
+    """The dual-yacht actor over the API: every action its role may not run, with its own yacht's
+    ids (403 whatever it holds elsewhere), and every action and declared read with the other
+    yacht's ids (as for a plain user, harness.roles.api_expectation)."""
+    cells = []
+    for role in roles.SURFACE_ROLES.values():
+        for action in roles.ACTIONS:
+            if not roles.allowed(role, action):
+                cells.append(Cell("api_identity", f"POST {action}", role, "own_ids", "dual_own", roles.DENIED,
+                                  f"§7: {role} may not {action} (403), whatever it holds on another yacht",
+                                  extra={"status": 403, "action": action}))
+            outcome, status, rule = roles.api_expectation(role, action)
+            cells.append(Cell("api_identity", f"POST {action}", role, "foreign_ids", "dual_foreign", outcome, rule,
+                              extra={"status": status, "action": action}))
+        outcome, status, rule = roles.api_expectation(role, None)
+        cells += [Cell("api_identity", read, role, "foreign_ids", "dual_foreign", outcome, rule,
+                       extra={"status": status}) for read in reads]
+    return cells

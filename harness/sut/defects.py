@@ -270,3 +270,12 @@ class NoBodyTimeoutService(InventoryService):
 
     variant = "no_body_timeout"
     body_read_timeout = False
+
+
+class RolesAnyYachtService(InventoryService):
+    """The caller's roles are read from every yacht it holds one on, not its profile's: a captain
+    moved to another yacht (its old row never deactivated) keeps captain powers there (red team
+    round 2, 02, at the API)."""
+
+    variant = "roles_any_yacht"
+    roles_on = "r.user_id = p.id AND r.is_active"

@@ -130,12 +130,15 @@ class Caller:
     roles: frozenset[str]
 
 
-async def identify(conn: asyncpg.Connection, user_id) -> Caller | None:
+#: The caller's roles are the active ones it holds on its profile's yacht (CONTRACT §1, §7).
+ROLES_ON_PROFILE_YACHT = "r.user_id = p.id AND r.yacht_id = p.yacht_id AND r.is_active"
+
+
+async def identify(conn: asyncpg.Connection, user_id, roles_on: str = ROLES_ON_PROFILE_YACHT) -> Caller | None:
     """The caller's yacht (active profile) and active roles there, read by the backend."""
     row = await conn.fetchrow(
         "SELECT p.yacht_id, coalesce(array_agg(r.role) FILTER (WHERE r.role IS NOT NULL), '{}') AS roles "
-        "FROM auth_users_profiles p LEFT JOIN auth_users_roles r "
-        "  ON r.user_id = p.id AND r.yacht_id = p.yacht_id AND r.is_active "
+        f"FROM auth_users_profiles p LEFT JOIN auth_users_roles r ON {roles_on} "
         "WHERE p.id = $1 AND p.is_active GROUP BY p.yacht_id",
         user_id,
     )
@@ -246,6 +249,7 @@ class InventoryService:
     check_stale_adjust = True  # an adjust whose row moved since its read is retried
     header_read_timeout = True  # the server closes a connection whose request head is too slow
     body_read_timeout = True  # a body that does not arrive in time is answered 408
+    roles_on = ROLES_ON_PROFILE_YACHT  # how the caller's roles join its profile
     rules = STRICT  # the parsers of every untrusted string; defect variants swap one rule  # the handler's own already-reversed answer (the database's index backs it)
 
     def __init__(self, pool: asyncpg.Pool, *, large_adjust_threshold: int = 10):
@@ -268,7 +272,7 @@ class InventoryService:
         """
         with db_errors():
             async with self.pool.acquire() as conn:
-                caller = await identify(conn, user_id_of(user_id))
+                caller = await identify(conn, user_id_of(user_id), self.roles_on)
                 if caller is None:
                     raise ServiceError(403, "forbidden", "no active profile for this user")
                 parsed: dict = {}

@@ -33,5 +33,5 @@ VARIANTS = {
         defects.ActiveContentService, defects.LooseObjectNameService, defects.StringExpService,
         defects.SignatureExtraKeysService, defects.FutureSignatureService, defects.BlankReasonService,
         defects.LeakyErrorsService, defects.PrefixUuidService, defects.StaleAdjustService,
-        defects.NoHeaderTimeoutService, defects.NoBodyTimeoutService)},
+        defects.NoHeaderTimeoutService, defects.NoBodyTimeoutService, defects.RolesAnyYachtService)},
 }

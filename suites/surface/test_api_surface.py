@@ -61,26 +61,25 @@ async def _attributed_rows(reads: Ledger, yacht_id) -> dict:
         f"SELECT id, user_id FROM public.{table} WHERE yacht_id = $1", yacht_id)}
 
 
+async def _reads(sut, ship: dict) -> tuple[tuple[str, ...], str, str]:
+    """(every read the API profile declares, the storage read among them, an object of ``ship``
+    put there to read)."""
+    path = f"{ship['yacht'].id}/parts/surface.pdf"
+    assert (await sut.put_object(ship["users"]["deckhand"], "documents", path, b"%PDF")).status == 201
+    part_reads = tuple(f"GET {route}" for route in sut.profile.reads.values() if "{part_id}" in route)
+    storage_read = f"GET {sut.storage_path('documents', '{path}')}"
+    return (*part_reads, storage_read), storage_read, path
+
+
 async def test_api_surface(sut, committed_factory, ledger, lens_artifacts, record_property):
     own, foreign = await _ship(committed_factory), await _ship(committed_factory)
     foreign_tx = await ledger.pool.fetchval("SELECT id FROM pms_inventory_transactions WHERE stock_id = $1 LIMIT 1",
                                             foreign["stock"].id)
-    foreign_object = f"{foreign['yacht'].id}/parts/surface.pdf"
-    assert (await sut.put_object(foreign["users"]["deckhand"], "documents", foreign_object, b"%PDF")).status == 201
-    part_reads = tuple(f"GET {route}" for route in sut.profile.reads.values() if "{part_id}" in route)
-    storage_read = f"GET {sut.storage_path('documents', '{path}')}"
-    cells = surface.api_cells((*part_reads, storage_read))
+    reads, storage_read, foreign_object = await _reads(sut, foreign)
+    cells = surface.api_cells(reads)
     snapshots = [await ledger.snapshot(own["yacht"].id), await ledger.snapshot(foreign["yacht"].id)]
     for cell in (c for c in cells if c.surface == "api"):
-        user = own["users"][cell.role]
-        if cell.target.startswith("POST "):
-            r = await sut.call(user, cell.extra["action"], _body(cell.extra["action"], foreign, user, foreign_tx))
-        elif cell.target == storage_read:
-            r = await sut.get_object(user, "documents", foreign_object)
-        else:
-            r = sut.normalise(await sut.get(user, cell.target.split()[1].replace("{part_id}", str(foreign["part"].id))))
-        cell.detail = f"{r.status} {r.error}"
-        cell.actual = "denied" if r.status == cell.extra["status"] else ("allowed" if r.status < 300 else f"answered {r.status}")
+        await _api_cell(cell, sut, own["users"][cell.role], foreign, foreign_tx, storage_read, foreign_object)
     moved = [await ledger.snapshot(own["yacht"].id), await ledger.snapshot(foreign["yacht"].id)] != snapshots
     for cell in (c for c in cells if c.surface == "api" and moved):
         cell.actual, cell.detail = "allowed", cell.detail + "; rows moved on a yacht"
@@ -90,6 +89,19 @@ async def test_api_surface(sut, committed_factory, ledger, lens_artifacts, recor
         if cell.extra["action"] == "consume_part" and r.status == 200:
             consumed = r.json.get("transaction_id")
     record(cells, "api", lens_artifacts, record_property)
+
+
+async def _api_cell(cell, sut, user, ship: dict, transaction_id, storage_read: str, object_path: str) -> None:
+    """``user`` runs the cell's action (or read) with ``ship``'s ids: denied means it got the
+    cell's expected status."""
+    if cell.target.startswith("POST "):
+        r = await sut.call(user, cell.extra["action"], _body(cell.extra["action"], ship, user, transaction_id))
+    elif cell.target == storage_read:
+        r = await sut.get_object(user, "documents", object_path)
+    else:
+        r = sut.normalise(await sut.get(user, cell.target.split()[1].replace("{part_id}", str(ship["part"].id))))
+    cell.detail = f"{r.status} {r.error}"
+    cell.actual = "denied" if r.status == cell.extra["status"] else ("allowed" if r.status < 300 else f"answered {r.status}")
 
 
 async def _effects_cell(cell, sut, ledger, own: dict, transaction_id, inject=None):
