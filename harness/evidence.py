@@ -42,9 +42,11 @@ QUERIES = {
                coalesce(array_to_string(p.proconfig, ', '), '') AS config,
                -- pinned, with pg_temp named and last: a temp schema searched first can shadow what
                -- the function resolves, and PostgreSQL searches pg_temp FIRST when the path does not
-               -- name it (docs, "Writing SECURITY DEFINER Functions Safely")
+               -- name it (docs, "Writing SECURITY DEFINER Functions Safely"). An empty path (Supabase's
+               -- fix for function_search_path_mutable) also pins it: a function that works with it
+               -- names every schema, so nothing unqualified is left for a temp table to shadow.
                EXISTS (SELECT 1 FROM unnest(p.proconfig) c
-                       WHERE c ~ '^search_path=(.*,)?[[:space:]]*"?pg_temp"?[[:space:]]*$') AS search_path_pinned
+                       WHERE c ~ '^search_path=(""|(.*,)?[[:space:]]*"?pg_temp"?[[:space:]]*)$') AS search_path_pinned
         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
         WHERE p.prosecdef AND n.nspname IN ('public', 'auth', 'storage') ORDER BY n.nspname, p.proname""",
     "storage_policies": """

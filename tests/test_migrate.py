@@ -217,3 +217,19 @@ def test_statements_respect_quotes_dollar_quotes_comments_and_atomic_bodies():
     assert len(found) == 4
     assert found[0].endswith("$body$;") and found[1].endswith('AS "x;y";') and found[2].endswith("END;")
     assert found[2].startswith("-- trailing") and found[3] == "SELECT 3"
+
+
+def test_search_path_lint_wants_pg_temp_last_or_an_empty_path(spare_server):
+    """`public` alone leaves pg_temp searched first (a temp table shadows the helper's table: red
+    team round 2, 13); `public, pg_temp` and Supabase's recommended '' pin it."""
+    from psycopg.rows import dict_row
+
+    from harness.evidence import QUERIES
+
+    with psycopg.connect(spare_server.admin_dsn, autocommit=True, row_factory=dict_row) as conn:
+        for name, path in (("implicit_temp", "public"), ("temp_last", "public, pg_temp"), ("empty", "''"),
+                           ("temp_first", "pg_temp, public")):
+            conn.execute(f"CREATE FUNCTION public.{name}() RETURNS int LANGUAGE sql SECURITY DEFINER "
+                         f"SET search_path = {path} AS 'SELECT 1'")
+        pinned = {r["name"]: r["search_path_pinned"] for r in conn.execute(QUERIES["security_definer"])}
+    assert pinned == {"implicit_temp": False, "temp_last": True, "empty": True, "temp_first": False}
