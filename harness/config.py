@@ -137,6 +137,8 @@ class Settings:
         }
         values = {k: v for k, v in env.items() if v not in (None, "")}
         values.update({k: v for k, v in overrides.items() if v is not None})
+        if values.get("dsn") and not values.get("target"):
+            values["target"] = "dsn"  # LENS_DSN, like --dsn, names the server to check: never a silent embedded run
         if values.get("dsn"):
             from harness.provision.dsn import as_url
             from harness.redact import remember_dsn

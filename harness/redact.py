@@ -15,6 +15,7 @@ import re
 from urllib.parse import quote, unquote
 
 _URL_PASSWORD = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<user>[^:@/\s]*):(?P<pw>[^\s\"'<>`]*)@", re.I)
+_LENIENT_URL = re.compile(r"[a-z][a-z0-9+.-]*://[^:@/\s]*:(?P<pw>.*)@[^@]*$", re.I | re.S)
 _KV_PASSWORD = re.compile(r"(?P<key>\bpassword\s*=\s*)(?P<pw>'(?:[^'\\]|\\.)*'?|\S+)", re.I)
 MASK = "***"
 _secrets: set[str] = set()
@@ -43,10 +44,11 @@ def remember_dsn(dsn: str | None) -> None:
         remember(conninfo_to_dict(dsn).get("password"))
     except Exception:  # noqa: BLE001 - an unparsable DSN is reported elsewhere; the pattern still masks it
         pass
-    password = url_password(dsn)
-    if password:
-        remember(password)
-        remember(unquote(password))
+    lenient = _LENIENT_URL.match(dsn.strip())  # a password with spaces: libpq cannot parse it, errors quote it
+    for password in (url_password(dsn), lenient and lenient["pw"]):
+        if password:
+            remember(password)
+            remember(unquote(password))
 
 
 def url_password(dsn: str) -> str | None:

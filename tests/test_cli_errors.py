@@ -66,3 +66,24 @@ def test_api_url_without_the_database_it_uses_is_refused():
     """Your API cannot see a private embedded server: every HTTP check would blame it for rows
     it never had, so the run is refused before anything starts."""
     _one_line_error(run_cli("run", "--api-url", "http://127.0.0.1:9/", "--quiet"), "--api-url needs --dsn")
+
+
+def test_a_password_libpq_cannot_parse_is_still_redacted_everywhere(tmp_path):
+    """A password pasted with spaces: the URL pattern and libpq both give up on it, and libpq's
+    own error quotes it; the console and every report file must still mask it."""
+    result = run_cli("run", "--quiet", "--dsn", "postgresql://qa:my secret pw@127.0.0.1:1/db",
+                     "--report-dir", str(tmp_path))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "secret pw" not in result.stdout + result.stderr
+    leaked = [p.name for p in tmp_path.rglob("*") if p.is_file() and "secret pw" in p.read_text(errors="replace")]
+    assert leaked == []
+
+
+def test_lens_dsn_alone_checks_that_server_not_an_embedded_one(tmp_path):
+    """LENS_DSN names the server like --dsn does: never a PASS of a throwaway embedded server."""
+    env = {**os.environ, "LENS_DSN": "postgresql://qa:s3cr3t-pw@127.0.0.1:1/staging"}
+    env.pop("LENS_TARGET", None)
+    result = run_cli("run", "--quiet", "--report-dir", str(tmp_path), env=env)
+    assert result.returncode == 2, result.stderr
+    assert "cannot connect to postgresql://qa:***@127.0.0.1:1/staging" in result.stdout + result.stderr
+    assert '"target": "dsn"' in (tmp_path / "run.json").read_text()
