@@ -26,7 +26,7 @@ SCOPES = ("own", "foreign", "former")
 STORAGE_SCOPES = ("own", "foreign", "escaping", *roles.OTHER_FOLDERS)
 #: Hostile argument sets for a direct call of a stock function (PostgREST /rpc).
 STOCK_ARGS = ("valid", "null_stock", "null_quantity", "zero", "negative", "int4_overflow",
-              "foreign_stock", "foreign_yacht", "deactivated_stock")
+              "foreign_stock", "foreign_yacht", "foreign_stock_null_yacht", "deactivated_stock")
 
 
 @dataclass

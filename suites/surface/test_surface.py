@@ -338,6 +338,7 @@ def _stock_call(cell: Cell, own: Side, foreign: Side) -> tuple:
         "valid": (stock, qty, yacht), "null_stock": (None, qty, yacht), "null_quantity": (stock, None, yacht),
         "zero": (stock, 0, yacht), "negative": (stock, -1, yacht), "int4_overflow": (stock, 2**31, yacht),
         "foreign_stock": (foreign.ship.stock.id, qty, yacht), "foreign_yacht": (foreign.ship.stock.id, qty, foreign.yacht.id),
+        "foreign_stock_null_yacht": (foreign.ship.stock.id, qty, None),  # an explicit NULL, not the default
         "deactivated_stock": (own.dead.id, qty, yacht),
     }[cell.operation]
 
