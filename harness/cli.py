@@ -218,7 +218,7 @@ def cmd_run(args) -> int:
 
 
 def cmd_load(args) -> int:
-    from harness.binding import load as load_binding
+    from harness.binding import profile_for
     from harness.load.api_process import api_process
     from harness.load.distributed import MASTER_PORT, Distribution, run_worker
     from harness.provision.embedded import free_port
@@ -234,7 +234,7 @@ def cmd_load(args) -> int:
                            port=args.master_port or MASTER_PORT) if args.master else
               Distribution(args.processes, port=args.master_port or free_port()) if args.processes > 1 else None)
     out = Path(args.out or "reports/load")
-    profile = settings.api_profile or load_binding(settings.binding).api_profile
+    profile = profile_for(settings)
     bounds = dict(users=args.users, spawn_rate=args.spawn_rate, run_time=args.run_time, iterations=args.iterations,
                   out_dir=out, jwt_secret=settings.jwt_secret, spread=spread, binding=settings.binding)
     if settings.target == "dsn":

@@ -44,11 +44,10 @@ def remember_dsn(dsn: str | None) -> None:
         remember(conninfo_to_dict(dsn).get("password"))
     except Exception:  # noqa: BLE001 - an unparsable DSN is reported elsewhere; the pattern still masks it
         pass
-    lenient = _LENIENT_URL.match(dsn.strip())  # a password with spaces: libpq cannot parse it, errors quote it
-    for password in (url_password(dsn), lenient and lenient["pw"]):
-        if password:
-            remember(password)
-            remember(unquote(password))
+    found = _LENIENT_URL.match(dsn.strip())  # up to the last @, spaces too: libpq's errors quote what it cannot parse
+    if found and found["pw"]:
+        remember(found["pw"])
+        remember(unquote(found["pw"]))
 
 
 def url_password(dsn: str) -> str | None:

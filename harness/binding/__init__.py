@@ -192,6 +192,11 @@ async def attempt(binding: Binding, conn: asyncpg.Connection, action) -> str:
 BINDINGS = {"reference": "harness.binding.sql:SqlBinding", "second": "harness.binding.second_lens:SecondLensBinding"}
 
 
+def profile_for(settings) -> str:
+    """The API profile the run speaks: --api-profile, else the binding's own API's."""
+    return settings.api_profile or load(settings.binding).api_profile
+
+
 def load(name: str) -> Binding:
     """The binding called `name` (a key of BINDINGS, or "module:Class")."""
     target = BINDINGS.get(name, name)

@@ -31,7 +31,7 @@ def report_summary(summary: dict) -> dict:
 
 
 def run_gate_load(settings: Settings, out_dir: Path) -> dict:
-    from harness.binding import load as load_binding
+    from harness.binding import profile_for
     from harness.load.api_process import api_process
     from harness.load.runner import run_load  # imports locust (gevent patching): this process only
     from harness.provenance import stamp
@@ -40,7 +40,7 @@ def run_gate_load(settings: Settings, out_dir: Path) -> dict:
     if settings.load_seconds:
         sizes["run_time"] = settings.load_seconds
     dsn = settings.database
-    profile = settings.api_profile or load_binding(settings.binding).api_profile
+    profile = profile_for(settings)
     with (nullcontext(settings.api_url) if settings.api_url else
           api_process(dsn, settings.jwt_secret, settings.sut, settings.binding)) as url:
         summary = run_load("api", dsn, url, sizes["users"], sizes["spawn_rate"], sizes["run_time"], None, out_dir,
