@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from harness import __version__
+from harness.cli_env import positive_int
 from harness.config import TARGETS, Settings
 from harness.errors import EXIT_INTERRUPTED, HarnessError
 from harness.redact import redact_dsn
@@ -199,21 +200,38 @@ def cmd_token(args) -> int:
     return 0
 
 
-def cmd_run(args) -> int:
-    from harness.gate import SUITES, GateOptions, execute
+RUN_DEFAULTS = {"profile": "smoke", "workers": 2, "force": False, "quiet": False, "require_writes": False}
 
-    settings = settings_from(args)
-    if settings.api_url and settings.target != "dsn":
-        raise HarnessError(f"--api-url needs --dsn: the {settings.target} server is private to this run, so your "
-                           "API cannot see the rows the checks make; pass the DSN of the database your API uses")
-    suites = tuple(x.strip() for x in args.suites.split(",") if x.strip()) if args.suites else SUITES
-    unknown = set(suites) - set(SUITES)
-    if unknown:
-        raise HarnessError(f"unknown suite(s) {', '.join(sorted(unknown))}: choose from {', '.join(SUITES)}")
-    options = GateOptions(suites=suites, profile=args.profile, report_dir=Path(args.report_dir) if args.report_dir else None,
-                          workers=args.workers, load=args.load if args.load is not None else args.profile == "full",
-                          mutant=args.mutant, pytest_args=args.pytest_args or [], quiet=args.quiet,
-                          force=args.force, require_writes=args.require_writes)
+
+def cmd_run(args) -> int:
+    """Every flag from the command line or its LENS_* variable (harness/cli_env.py); a value
+    refused before the run starts still writes a report with the fix (exit 2)."""
+    from harness import cli_env
+    from harness.gate import SUITES, GateOptions, execute, refuse
+
+    options = GateOptions(report_dir=Path(args.report_dir) if args.report_dir else None, force=bool(args.force))
+    try:
+        cli_env.apply(args.parser, args, RUN_DEFAULTS)
+        suites = tuple(x.strip() for x in args.suites.split(",") if x.strip()) if args.suites else SUITES
+        options = GateOptions(suites=suites, profile=args.profile,
+                              report_dir=Path(args.report_dir) if args.report_dir else None,
+                              workers=args.workers, load=args.load if args.load is not None else args.profile == "full",
+                              mutant=args.mutant, pytest_args=args.pytest_args or [], quiet=args.quiet,
+                              force=args.force, require_writes=args.require_writes)
+        unknown = set(suites) - set(SUITES)
+        if unknown:
+            raise HarnessError(f"unknown suite(s) {', '.join(sorted(unknown))}: choose from {', '.join(SUITES)}",
+                               fix=f"--suites (or LENS_SUITES) takes a comma-separated subset of {', '.join(SUITES)}")
+        settings = settings_from(args)
+        if settings.api_url and settings.target != "dsn":
+            raise HarnessError(f"--api-url needs --dsn: the {settings.target} server is private to this run, so your "
+                               "API cannot see the rows the checks make; pass the DSN of the database your API uses")
+        if options.mutant:
+            from harness import mutants
+
+            mutants.find(options.mutant)
+    except HarnessError as exc:
+        return refuse(options, exc)
     return execute(settings, options)
 
 
@@ -348,18 +366,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--binding", default=None, help="the implementation's binding: reference (default), second, "
                    "or module:Class (CONTRACT §10)")
     p.add_argument("--suites", default=None, help="comma-separated subset of rls,ledger,negative,api,concurrency")
-    p.add_argument("--profile", choices=("smoke", "full"), default="smoke", help="smoke: quick, not a sign-off; full: the sign-off (full stress + load)")
+    p.add_argument("--profile", choices=("smoke", "full"), default=None, help="smoke: quick, not a sign-off; full: the sign-off (full stress + load)")
     p.add_argument("--report-dir", default=None, help="an empty or new folder (default reports/<run-id>)")
-    p.add_argument("--force", action="store_true", help="empty a non-empty --report-dir first")
-    p.add_argument("--workers", type=int, default=2, help="pytest-xdist workers (1 = no xdist)")
+    p.add_argument("--force", action="store_true", default=None, help="empty a non-empty --report-dir first")
+    p.add_argument("--workers", type=positive_int, default=None, help="pytest-xdist workers (default 2; 1 = no xdist)")
     p.add_argument("--load", dest="load", action="store_true", default=None, help="add a locust load step (default with --profile full)")
-    p.add_argument("--no-load", dest="load", action="store_false")
+    p.add_argument("--no-load", dest="load", action="store_false", default=None)
     p.add_argument("--mutant", default=None, help="run against a catalogued mutant (for selftest and demos)")
-    p.add_argument("--require-writes", action="store_true", help="a CI gate that wants the full verdict: a "
+    p.add_argument("--require-writes", action="store_true", default=None, help="a CI gate that wants the full verdict: a "
                    "verify-only DSN run whose write-needing checks could not run exits 2, not VERIFY-ONLY PASS")
-    p.add_argument("--quiet", action="store_true", help="no live progress")
+    p.add_argument("--quiet", action="store_true", default=None, help="no live progress")
     p.add_argument("pytest_args", nargs="*", help="extra pytest arguments after --")
-    p.set_defaults(func=cmd_run)
+    p.set_defaults(func=cmd_run, parser=p)
 
     p = sub.add_parser("load", help="headless locust load with the checker's invariants verified afterwards")
     _target_args(p)

@@ -38,7 +38,11 @@ SETTINGS_FILE_ENV = "LENS_SETTINGS_FILE"
 
 
 def _env_bool(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+    """A switch variable; an unknown word is refused, never read as "no"."""
+    from harness.cli_env import switch
+
+    raw = os.environ.get(name, "")
+    return switch(name, raw) if raw.strip() else False
 
 
 @dataclass(frozen=True)

@@ -265,18 +265,36 @@ def _apply_mutant(settings: Settings, name: str) -> Settings:
     return settings.with_(sut=mutant.sut, mutant=name)
 
 
+NO_FIX = "correct what the line above names (its flag or LENS_* variable) and rerun"
+
+
 def _record_stop(run: GateRun, reason: str, fix: str | None) -> None:
     step = next((s["name"] for s in reversed(run.steps) if s["status"] != "ok"), "start")
-    run.info["stopped"] = {"step": step, "reason": reason, "fix": fix}
+    run.info["stopped"] = {"step": step, "reason": reason, "fix": fix or NO_FIX}
 
 
 def _raise_interrupt(*_):
     raise KeyboardInterrupt
 
 
-def execute(settings: Settings, options: GateOptions) -> int:
-    from harness.report.signoff import write_signoff
+def refuse(options: GateOptions, exc: HarnessError) -> int:
+    """A value refused before the run started (a flag, a LENS_* variable, a missing folder):
+    the same report as any stop — run.json, signoff with the reason and the fix — and exit 2.
+    Only a report folder that cannot be claimed leaves the one line alone."""
+    run_id = new_run_id()
+    try:
+        report_dir = claim_report_dir(options.report_dir, run_id, options.force)
+    except HarnessError:
+        print(f"lens-harness: {redact_dsn(str(exc))}", file=sys.stderr)
+        return exc.exit_code
+    run = GateRun(Settings(), options, report_dir, run_id)
+    run.info["refused"] = True
+    run.console.print(f"[bold]{BANNERS.get(options.profile, options.profile)}[/bold] — run {run_id}")
+    _record_stop(run, redact_dsn(str(exc)), exc.fix)
+    return _finish(run, interrupted=False)
 
+
+def execute(settings: Settings, options: GateOptions) -> int:
     run_id = new_run_id()
     report_dir = claim_report_dir(options.report_dir, run_id, options.force)
     if options.mutant:
@@ -304,15 +322,23 @@ def execute(settings: Settings, options: GateOptions) -> int:
         shutil.rmtree(private, ignore_errors=True)
         if run.server is not None:
             run.server.stop()
-        run.info["finished"] = dt.datetime.now().isoformat(timespec="seconds")
-        run.write_run_json()
+    return _finish(run, interrupted)
+
+
+def _finish(run: GateRun, interrupted: bool) -> int:
+    """Judge what the run left, write the sign-off and say the verdict; the exit code."""
+    from harness.report.signoff import write_signoff
+
+    run.info["interrupted"] = interrupted
+    run.info["finished"] = dt.datetime.now().isoformat(timespec="seconds")
+    run.write_run_json()
     with run.step("sign-off report"):
-        verdict = write_signoff(report_dir)
+        verdict = write_signoff(run.report_dir)
     run.info["verdict"] = {"label": verdict.label, "exit_code": verdict.exit_code, "line": verdict.line,
                            "not_verified_needs_writes": verdict.needs_writes}
     run.write_run_json()
     _print_verdict(run, verdict)
-    return EXIT_INTERRUPTED if interrupted else verdict.exit_code
+    return verdict.exit_code
 
 
 def _purge_run(run: GateRun, interrupted: bool) -> None:

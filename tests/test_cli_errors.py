@@ -62,10 +62,13 @@ def test_serve_bind_rule():
             check_bind(host, Settings.jwt_secret)
 
 
-def test_api_url_without_the_database_it_uses_is_refused():
+def test_api_url_without_the_database_it_uses_is_refused(tmp_path):
     """Your API cannot see a private embedded server: every HTTP check would blame it for rows
-    it never had, so the run is refused before anything starts."""
-    _one_line_error(run_cli("run", "--api-url", "http://127.0.0.1:9/", "--quiet"), "--api-url needs --dsn")
+    it never had, so the run is refused before anything starts (with a report saying so)."""
+    result = run_cli("run", "--api-url", "http://127.0.0.1:9/", "--quiet", "--report-dir", str(tmp_path))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "stopped at start: --api-url needs --dsn" in result.stderr
+    assert "--api-url needs --dsn" in (tmp_path / "signoff.md").read_text()
 
 
 def test_a_password_libpq_cannot_parse_is_still_redacted_everywhere(tmp_path):

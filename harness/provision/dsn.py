@@ -39,8 +39,18 @@ def check_reachable(dsn: str, timeout: float | None = None) -> None:
         except (psycopg.Error, ValueError) as exc:
             if _final(exc) or time.monotonic() >= deadline:
                 reason = " ".join(str(exc).split())[:200]
-                raise HarnessError(f"cannot connect to {redact_dsn(dsn)}: {redact_dsn(reason)}") from None
+                raise HarnessError(f"cannot connect to {redact_dsn(dsn)}: {redact_dsn(reason)}", fix=_connect_fix(reason)) from None
             time.sleep(0.5)
+
+
+def _connect_fix(reason: str) -> str:
+    """What to change, from the server's or the network's own words."""
+    if "password" in reason or "authentication" in reason:
+        return ("check the user and password in --dsn / LENS_DSN (URL-encode @ / : % in a password) "
+                "and that the role may log in")
+    if "does not exist" in reason:
+        return "check the database name (the path of the URL) and that the role may connect to it"
+    return "check that the server is up and that host and port in --dsn / LENS_DSN reach it from this machine"
 
 
 def as_url(dsn: str) -> str:

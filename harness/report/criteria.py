@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.criteria import CRITERIA, NEEDS_WRITES_PREFIX, CriterionDef
+from harness.errors import EXIT_INTERRUPTED
 
 from .catalogue import (
     ACCEPTANCE,
@@ -102,7 +103,7 @@ class Verdict:
     def label(self) -> str:
         if self.exit_code == 0 and self.verify_only:
             return "VERIFY-ONLY PASS"
-        return {0: "PASS", 1: "FAIL"}.get(self.exit_code, "NOT VERIFIED")
+        return {0: "PASS", 1: "FAIL", EXIT_INTERRUPTED: "INTERRUPTED"}.get(self.exit_code, "NOT VERIFIED")
 
     def names(self, status: str) -> list[str]:
         return [c.short for c in self.criteria if c.status == status]
@@ -120,8 +121,9 @@ class Verdict:
             n = sum(1 for c in self.criteria if c.status == PASS and c.required)
             kind = " (smoke: not a sign-off — no load, small stress)" if self.profile == "smoke" else ""
             return f"Verdict: PASS{kind} — all {n} required criteria verified and passed."
-        head = ("Verdict: FAIL (exit 1, do not deploy)" if self.exit_code == 1
-                else "Verdict: NOT VERIFIED (exit 2, the harness could not run or could not verify)")
+        head = {1: "Verdict: FAIL (exit 1, do not deploy)",
+                EXIT_INTERRUPTED: "Verdict: INTERRUPTED (exit 130, nothing of this run can be signed off)"}.get(
+            self.exit_code, "Verdict: NOT VERIFIED (exit 2, the harness could not run or could not verify)")
         return f"{head} — " + "; ".join(self.reasons + ([unverified] if self.needs_writes else []))
 
     def __bool__(self) -> bool:  # `if write_signoff(d): ...`
@@ -686,9 +688,10 @@ def evaluate(report_dir: str | Path | RunInputs) -> Verdict:
     defect_tests = [t for key, group in by_key.items() if key not in known for t in group if t.is_defect]
     failed = [c for c in criteria if c.status == FAIL]
     reasons: list[str] = []
-    if failed:
-        reasons.append("failed: " + ", ".join(c.short for c in failed))
-    if defect_tests:
+    interrupted = run.get("interrupted") is True
+    if failed and not interrupted:  # an interrupted test's failure is the interrupt's, not the target's
+        reasons.append("failed: " + "; ".join(c.title for c in failed))
+    if defect_tests and not interrupted:
         reasons.append(f"{len(defect_tests)} unmapped tests failed")
     if stopped:
         reasons.append(f"stopped at {stopped.get('step')}: {stopped.get('reason')}")
@@ -707,7 +710,7 @@ def evaluate(report_dir: str | Path | RunInputs) -> Verdict:
         reasons.append("no criterion could be verified read-only")
     if verify_only and needs_writes and run.get("require_writes") is True:
         reasons.append("--require-writes: a verify-only run cannot give the full verdict")
-    code = 1 if failed or defect_tests else (2 if reasons else 0)
+    code = EXIT_INTERRUPTED if interrupted else 1 if failed or defect_tests else (2 if reasons else 0)
     return Verdict(passed=code == 0, criteria=criteria, reasons=reasons, acceptance=acc, negative=neg,
                    report_dir=inp.report_dir, exit_code=code, unmapped=unmapped, stopped=stopped,
                    profile=run.get("profile"), verify_only=verify_only, needs_writes=needs_writes)
