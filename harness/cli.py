@@ -208,6 +208,7 @@ def cmd_run(args) -> int:
     refused before the run starts still writes a report with the fix (exit 2)."""
     from harness import cli_env
     from harness.gate import SUITES, GateOptions, execute, refuse
+    from harness.report.baseline import folder_of
 
     options = GateOptions(report_dir=Path(args.report_dir) if args.report_dir else None, force=bool(args.force))
     try:
@@ -217,7 +218,8 @@ def cmd_run(args) -> int:
                               report_dir=Path(args.report_dir) if args.report_dir else None,
                               workers=args.workers, load=args.load if args.load is not None else args.profile == "full",
                               mutant=args.mutant, pytest_args=args.pytest_args or [], quiet=args.quiet,
-                              force=args.force, require_writes=args.require_writes)
+                              force=args.force, require_writes=args.require_writes,
+                              baseline=folder_of(args.baseline) if args.baseline else None)
         unknown = set(suites) - set(SUITES)
         if unknown:
             raise HarnessError(f"unknown suite(s) {', '.join(sorted(unknown))}: choose from {', '.join(SUITES)}",
@@ -375,6 +377,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mutant", default=None, help="run against a catalogued mutant (for selftest and demos)")
     p.add_argument("--require-writes", action="store_true", default=None, help="a CI gate that wants the full verdict: a "
                    "verify-only DSN run whose write-needing checks could not run exits 2, not VERIFY-ONLY PASS")
+    p.add_argument("--baseline", default=None, help="an earlier run's report folder or run.json: list every "
+                   "inventory cell and criterion whose outcome changed since, widened access first")
     p.add_argument("--quiet", action="store_true", default=None, help="no live progress")
     p.add_argument("pytest_args", nargs="*", help="extra pytest arguments after --")
     p.set_defaults(func=cmd_run, parser=p)

@@ -54,14 +54,15 @@ class GateOptions:
     quiet: bool = False
     force: bool = False
     require_writes: bool = False  # verify-only's unverified write checks make the run exit 2
+    baseline: Path | None = None  # an approved run's report folder: the sign-off lists what changed since
 
 
 class Stop(Exception):
     """The run cannot go on; ``reason`` and ``fix`` go into run.json and the report."""
 
-    def __init__(self, reason: str, fix: str | None = None):
+    def __init__(self, reason: str, fix: str | None = None, target_lost: bool = False):
         super().__init__(reason)
-        self.reason, self.fix = reason, fix
+        self.reason, self.fix, self.target_lost = reason, fix, target_lost
 
 
 @dataclass
@@ -108,6 +109,7 @@ class GateRun:
             "sql_dir": str(self.settings.sql_dir), "suites": list(self.options.suites),
             "available_suites": sorted(p.name for p in SUITES_DIR.iterdir() if p.is_dir()
                                        and not p.name.startswith("_")),
+            "baseline": str(self.options.baseline) if self.options.baseline else None,
             "steps": self.steps, **self.info,
         }
         (self.report_dir / "run.json").write_text(redact_dsn(json.dumps(data, indent=2, default=str)))
@@ -140,6 +142,19 @@ def _postgres_version(dsn: str) -> str:
 
     with psycopg.connect(dsn) as conn:
         return conn.execute("SHOW server_version").fetchone()[0]
+
+
+def _unreachable(dsn: str) -> str | None:
+    """Why the target does not answer now (None when it does): after the suites, so that a
+    server that went away mid-run is "could not verify", never a list of defects."""
+    import psycopg
+
+    try:
+        with psycopg.connect(dsn, connect_timeout=5) as conn:
+            conn.execute("SELECT 1")
+    except psycopg.Error as exc:
+        return redact_dsn(" ".join(str(exc).split())[:200])
+    return None
 
 
 def _child_env(settings_file: Path) -> dict:
@@ -196,7 +211,6 @@ def _steps(run: GateRun, settings_file: Path) -> None:
     from harness.report import plots
     from harness.report.allure import write_environment
     from harness.report.inputs import consolidate_parts
-    from harness.report.junit import label_ids
 
     settings, options, report_dir = run.settings, run.options, run.report_dir
     with run.step("provision PostgreSQL") as step:
@@ -228,10 +242,16 @@ def _steps(run: GateRun, settings_file: Path) -> None:
         code = run_child(_pytest_command(run), settings_file, log)
         step["note"] = f" — {_tail(log)}"
         consolidate_parts(report_dir)
-        label_ids(report_dir / "junit.xml")
         write_environment(report_dir / "allure-results", {
             "SUT": settings.sut, "Target": settings.target, "PostgreSQL": run.info.get("postgres_version"),
             "Profile": options.profile, "Run": run.run_id, "Mutant": settings.mutant, "SQL dir": settings.sql_dir})
+        lost = _unreachable(database.dsn)
+        if lost:
+            step["status"] = "error"
+            raise Stop(f"the target stopped answering during the suites: the {settings.target} server "
+                       f"{redact_dsn(database.dsn)} ({lost}); the tests that lost it verified nothing",
+                       "find out why the server went away (its log; for a DSN the host and the network) and "
+                       "rerun the gate", target_lost=True)
         if code not in (0, 1):
             step["status"] = "error"
             raise Stop(f"the suites could not run (pytest exit {code}): {_tail(log, 3)}",
@@ -268,9 +288,9 @@ def _apply_mutant(settings: Settings, name: str) -> Settings:
 NO_FIX = "correct what the line above names (its flag or LENS_* variable) and rerun"
 
 
-def _record_stop(run: GateRun, reason: str, fix: str | None) -> None:
+def _record_stop(run: GateRun, reason: str, fix: str | None, target_lost: bool = False) -> None:
     step = next((s["name"] for s in reversed(run.steps) if s["status"] != "ok"), "start")
-    run.info["stopped"] = {"step": step, "reason": reason, "fix": fix or NO_FIX}
+    run.info["stopped"] = {"step": step, "reason": reason, "fix": fix or NO_FIX, "target_lost": target_lost}
 
 
 def _raise_interrupt(*_):
@@ -309,7 +329,7 @@ def execute(settings: Settings, options: GateOptions) -> int:
     try:
         _steps(run, private / "settings.json")
     except (Stop, HarnessError) as exc:
-        _record_stop(run, getattr(exc, "reason", str(exc)), getattr(exc, "fix", None))
+        _record_stop(run, getattr(exc, "reason", str(exc)), getattr(exc, "fix", None), getattr(exc, "target_lost", False))
     except Exception as exc:  # noqa: BLE001 - a harness bug still ends in a report and exit 2
         _record_stop(run, f"unexpected {type(exc).__name__}: {exc}",
                      "a harness bug: report it with run.json and pytest.log of this folder")
@@ -327,15 +347,19 @@ def execute(settings: Settings, options: GateOptions) -> int:
 
 def _finish(run: GateRun, interrupted: bool) -> int:
     """Judge what the run left, write the sign-off and say the verdict; the exit code."""
+    from harness.report.junit import tidy
     from harness.report.signoff import write_signoff
 
+    tidy(run.report_dir / "junit.xml")  # also after an interrupt: CI reads the file, not our verdict
     run.info["interrupted"] = interrupted
     run.info["finished"] = dt.datetime.now().isoformat(timespec="seconds")
     run.write_run_json()
     with run.step("sign-off report"):
         verdict = write_signoff(run.report_dir)
     run.info["verdict"] = {"label": verdict.label, "exit_code": verdict.exit_code, "line": verdict.line,
-                           "not_verified_needs_writes": verdict.needs_writes}
+                           "not_verified_needs_writes": verdict.needs_writes,
+                           "criteria": [{"key": c.key, "title": c.title, "status": c.status} for c in verdict.criteria],
+                           "changes": [vars(ch) for ch in verdict.changes]}
     run.write_run_json()
     _print_verdict(run, verdict)
     return verdict.exit_code
@@ -353,21 +377,42 @@ def _purge_run(run: GateRun, interrupted: bool) -> None:
         run.console.print(("interrupted: " if interrupted else "") + purged[1], markup=False, highlight=False)
 
 
+FIRST_CELLS = 10  # failed inventory cells named on the console (all of them are in the sign-off)
+
+
 def _print_verdict(run: GateRun, verdict) -> None:
-    from harness.report.criteria import BLOCKED, FAIL, NEEDS_WRITES, NOT_RUN, PASS
+    from harness.report.criteria import BLOCKED, FAIL, NEEDS_WRITES, NOT_RUN, PASS, cell_line
+    from harness.report.signoff import load_text
+
+    def say(text: str) -> None:
+        run.console.print(text, markup=False, highlight=False)
 
     colour = {0: "yellow" if verdict.verify_only else "green", 1: "red"}.get(verdict.exit_code, "yellow")
     run.console.print(f"[bold {colour}]{verdict.label}[/] (exit {verdict.exit_code}) — {run.report_dir / 'signoff.html'}")
     if verdict.stopped:
-        run.console.print(f"  stopped at {verdict.stopped.get('step')}: {verdict.stopped.get('reason')}")
+        say(f"  stopped at {verdict.stopped.get('step')}: {verdict.stopped.get('reason')}")
         if verdict.stopped.get("fix"):
-            run.console.print(f"  fix: {verdict.stopped['fix']}")
+            say(f"  fix: {verdict.stopped['fix']}")
     for c in verdict.criteria if not verdict.stopped else []:  # after a stop, nothing else ran
         if c.status != PASS:
-            run.console.print(f"  {c.status:>12}: {c.title}: {c.reason}", markup=False, highlight=False)
+            say(f"  {c.status:>12}: {c.title}: {c.reason}")
+    cells = verdict.inventory.failed if verdict.inventory and not verdict.stopped else []
+    if cells:
+        say(f"  failed inventory cells ({min(len(cells), FIRST_CELLS)} of {len(cells)} shown; all in the sign-off):")
+        for cell in cells[:FIRST_CELLS]:
+            say(f"    {cell_line(cell)}")
+    if verdict.changes:
+        say(f"  changed since the baseline {run.options.baseline} ({len(verdict.changes)}; all in the sign-off):")
+        for change in verdict.changes[:FIRST_CELLS]:
+            say(f"    {change.text}")
+    elif run.options.baseline:
+        say(f"  no cell or criterion changed since the baseline {run.options.baseline}")
     if "load" in verdict.needs_writes:
-        run.console.print(f"  {NEEDS_WRITES}: load step: {VERIFY_ONLY_LOAD}", markup=False, highlight=False)
+        say(f"  {NEEDS_WRITES}: load step: {VERIFY_ONLY_LOAD}")
+    if verdict.load_summary:
+        say(f"  load: {load_text(verdict.load_summary)}")
     counts = {s: sum(1 for c in verdict.criteria if c.status == s) for s in (PASS, FAIL, BLOCKED, NOT_RUN, NEEDS_WRITES)}
-    print(f"gate criteria: {counts[PASS]} verified, {counts[FAIL]} failed, {counts[BLOCKED]} blocked, "
-          f"{counts[NOT_RUN]} not verified, {counts[NEEDS_WRITES]} {NEEDS_WRITES}; unmapped tests: "
-          f"{len(verdict.unmapped)}; exit {verdict.exit_code}")
+    tests = verdict.counts
+    print(f"tests: {tests.get('passed', 0)} passed of {sum(tests.values())}; gate criteria: {counts[PASS]} verified, "
+          f"{counts[FAIL]} failed, {counts[BLOCKED]} blocked, {counts[NOT_RUN]} not verified, {counts[NEEDS_WRITES]} "
+          f"{NEEDS_WRITES}; unmapped tests: {len(verdict.unmapped)}; exit {verdict.exit_code}")

@@ -106,3 +106,61 @@ def test_write_needing_skips_are_listed_but_only_a_verify_only_run_leaves_them_o
     assert v.exit_code == 2 and v.criterion("schema").status == "not verified"
     v = evaluate(_run_dir(tmp_path, *cases, suites=("schema", "api")))
     assert v.exit_code == 2 and v.label == "NOT VERIFIED" and "not verified: " in v.line
+
+
+def test_a_lost_target_is_could_not_verify_and_an_interrupt_is_130(tmp_path):
+    """A test that failed on a dropped connection verified nothing (exit 2); a run whose target the
+    gate found gone after the suites is exit 2 whatever else failed; an interrupted run is 130."""
+    lost = _case("t2", "schema", "failed", "ConnectionDoesNotExistError: connection was closed in the middle of operation")
+    v = evaluate(_run_dir(tmp_path, _case("t1", "schema"), lost))
+    assert v.criterion("schema").status == NOT_RUN and v.exit_code == 2
+    stopped = {"step": "suites", "reason": "the target stopped answering", "fix": "rerun", "target_lost": True}
+    v = evaluate(_run_dir(tmp_path, _case("t1", "schema", "failed", "assert 1 == 2"), stopped=stopped))
+    assert v.exit_code == 2 and "failed:" not in v.line and "stopped answering" in v.line
+    v = evaluate(_run_dir(tmp_path, _case("t1", "schema", "failed", "assert 1 == 2"), interrupted=True,
+                          stopped={**stopped, "target_lost": False, "reason": "interrupted (SIGINT/SIGTERM)"}))
+    assert v.exit_code == 130 and v.label == "INTERRUPTED" and v.line.startswith("Verdict: INTERRUPTED (exit 130")
+
+
+def test_failed_criteria_are_named_by_title_and_the_full_message_is_kept(tmp_path):
+    message = "16 of 456 cells failed:\ntable:pms_parts:deckhand:select:foreign: expected denied, got allowed 18"
+    v = evaluate(_run_dir(tmp_path, _case("t1", "schema", "failed", message)))
+    assert "failed: Schema lints: RLS, pinned definer functions, append-only ledger" in v.line
+    assert "table:pms_parts:deckhand:select:foreign" in v.criterion("schema").reason
+
+
+def _surface(tmp_path, actual="denied"):
+    cell = {"surface": "table", "target": "pms_parts", "role": "deckhand", "operation": "update", "scope": "own",
+            "expected": "denied", "rule": "§5: crew does not edit the catalogue", "actual": actual,
+            "detail": "1 row" if actual == "allowed" else "42501",
+            "verdict": "verified" if actual == "denied" else "failed"}
+    observed = {**cell, "operation": "select", "expected": "unspecified", "actual": "allowed", "verdict": "observed"}
+    (tmp_path / "surface").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "surface" / "tables.json").write_text(json.dumps({
+        "summary": {"table": {"cells": 2, "verified": int(actual == "denied"), "failed": int(actual != "denied"),
+                              "observed": 1, "not run": 0}}, "cells": [cell, observed]}))
+    return _run_dir(tmp_path, _case("t1", "surface", "failed" if actual != "denied" else "passed", "cells failed"),
+                    suites=("surface",))
+
+
+def test_the_inventory_names_its_failed_cells_and_the_baseline_its_widened_ones(tmp_path):
+    from harness.report.baseline import changes
+    from harness.report.signoff import write_signoff
+
+    approved = _surface(tmp_path / "approved")
+    approved.joinpath("run.json").write_text(json.dumps({"available_suites": ["surface"], "verdict": {
+        "criteria": [{"key": "surface", "title": "Attack-surface inventory", "status": "pass"}]}}))
+    now = _surface(tmp_path / "now", actual="allowed")
+    v = evaluate(now)
+    line = "table:pms_parts:deckhand:update:own: expected denied, got allowed 1 row (§5: crew does not edit the catalogue)"
+    assert line in v.criterion("surface").reason and [c["operation"] for c in v.inventory.failed] == ["update"]
+    found = changes(approved, now, v)
+    assert found[0].kind == "widened" and found[0].text.startswith("deckhand may now UPDATE pms_parts (table, own) (was denied)")
+    assert "Attack-surface inventory: pass → fail" in [c.text for c in found]
+    run = json.loads((now / "run.json").read_text())
+    (now / "run.json").write_text(json.dumps({**run, "baseline": str(approved)}))
+    write_signoff(now)
+    md = (now / "signoff.md").read_text()
+    assert "## Changed since the approved run" in md and "**widened:** deckhand may now UPDATE pms_parts" in md
+    assert "## Attack-surface inventory" in md and "| table | pms_parts | deckhand | update | own | denied | allowed 1 row |" in md
+    assert "observed: the contract leaves this choice to the team" in md

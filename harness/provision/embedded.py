@@ -6,6 +6,9 @@ Why the details matter:
 * The server is a direct child (not daemonised by pg_ctl) with a parent-death signal, so even a
   SIGKILLed harness leaves no orphan `postgres`; normal exit, errors and SIGINT/SIGTERM stop it
   and remove its directory.
+* It runs in a session of its own: a Ctrl-C in the terminal reaches the harness only, which
+  stops its children in order; in the terminal's process group the postmaster took the SIGINT
+  as "fast shutdown" and every test still running failed on a closed connection.
 * Durability is switched off (fsync, full_page_writes, synchronous_commit): the data is
   disposable, and tests run several times faster.
 """
@@ -209,7 +212,8 @@ class EmbeddedServer:
             args += ["-c", f"{key}={value}"]
         with open(self.log_file, "ab") as log:
             self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, cwd=self.base_dir,
-                                            preexec_fn=_die_with_parent, **self._popen_kwargs())
+                                            start_new_session=True, preexec_fn=_die_with_parent,
+                                            **self._popen_kwargs())
 
     def _log_since_launch(self) -> str:
         with open(self.log_file, "rb") as log:

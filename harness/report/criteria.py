@@ -34,7 +34,7 @@ from .catalogue import (
     NEGATIVE,
 )
 from .inputs import Link, RunInputs, load_inputs, load_json
-from .junit import ERROR, FAILED, PASSED, SKIPPED, TestResult, aggregate_outcome
+from .junit import COULD_NOT_RUN, ERROR, FAILED, PASSED, SKIPPED, TestResult, aggregate_outcome
 
 PASS, FAIL, NOT_RUN, BLOCKED = "pass", "fail", "not verified", "blocked"
 NOT_VERIFIED = NOT_RUN
@@ -98,6 +98,10 @@ class Verdict:
     profile: str | None = None
     verify_only: bool = False
     needs_writes: list[str] = field(default_factory=list)  # criteria and steps a verify-only run skipped
+    inventory: "Inventory | None" = None
+    counts: dict[str, int] = field(default_factory=dict)  # tests by outcome (junit.xml)
+    load_summary: dict | None = None
+    changes: list = field(default_factory=list)  # since --baseline (harness/report/baseline.py)
 
     @property
     def label(self) -> str:
@@ -338,9 +342,12 @@ def crit_acceptance(inp: RunInputs, rows: list[IdRow]) -> Criterion:
     missing = [r.id for r in rows if r.status == "not run"]
     failed = [r for r in rows if r.status in (FAILED, ERROR)]
     skipped = [r.id for r in rows if r.status == SKIPPED]
+    broken = [r for r in rows if r.status == COULD_NOT_RUN]
     problems = []
     if failed:
         problems.append("failed: " + ", ".join(f"{r.id} ({shorten(r.reason, 160)})" for r in failed))
+    if broken:
+        problems.append("could not run: " + ", ".join(f"{r.id} ({shorten(r.reason, 160)})" for r in broken))
     if missing:
         problems.append("missing: " + ", ".join(missing))
     if skipped:
@@ -381,7 +388,7 @@ def negative_rows(inp: RunInputs) -> list[IdRow]:
         expected = " ".join(x for x in (e_status, e_error) if x)
         actual = " ".join(x for x in (a_status, a_error) if x)
         reason = ""
-        if status in (FAILED, ERROR, SKIPPED):
+        if status in (FAILED, ERROR, SKIPPED, COULD_NOT_RUN):
             reason = next((t.short_reason() for t in tests if not t.passed), "")
         if status == PASSED and a_status and a_status != e_status:
             status, reason = FAILED, f"status {a_status}, expected {e_status}"
@@ -542,29 +549,61 @@ def crit_five_xx(inp: RunInputs) -> Criterion:
     return c
 
 
-def crit_surface(inp: RunInputs) -> Criterion:
+SURFACE_COUNTS = ("cells", "verified", "failed", "observed", "not run")
+OBSERVED = ("observed: the contract leaves this choice to the team (§11), so the harness records what the "
+            "target did and neither passes nor fails it; a project that declares its choice in its surface "
+            "policy has the cell verified instead")
+
+
+@dataclass
+class Inventory:
+    """The attack-surface matrix of a run: counts per surface and every failed cell."""
+
+    totals: dict[str, dict[str, int]] = field(default_factory=dict)
+    failed: list[dict] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+
+def cell_label(cell: dict) -> str:
+    """surface:target:role:operation:scope — the words the surface tests fail with."""
+    return ":".join(str(cell.get(k, "?")) for k in ("surface", "target", "role", "operation", "scope"))
+
+
+def cell_line(cell: dict) -> str:
+    got = " ".join(str(x) for x in (cell.get("actual"), cell.get("detail")) if x)
+    return f"{cell_label(cell)}: expected {cell.get('expected')}, got {got or 'nothing (not run)'} ({cell.get('rule')})"
+
+
+def inventory(inp: RunInputs) -> Inventory:
+    inv = Inventory(files=sorted((inp.report_dir / "surface").glob("*.json")))
+    for f in inv.files:
+        data = load_json(f, inp.problems) or {}
+        for kind, row in (data.get("summary") or {}).items():
+            into = inv.totals.setdefault(kind, dict.fromkeys(SURFACE_COUNTS, 0))
+            for key, n in row.items():
+                into[key] = into.get(key, 0) + (_as_int(n) or 0)
+        inv.failed += [c for c in data.get("cells") or [] if isinstance(c, dict)
+                       and c.get("verdict") in ("failed", "not run")]
+    return inv
+
+
+def crit_surface(inp: RunInputs, inv: Inventory) -> Criterion:
     """The attack-surface inventory's matrix (surface/*.json, one file per surface and worker):
     cells per surface, verified / failed / observed (the contract is silent on those)."""
     c = Criterion("surface", "Attack-surface inventory", NOT_RUN, "")
-    files = sorted((inp.report_dir / "surface").glob("*.json"))
-    totals: dict[str, dict[str, int]] = {}
-    for f in files:
-        data = load_json(f, inp.problems)
-        for kind, row in ((data or {}).get("summary") or {}).items():
-            into = totals.setdefault(kind, {})
-            for key, n in row.items():
-                into[key] = into.get(key, 0) + (_as_int(n) or 0)
-    c.evidence = inp.links(*files)
-    if not totals:
+    c.evidence = inp.links(*inv.files)
+    if not inv.totals:
         c.reason = "no inventory matrix (surface/*.json) in this run"
         return c
-    for kind, row in sorted(totals.items()):
+    for kind, row in sorted(inv.totals.items()):
         c.details.append(f"{kind}: {row.get('cells', 0)} cells — {row.get('verified', 0)} verified, "
                          f"{row.get('failed', 0)} failed, {row.get('observed', 0)} observed (contract silent)")
-    failed = sum(r.get("failed", 0) + r.get("not run", 0) for r in totals.values())
-    cells = sum(r.get("cells", 0) for r in totals.values())
+    failed = sum(r.get("failed", 0) + r.get("not run", 0) for r in inv.totals.values())
+    cells = sum(r.get("cells", 0) for r in inv.totals.values())
     c.status = FAIL if failed else PASS
     c.reason = f"{cells} inventory cells, {failed} failed"
+    if inv.failed:
+        c.reason += ": " + "; ".join(cell_line(cell) for cell in inv.failed[:3]) + (" …" if len(inv.failed) > 3 else "")
     return c
 
 
@@ -658,12 +697,13 @@ def judge(cdef: CriterionDef, tests: list[TestResult], extra: Criterion | None =
 def evaluate(report_dir: str | Path | RunInputs) -> Verdict:
     """Judge a report directory. Never raises on missing or malformed inputs."""
     inp = report_dir if isinstance(report_dir, RunInputs) else load_inputs(report_dir)
+    inv = inventory(inp)
     acc = acceptance_rows(inp)
     neg = negative_rows(inp)
     steps = {"database": crit_database(inp), "evidence": crit_evidence(inp)}
     extras = {"acceptance": crit_acceptance(inp, acc), "negative": crit_negative(inp, neg),
               "concurrency": crit_concurrency(inp), "atomic_functions": crit_concurrency(inp, "atomic_functions"),
-              "zero_5xx": crit_five_xx(inp), "role_action": crit_matrix(inp), "surface": crit_surface(inp)}
+              "zero_5xx": crit_five_xx(inp), "role_action": crit_matrix(inp), "surface": crit_surface(inp, inv)}
     tests = inp.junit.tests if inp.junit else []
     by_key: dict[str, list[TestResult]] = {}
     for t in tests:
@@ -689,9 +729,10 @@ def evaluate(report_dir: str | Path | RunInputs) -> Verdict:
     failed = [c for c in criteria if c.status == FAIL]
     reasons: list[str] = []
     interrupted = run.get("interrupted") is True
-    if failed and not interrupted:  # an interrupted test's failure is the interrupt's, not the target's
+    lost = bool(stopped and stopped.get("target_lost"))  # failures after the target went away prove nothing
+    if failed and not interrupted and not lost:  # an interrupted test's failure is the interrupt's, not the target's
         reasons.append("failed: " + "; ".join(c.title for c in failed))
-    if defect_tests and not interrupted:
+    if defect_tests and not interrupted and not lost:
         reasons.append(f"{len(defect_tests)} unmapped tests failed")
     if stopped:
         reasons.append(f"stopped at {stopped.get('step')}: {stopped.get('reason')}")
@@ -710,7 +751,8 @@ def evaluate(report_dir: str | Path | RunInputs) -> Verdict:
         reasons.append("no criterion could be verified read-only")
     if verify_only and needs_writes and run.get("require_writes") is True:
         reasons.append("--require-writes: a verify-only run cannot give the full verdict")
-    code = EXIT_INTERRUPTED if interrupted else 1 if failed or defect_tests else (2 if reasons else 0)
+    code = EXIT_INTERRUPTED if interrupted else 2 if lost else 1 if failed or defect_tests else (2 if reasons else 0)
     return Verdict(passed=code == 0, criteria=criteria, reasons=reasons, acceptance=acc, negative=neg,
                    report_dir=inp.report_dir, exit_code=code, unmapped=unmapped, stopped=stopped,
-                   profile=run.get("profile"), verify_only=verify_only, needs_writes=needs_writes)
+                   profile=run.get("profile"), verify_only=verify_only, needs_writes=needs_writes, inventory=inv,
+                   counts=inp.junit.counts if inp.junit else {}, load_summary=inp.load_summary)

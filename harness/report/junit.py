@@ -19,9 +19,15 @@ from pathlib import Path
 from harness.criteria import NEEDS_WRITES_PREFIX
 
 PASSED, FAILED, ERROR, SKIPPED = "passed", "failed", "error", "skipped"
+COULD_NOT_RUN = "could not run"
 
 _ACC_RE = re.compile(r"(?<![A-Za-z0-9])A(0[1-9]|1[0-9]|2[01])(?![0-9])")
 _NEG_RE = re.compile(r"(?<![A-Za-z0-9])N([1-8])(?![0-9])")
+# The target went away under the test (asyncpg's and libpq's words): the test verified nothing,
+# and "do not deploy" would blame the system for a server that stopped answering.
+TARGET_LOST = re.compile(r"Connect call failed|connection is closed|ConnectionDoesNotExistError|"
+                         r"server closed the connection unexpectedly|the database system is shutting down|"
+                         r"connection was closed in the middle of operation|Connection refused")
 
 
 @dataclass
@@ -97,6 +103,8 @@ class TestResult:
         """Errored outside the test body for a reason other than an assertion: the harness or
         the target could not set the test up, so it verified nothing (exit 2, not 1). The
         plugin tags the phase and exception; without the tag, pytest's own wording decides."""
+        if self.target_lost:
+            return True
         if self.outcome != ERROR:
             return False
         tag = self.prop("lens_error")
@@ -105,14 +113,20 @@ class TestResult:
         return not re.search(r"AssertionError|\bassert\b", self.message + self.text[:200])
 
     @property
+    def target_lost(self) -> bool:
+        """Failed because the connection to the target was refused or dropped."""
+        return self.outcome in (FAILED, ERROR) and bool(TARGET_LOST.search(f"{self.message}\n{self.text[-3000:]}"))
+
+    @property
     def is_defect(self) -> bool:
-        return self.outcome == FAILED or (self.outcome == ERROR and not self.could_not_run)
+        return (self.outcome == FAILED and not self.target_lost) or (self.outcome == ERROR and not self.could_not_run)
 
     def short_reason(self, limit: int = 300) -> str:
-        """The first useful line of the failure message (or the skip reason)."""
+        """The failure message (or the skip reason) on one line: every line of it up to
+        ``limit``, so a message that lists what failed below its first line shows the list."""
         source = self.message or self.text or self.outcome
-        line = next((ln.strip() for ln in source.splitlines() if ln.strip()), self.outcome)
-        return textwrap.shorten(line, limit, placeholder=" …")
+        lines = [ln.strip() for ln in source.splitlines() if ln.strip()] or [self.outcome]
+        return textwrap.shorten(" / ".join(lines), limit, placeholder=" …")
 
 
 @dataclass
@@ -167,10 +181,12 @@ def aggregate_outcome(results: list[TestResult]) -> str:
     """Outcome of an ID reported by several test cases (a parametrised group)."""
     if not results:
         return "not run"
-    if any(r.outcome == ERROR for r in results):
+    if any(r.outcome == ERROR and r.is_defect for r in results):
         return ERROR
-    if any(r.outcome == FAILED for r in results):
+    if any(r.outcome == FAILED and r.is_defect for r in results):
         return FAILED
+    if any(r.could_not_run for r in results):  # a setup error or a lost target verified nothing
+        return COULD_NOT_RUN
     if all(r.outcome == SKIPPED for r in results):
         return SKIPPED
     return PASSED
@@ -232,21 +248,28 @@ def parse_junit(path: str | Path) -> JUnitReport | None:
     return report
 
 
-def label_ids(path: str | Path) -> int:
-    """Put the acceptance / negative ID in front of each test name in ``junit.xml`` (``[A06]
-    test_two_concurrent_consumes…``) so a CI test view shows which contract check failed."""
+def tidy(path: str | Path) -> int:
+    """Make ``junit.xml`` say what a CI test view should show: each test's acceptance / negative
+    ID in front of its name (``[A06] test_two_concurrent_consumes…``), and no nameless
+    ``<testcase>`` — pytest writes one when a session is interrupted, and it is no test: a CI
+    view would count it and the verdict would call it unmapped. Returns the cases changed."""
     path = Path(path)
     try:
         tree = ET.parse(path)
     except (ET.ParseError, OSError):
         return 0
-    labelled = 0
+    changed = 0
+    for suite in tree.getroot().iter("testsuite"):
+        for case in [c for c in suite.findall("testcase") if not c.get("name") and not c.get("classname")]:
+            suite.remove(case)
+            suite.set("tests", str(max(0, int(suite.get("tests") or 1) - 1)))
+            changed += 1
     for case in tree.getroot().iter("testcase"):
         props = {p.get("name"): p.get("value") for p in case.iter("property")}
         test_id = props.get("acceptance_id") or props.get("negative_id")
         name = case.get("name") or ""
         if test_id and not name.startswith(f"[{test_id}]"):
             case.set("name", f"[{test_id}] {name}")
-            labelled += 1
+            changed += 1
     tree.write(path, encoding="utf-8", xml_declaration=True)
-    return labelled
+    return changed

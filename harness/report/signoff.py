@@ -13,13 +13,26 @@ from pathlib import Path
 
 import jinja2
 
-from . import plots
-from .criteria import BLOCKED, FAIL, NEEDS_WRITES, NOT_RUN, PASS, Verdict, checker_sentences, evaluate, shorten
+from . import baseline, plots
+from .criteria import (
+    BLOCKED,
+    FAIL,
+    NEEDS_WRITES,
+    NOT_RUN,
+    OBSERVED,
+    PASS,
+    SURFACE_COUNTS,
+    Verdict,
+    checker_sentences,
+    evaluate,
+    shorten,
+)
 from .inputs import Link, RunInputs, load_inputs, read_csv_rows, redact, redact_obj
 from .templates import HTML, MARKDOWN
 
 ICON = {PASS: "✅", FAIL: "❌", NOT_RUN: "⏸", NEEDS_WRITES: "⏸", BLOCKED: "⛔"}
 PLOTS_DIR = "plots"
+FAILED_CELLS = 200  # failed inventory cells listed in the sign-off (surface/*.json has them all)
 
 
 # Markdown (GitHub renders emoji); HTML uses glyphs every common font has (DejaVu included).
@@ -27,11 +40,11 @@ HTML_ICON = {PASS: "✔", FAIL: "✘", NOT_RUN: "○", NEEDS_WRITES: "○", BLOC
 
 
 def _icon_outcome(status: str) -> str:
-    return {"passed": "✅", "failed": "❌", "error": "❌", "skipped": "⏸", "not run": "⏸"}.get(status, "")
+    return {"passed": "✅", "failed": "❌", "error": "❌", "skipped": "⏸", "not run": "⏸", "could not run": "⏸"}.get(status, "")
 
 
 def _html_icon_outcome(status: str) -> str:
-    return {"passed": "✔", "failed": "✘", "error": "✘", "skipped": "○", "not run": "○"}.get(status, "")
+    return {"passed": "✔", "failed": "✘", "error": "✘", "skipped": "○", "not run": "○", "could not run": "○"}.get(status, "")
 
 
 def _cell(value) -> str:
@@ -118,8 +131,8 @@ def _concurrency_rows(inp: RunInputs) -> list[dict]:
     return rows
 
 
-def _load_text(inp: RunInputs) -> str:
-    s = inp.load_summary
+def load_text(s: dict | None) -> str:
+    """The load step's figures on one line (the console's and the report's)."""
     if not s:
         return ""
     keys = [("requests", "requests"), ("failures", "failures"), ("rps", "req/s"), ("p50", "p50 ms"),
@@ -198,13 +211,15 @@ def render(inp: RunInputs, verdict: Verdict, figures: list[dict]) -> tuple[str, 
     load_header, load_rows = _load_table(inp)
     ctx = dict(
         verdict=verdict, env=_env(inp.run), totals=totals, icon=ICON, icon_outcome=_icon_outcome,
-        matrix=_matrix_rows(inp), concurrency=_concurrency_rows(inp), load=_load_text(inp),
+        matrix=_matrix_rows(inp), concurrency=_concurrency_rows(inp), load=load_text(inp.load_summary),
         load_links=inp.links(*inp.load_stats, *inp.load_history, "load/summary.json"),
         load_header=load_header, load_rows=load_rows, figures=figures, failures=failures[:100],
         migrations=_migrations(inp),
         steps=[s for s in (inp.run or {}).get("steps") or [] if isinstance(s, dict)],
         problems=inp.problems, files=_all_files(inp), pytest_log=inp.link("pytest.log"),
-        fuzz=_fuzz(inp),
+        fuzz=_fuzz(inp), inventory=verdict.inventory, surface_counts=SURFACE_COUNTS, observed=OBSERVED,
+        baseline_dir=(inp.run or {}).get("baseline"),
+        failed_cells=(verdict.inventory.failed if verdict.inventory else [])[:FAILED_CELLS],
     )
     md_env = jinja2.Environment(autoescape=False, trim_blocks=False, keep_trailing_newline=True,
                                 undefined=jinja2.ChainableUndefined)
@@ -236,6 +251,8 @@ def write_signoff(report_dir: str | Path) -> Verdict:
     inp = load_inputs(report_dir)
     inp.run = redact_obj(inp.run) if inp.run is not None else None
     verdict = evaluate(inp)
+    if (inp.run or {}).get("baseline"):
+        verdict.changes = baseline.changes(Path(inp.run["baseline"]), report_dir, verdict)
     _redact_verdict(verdict)
     figures = _figures(inp, report_dir / PLOTS_DIR)
     md, html = render(inp, verdict, figures)

@@ -7,6 +7,14 @@ MARKDOWN = """\
 {% if verdict.stopped %}
 > **Stopped at {{ verdict.stopped.step }}:** {{ verdict.stopped.reason | cell }}{% if verdict.stopped.fix %}
 > **Fix:** {{ verdict.stopped.fix | cell }}{% endif %}
+{% endif %}{% if baseline_dir %}
+## Changed since the approved run
+
+Baseline: `{{ baseline_dir }}` — {% if verdict.changes %}{{ verdict.changes | length }} changes, widened access first:
+
+{% for ch in verdict.changes %}- {% if ch.kind == "widened" %}**widened:** {% endif %}{{ ch.text | cell }}
+{% endfor %}{% else %}no cell or criterion changed.
+{% endif %}
 {% endif %}{% if verdict.unmapped %}
 Tests that belong to no criterion (add a row to `harness/criteria.py`): {% for u in verdict.unmapped %}`{{ u }}`{% if not loop.last %}, {% endif %}{% endfor %}
 {% endif %}
@@ -32,6 +40,28 @@ Tests that belong to no criterion (add a row to `harness/criteria.py`): {% for u
 {% endfor %}
 </details>
 {% endfor %}
+
+## Attack-surface inventory
+
+{% if inventory and inventory.totals -%}
+| Surface | {% for k in surface_counts %}{{ k }} | {% endfor %}
+|---|{% for k in surface_counts %}---|{% endfor %}
+{% for kind, row in inventory.totals | dictsort -%}
+| {{ kind }} | {% for k in surface_counts %}{{ row[k] or 0 }} | {% endfor %}
+{% endfor %}
+*{{ observed }}.*
+{% if failed_cells %}
+Failed cells ({{ failed_cells | length }} of {{ inventory.failed | length }}):
+
+| Surface | Target | Role | Operation | Scope | Expected | Got | Rule |
+|---|---|---|---|---|---|---|---|
+{% for c in failed_cells -%}
+| {{ c.surface | cell }} | {{ c.target | cell }} | {{ c.role | cell }} | {{ c.operation | cell }} | {{ c.scope | cell }} | {{ c.expected | cell }} | {{ ((c.actual or "not run") ~ " " ~ (c.detail or "")) | cell }} | {{ c.rule | cell }} |
+{% endfor %}
+{%- endif %}
+{%- else -%}
+Not run (no `surface/*.json`).
+{%- endif %}
 
 ## Acceptance matrix (A01–A21)
 
@@ -156,13 +186,14 @@ HTML = """\
  .verdict.fail { background: #fde8e8; color: #8a1111; border: 2px solid #c62828; }
  .verdict.notverified { background: #fff6d6; color: #6b5200; border: 2px solid #c9a100; }
  table { border-collapse: collapse; width: 100%; margin: .6rem 0; font-size: 13px; }
- th, td { border: 1px solid #d5d9e0; padding: 4px 7px; text-align: left; vertical-align: top; }
+ th, td { border: 1px solid #d5d9e0; padding: 4px 7px; text-align: left; vertical-align: top;
+          overflow-wrap: anywhere; }
  th { background: #f1f3f7; } tr:nth-child(even) td { background: #fafbfc; }
- .st { font-weight: 700; white-space: nowrap; }
+ .st { font-weight: 700; }
  .pass, .passed { color: #11621d; } .fail, .failed, .error { color: #b3261e; }
  .notrun, .notverified, .blocked, .skipped { color: #7a6400; }
- td.verdict-cell { white-space: nowrap; }
  code, .mono { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; word-break: break-all; }
+ pre { white-space: pre-wrap; overflow-wrap: anywhere; }
  nav a { margin-right: 1rem; } details { margin: .3rem 0; } summary { cursor: pointer; }
  figure { margin: 1rem 0; } figure img { max-width: 100%; border: 1px solid #e3e6ea; }
  figcaption { font-size: 12px; color: #555; } .muted { color: #667; }
@@ -172,11 +203,15 @@ HTML = """\
 <h1>Inventory Lens — QA sign-off{% if env.run_id %} <span class="muted">run {{ env.run_id }}</span>{% endif %}</h1>
 <p id="verdict" class="verdict {{ {0: 'notverified' if verdict.verify_only else 'pass', 1: 'fail'}.get(verdict.exit_code, 'notverified') }}">{{ verdict.line }}</p>
 {% if verdict.stopped %}<p class="verdict notverified">Stopped at {{ verdict.stopped.step }}: {{ verdict.stopped.reason }}{% if verdict.stopped.fix %}<br>Fix: {{ verdict.stopped.fix }}{% endif %}</p>{% endif %}
+{% if baseline_dir %}<h2 id="changes">Changed since the approved run</h2>
+<p class="muted">Baseline: <span class="mono">{{ baseline_dir }}</span></p>
+{% if verdict.changes %}<ul>{% for ch in verdict.changes %}<li>{% if ch.kind == "widened" %}<b class="fail">widened:</b> {% endif %}{{ ch.text }}</li>{% endfor %}</ul>
+{% else %}<p>No cell or criterion changed.</p>{% endif %}{% endif %}
 {% if verdict.unmapped %}<p>Tests that belong to no criterion (add a row to <code>harness/criteria.py</code>):</p><ul>{% for u in verdict.unmapped %}<li class="mono">{{ u }}</li>{% endfor %}</ul>{% endif %}
 <p class="muted">Target {{ env.target or "—" }} · profile {{ env.profile or "—" }} ·
  PostgreSQL {{ env.postgres_version or "—" }} · harness {{ env.harness_version or "—" }} ·
  started {{ env.started or "—" }} · finished {{ env.finished or "—" }} · tests: {{ totals }}</p>
-<nav><a href="#criteria">Criteria</a><a href="#acceptance">Acceptance</a><a href="#negative">Negative controls</a><a href="#matrix">Role × action</a><a href="#stress">Stress and load</a><a href="#failures">Failures</a><a href="#environment">Environment</a></nav>
+<nav><a href="#criteria">Criteria</a><a href="#inventory">Inventory</a><a href="#acceptance">Acceptance</a><a href="#negative">Negative controls</a><a href="#matrix">Role × action</a><a href="#stress">Stress and load</a><a href="#failures">Failures</a><a href="#environment">Environment</a></nav>
 
 <h2 id="criteria">Sign-off criteria</h2>
 <table>
@@ -191,6 +226,22 @@ HTML = """\
 </tr>
 {% endfor %}
 </table>
+
+<h2 id="inventory">Attack-surface inventory</h2>
+{% if inventory and inventory.totals %}
+<table>
+<tr><th>Surface</th>{% for k in surface_counts %}<th>{{ k }}</th>{% endfor %}</tr>
+{% for kind, row in inventory.totals | dictsort %}<tr><td>{{ kind }}</td>{% for k in surface_counts %}<td class="{{ 'fail' if k in ('failed', 'not run') and row[k] else '' }}">{{ row[k] or 0 }}</td>{% endfor %}</tr>{% endfor %}
+</table>
+<p class="muted">{{ observed }}.</p>
+{% if failed_cells %}
+<p>Failed cells ({{ failed_cells | length }} of {{ inventory.failed | length }}):</p>
+<table>
+<tr><th>Surface</th><th>Target</th><th>Role</th><th>Operation</th><th>Scope</th><th>Expected</th><th>Got</th><th>Rule</th></tr>
+{% for c in failed_cells %}<tr><td>{{ c.surface }}</td><td class="mono">{{ c.target }}</td><td>{{ c.role }}</td><td>{{ c.operation }}</td><td>{{ c.scope }}</td><td>{{ c.expected }}</td><td class="fail">{{ c.actual or "not run" }} <span class="muted">{{ c.detail }}</span></td><td>{{ c.rule }}</td></tr>{% endfor %}
+</table>
+{% endif %}
+{% else %}<p class="notrun">Not run (no surface/*.json).</p>{% endif %}
 
 <h2 id="acceptance">Acceptance matrix (A01–A21)</h2>
 <table>
