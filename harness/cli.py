@@ -47,7 +47,8 @@ def settings_from(args) -> Settings:
     binding = getattr(args, "binding", None) or os.environ.get("LENS_BINDING") or binding_for(getattr(args, "sql_dir", None))
     return Settings.from_env(
         target=target, dsn=getattr(args, "dsn", None), sql_dir=getattr(args, "sql_dir", None),
-        base_schema=getattr(args, "base_schema", None),
+        base_schema=getattr(args, "base_schema", None), policy=getattr(args, "policy", None),
+        strict=getattr(args, "strict", None),
         pg_bin=bin_for(getattr(args, "pg_bin", None), getattr(args, "pg_version", None)), docker_image=getattr(args, "docker_image", None),
         allow_migrate=getattr(args, "allow_migrate", None), allow_writes=getattr(args, "allow_writes", None),
         sut=getattr(args, "sut", None), api_url=getattr(args, "api_url", None),
@@ -206,7 +207,7 @@ RUN_DEFAULTS = {"profile": "smoke", "workers": 2, "force": False, "quiet": False
 def cmd_run(args) -> int:
     """Every flag from the command line or its LENS_* variable (harness/cli_env.py); a value
     refused before the run starts still writes a report with the fix (exit 2)."""
-    from harness import cli_env
+    from harness import cli_env, policy
     from harness.gate import SUITES, GateOptions, execute, refuse
     from harness.report.baseline import folder_of
 
@@ -225,6 +226,7 @@ def cmd_run(args) -> int:
             raise HarnessError(f"unknown suite(s) {', '.join(sorted(unknown))}: choose from {', '.join(SUITES)}",
                                fix=f"--suites (or LENS_SUITES) takes a comma-separated subset of {', '.join(SUITES)}")
         settings = settings_from(args)
+        policy.load(settings.policy)  # a malformed or contradicting policy is refused before anything runs
         if settings.api_url and settings.target != "dsn":
             raise HarnessError(f"--api-url needs --dsn: the {settings.target} server is private to this run, so your "
                                "API cannot see the rows the checks make; pass the DSN of the database your API uses")
@@ -379,6 +381,10 @@ def build_parser() -> argparse.ArgumentParser:
                    "verify-only DSN run whose write-needing checks could not run exits 2, not VERIFY-ONLY PASS")
     p.add_argument("--baseline", default=None, help="an earlier run's report folder or run.json: list every "
                    "inventory cell and criterion whose outcome changed since, widened access first")
+    p.add_argument("--policy", default=None, help="surface policy file (default: lens-policy.yaml in or beside the "
+                   "migrations; docs/POLICY.md)")
+    p.add_argument("--strict", action="store_true", default=None, help="an inventory cell neither the contract nor "
+                   "the policy decides makes the run NOT VERIFIED (exit 2)")
     p.add_argument("--quiet", action="store_true", default=None, help="no live progress")
     p.add_argument("pytest_args", nargs="*", help="extra pytest arguments after --")
     p.set_defaults(func=cmd_run, parser=p)

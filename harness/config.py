@@ -51,6 +51,8 @@ class Settings:
     dsn: str | None = field(default=None, repr=False)  # secrets stay out of reprs (failure reports)
     sql_dir: Path = PROJECT_SQL_DIR
     base_schema: Path | None = None
+    policy: Path | None = None  # surface policy file (harness/policy.py); resolved by from_env
+    strict: bool = False  # an observed inventory cell (not declared) makes the run NOT VERIFIED
     pg_bin: str | None = None
     docker_image: str = "postgres:15-alpine"
     allow_migrate: bool = False
@@ -102,7 +104,7 @@ class Settings:
             data = json.loads(Path(path).read_text())
         except (OSError, ValueError) as exc:
             raise HarnessError(f"cannot read the settings file {path}: {exc}") from None
-        for key in ("sql_dir", "base_schema", "artifacts"):
+        for key in ("sql_dir", "base_schema", "policy", "artifacts"):
             if data.get(key) is not None:
                 data[key] = Path(data[key])
         return cls(**data)
@@ -128,6 +130,7 @@ class Settings:
             "dsn": os.environ.get("LENS_DSN"),
             "sql_dir": os.environ.get("LENS_SQL_DIR"),
             "base_schema": os.environ.get("LENS_BASE_SCHEMA"),
+            "policy": os.environ.get("LENS_POLICY"),
             "pg_bin": os.environ.get("LENS_PG_BIN"),
             "docker_image": os.environ.get("LENS_DOCKER_IMAGE"),
             "sut": os.environ.get("LENS_SUT"),
@@ -152,6 +155,9 @@ class Settings:
         for path_setting in ("sql_dir", "base_schema"):
             if path_setting in values:
                 values[path_setting] = Path(values[path_setting]).expanduser().resolve()
+        from harness import policy
+
+        values["policy"] = policy.resolve(values.get("policy"), values.get("sql_dir", PROJECT_SQL_DIR))
         if "load_seconds" in values:
             values["load_seconds"] = float(values["load_seconds"])
         if "large_adjust_threshold" in values:

@@ -107,6 +107,7 @@ class GateRun:
             "sut": self.settings.sut, "mutant": self.options.mutant, "profile": self.options.profile,
             "verify_only": self.settings.verify_only, "require_writes": self.options.require_writes,
             "sql_dir": str(self.settings.sql_dir), "suites": list(self.options.suites),
+            "policy": {"file": self.settings.policy and str(self.settings.policy), "strict": self.settings.strict},
             "available_suites": sorted(p.name for p in SUITES_DIR.iterdir() if p.is_dir()
                                        and not p.name.startswith("_")),
             "baseline": str(self.options.baseline) if self.options.baseline else None,
@@ -206,7 +207,7 @@ def _pending_stop(migrations) -> Stop:
 
 
 def _steps(run: GateRun, settings_file: Path) -> None:
-    from harness import evidence
+    from harness import evidence, policy
     from harness.provision import clone_for, prepare, provisioner_for
     from harness.report import plots
     from harness.report.allure import write_environment
@@ -229,6 +230,7 @@ def _steps(run: GateRun, settings_file: Path) -> None:
         database = clone_for(run.server, template, "lens_gate_evidence")
         run.info["postgres_version"] = _postgres_version(database.dsn)
         run.info["dsn_redacted"] = database.redacted_dsn
+        policy.check_catalog(policy.load(settings.policy), database.dsn)
         summary = evidence.write_bundle(database.dsn, report_dir / "evidence")
         if not summary["passed"]:
             step["status"] = "failed"

@@ -46,6 +46,7 @@ def pytest_addoption(parser):
     group.addoption("--lens-dsn", default=None, help="existing server for --lens-target dsn")
     group.addoption("--lens-sql-dir", default=None, help="migration directory or Supabase project (default: the project's sql/)")
     group.addoption("--lens-base-schema", default=None, help="pg_dump --schema-only file applied before the migrations")
+    group.addoption("--lens-policy", default=None, help="surface policy file (default: lens-policy.yaml in or beside the migrations)")
     group.addoption("--lens-pg-bin", default=None, help="directory of initdb/postgres/pg_ctl")
     group.addoption("--lens-pg-version", default=None, help="PostgreSQL major version to run (15: system, 18: the pg18 extra's wheel)")
     group.addoption("--lens-allow-migrate", action="store_true", default=None, help="dsn target: apply migrations")
@@ -87,7 +88,7 @@ def _settings(config) -> Settings:
     opt = config.getoption
     settings = Settings.from_env(
         target=opt("--lens-target"), dsn=opt("--lens-dsn"), sql_dir=opt("--lens-sql-dir"),
-        base_schema=opt("--lens-base-schema"),
+        base_schema=opt("--lens-base-schema"), policy=opt("--lens-policy"),
         pg_bin=bin_for(opt("--lens-pg-bin"), opt("--lens-pg-version")), allow_migrate=opt("--lens-allow-migrate"),
         allow_writes=opt("--lens-allow-writes"), sut=opt("--lens-sut"), api_url=opt("--lens-api-url"),
         binding=opt("--lens-binding"), api_profile=opt("--lens-api-profile"),
@@ -237,6 +238,17 @@ def pytest_runtest_setup(item):
 def lens_settings(pytestconfig) -> Settings:
     try:
         return _settings(pytestconfig)
+    except HarnessError as exc:
+        _exit(exc)
+
+
+@pytest.fixture(scope="session")
+def lens_policy(lens_settings):
+    """The project's surface policy (harness/policy.py): what it declares of what §11 leaves open."""
+    from harness import policy
+
+    try:
+        return policy.load(lens_settings.policy)
     except HarnessError as exc:
         _exit(exc)
 

@@ -131,6 +131,8 @@ ALLOWED, DENIED, UNSPECIFIED = "allowed", "denied", "unspecified"
 #: and ledger diverged, or a refusal left something behind).
 INCONSISTENT = "inconsistent"
 LEDGER_TABLE = "pms_inventory_transactions"
+#: §1 tenancy tables: their user id is who the row is about, not who wrote it.
+IDENTITY_TABLES = ("auth_users_profiles", "auth_users_roles")
 #: One user per tier for the inventory, plus a role of no tier (CONTRACT §2: "e.g. guest").
 SURFACE_ROLES = {"crew": "deckhand", "hod": "chief_engineer", "manager": "captain", "guest": "guest"}
 STOCK_FUNCTIONS = ("deduct_stock_inventory", "add_stock_inventory")
@@ -267,7 +269,7 @@ def function_expectation(function: str, role: str, args: str) -> tuple[str, str]
     if args == "valid":
         if tier_of(role) >= Tier.CREW:
             return ALLOWED, "§6: a valid call on the caller's own stock succeeds"
-        return UNSPECIFIED, "§6 names no role gate for a direct call"
+        return DENIED, "§7/§11.4: the call books a crew action's type; a role of no tier books nothing"
     return DENIED, "§4/§6: the call is refused and changes nothing"
 
 
@@ -325,15 +327,15 @@ def movement_expectation(role: str, ttype: str) -> tuple[str, str]:
     return ALLOWED, f"§6/§7: {role} may book {ttype} ({action})"
 
 
-def signer_expectation(role: str, ttype: str) -> tuple[str, str]:
-    """A stock function called directly to book a signed ``ttype`` whose details name a
-    colleague as ``signed_by`` and as the signature's ``user_id``: refused for a tier the action
-    does not admit; otherwise refused or booked naming the caller as signer (checked by the
-    cell), which of the two is not stated."""
+def colleague_expectation(role: str, ttype: str, column: str) -> tuple[str, str]:
+    """A stock function called directly to book ``ttype`` whose details name a colleague in
+    ``column`` (``user_id``, or ``signed_by`` and the signature's user_id): refused for a tier
+    the action does not admit; otherwise refused or booked naming the caller (checked by the
+    cell), which of the two is not stated (a project's policy declares it)."""
     action = TYPE_ACTION[ttype]
     if not allowed(role, action):
         return DENIED, f"§6/§7: {ttype} is booked by {action}, not for {role}"
-    return UNSPECIFIED, "§6/§7: the signer must be the caller: refused, or the row names the caller as signer"
+    return UNSPECIFIED, f"§4/§7: whatever is booked names the caller as {column}, whatever the details say"
 
 
 def attribution_expectation(table: str, role: str, author: str) -> tuple[str, str]:

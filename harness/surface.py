@@ -244,12 +244,10 @@ def movement_cells(functions: list[asyncpg.Record]) -> list[Cell]:
             cells += [Cell("function_movement", name, role, ttype, "own", *roles.movement_expectation(role, ttype))
                       for ttype in roles.FUNCTION_MOVEMENTS[name]]
             if len(fn["types"]) > 3:
-                cells += [Cell("function_movement", name, role, f"{ttype}+details:user_id", "own", roles.UNSPECIFIED,
-                               "§4/§7: whatever is booked names the caller, whatever the details say")
-                          for ttype in roles.FUNCTION_MOVEMENTS[name]]
-                cells += [Cell("function_movement", name, role, f"{ttype}+details:signed_by", "own",
-                               *roles.signer_expectation(role, ttype))
-                          for ttype in roles.FUNCTION_MOVEMENTS[name] if ttype in roles.SIGNED_TYPES]
+                cells += [Cell("function_movement", name, role, f"{ttype}+details:{column}", "own",
+                               *roles.colleague_expectation(role, ttype, column))
+                          for ttype in roles.FUNCTION_MOVEMENTS[name] for column in ("user_id", "signed_by")
+                          if column == "user_id" or ttype in roles.SIGNED_TYPES]
     return cells
 
 
@@ -262,9 +260,11 @@ def attribution_cells() -> list[Cell]:
 def summary(cells: list[Cell]) -> dict:
     out: dict = {}
     for c in cells:
-        row = out.setdefault(c.surface, {"cells": 0, "verified": 0, "failed": 0, "observed": 0, "not run": 0})
+        row = out.setdefault(c.surface, {"cells": 0, "verified": 0, "failed": 0, "observed": 0, "not run": 0,
+                                         "declared": 0})
         row["cells"] += 1
         row[c.verdict] += 1
+        row["declared"] += bool(c.extra.get("declared"))   # judged by the project's policy (harness/policy.py)
     return out
 
 

@@ -549,7 +549,7 @@ def crit_five_xx(inp: RunInputs) -> Criterion:
     return c
 
 
-SURFACE_COUNTS = ("cells", "verified", "failed", "observed", "not run")
+SURFACE_COUNTS = ("cells", "verified", "declared", "failed", "observed", "not run")
 OBSERVED = ("observed: the contract leaves this choice to the team (§11), so the harness records what the "
             "target did and neither passes nor fails it; a project that declares its choice in its surface "
             "policy has the cell verified instead")
@@ -596,14 +596,23 @@ def crit_surface(inp: RunInputs, inv: Inventory) -> Criterion:
         c.reason = "no inventory matrix (surface/*.json) in this run"
         return c
     for kind, row in sorted(inv.totals.items()):
-        c.details.append(f"{kind}: {row.get('cells', 0)} cells — {row.get('verified', 0)} verified, "
-                         f"{row.get('failed', 0)} failed, {row.get('observed', 0)} observed (contract silent)")
+        c.details.append(f"{kind}: {row.get('cells', 0)} cells — {row.get('verified', 0)} verified "
+                         f"({row.get('declared', 0)} by the policy), {row.get('failed', 0)} failed, "
+                         f"{row.get('observed', 0)} observed")
     failed = sum(r.get("failed", 0) + r.get("not run", 0) for r in inv.totals.values())
     cells = sum(r.get("cells", 0) for r in inv.totals.values())
+    observed = sum(r.get("observed", 0) for r in inv.totals.values())
+    policy = (inp.run or {}).get("policy") or {}
     c.status = FAIL if failed else PASS
     c.reason = f"{cells} inventory cells, {failed} failed"
     if inv.failed:
         c.reason += ": " + "; ".join(cell_line(cell) for cell in inv.failed[:3]) + (" …" if len(inv.failed) > 3 else "")
+    if observed:
+        where = policy.get("file") or "lens-policy.yaml beside your migrations (docs/POLICY.md)"
+        c.reason += (f", {observed} observed: the contract is silent and your policy does not declare them; "
+                     f"declare them in {where}")
+        if policy.get("strict") and not failed:
+            c.status, c.reason = NOT_RUN, f"--strict: {c.reason}"
     return c
 
 

@@ -14,13 +14,17 @@ import uuid
 
 import asyncpg
 
-#: §1 tenancy tables: their user id is who the row is about, not who wrote it.
-IDENTITY_TABLES = ("auth_users_profiles", "auth_users_roles")
+from harness import roles
+
+
+
+#: Columns that name who wrote a row (the other ``*_by`` columns name a signer or a deleter).
+WRITER_COLUMNS = ("user_id", "created_by", "used_by")
 
 
 async def author_columns(conn, table: str) -> list[str]:
     """Columns of ``table`` that name who wrote a row (``user_id``, ``*_by``)."""
-    if table in IDENTITY_TABLES:
+    if table in roles.IDENTITY_TABLES:
         return []
     rows = await conn.fetch(
         "SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped "
@@ -61,12 +65,18 @@ async def _unique_keys(conn, table: str) -> list[list[tuple[str, str, str | None
     return list(keys.values())
 
 
-async def insertable_copy(conn, table: str, row: dict) -> dict:
+async def insertable_copy(conn, table: str, row: dict, author=None) -> dict:
     """``row`` with a fresh id and every unique key changed in one column: text gets a suffix,
     a plain uuid a new value, a foreign key a fresh copy of the row it references (inserted by
-    the owner on ``conn``, on the same yacht). The yacht itself never changes."""
+    the owner on ``conn``, on the same yacht). The yacht itself never changes. With ``author``,
+    the columns naming who wrote the row name that user, and a signer or deleter column that is
+    set names that user too (§11.5 refuses any other name, which would hide what the table's
+    insert rule admits)."""
     copy = dict(row)
     copy.update({k: str(uuid.uuid4()) for k in ("id",) if k in copy})
+    if author is not None:
+        copy.update({c: str(author) for c in await author_columns(conn, table)
+                     if c in WRITER_COLUMNS or copy.get(c) is not None})
     for key in await _unique_keys(conn, table):
         columns = [c for c in key if c[0] not in ("id", "yacht_id") and copy.get(c[0]) is not None]
         if len(columns) < len([c for c in key if c[0] != "yacht_id"]) or not columns:

@@ -18,7 +18,6 @@ import pytest
 from harness import roles, surface
 
 from ..lens_sql import insert_ledger, signature, unaccounted_stock
-from .matrix import record
 from .test_surface import (
     Inconsistent,
     Side,
@@ -84,7 +83,7 @@ async def _reported(conn, detector: str, yachts: list, candidates: set) -> set:
     return {r["stock_id"] for r in rows}
 
 
-async def test_drift_detectors_report_every_shape(lens_tx, factory, sides, lens_artifacts, record_property):
+async def test_drift_detectors_report_every_shape(lens_tx, factory, sides, record_cells):
     """check_inventory_drift() and v_stock_from_transactions, which every suite trusts to say
     "stock and ledger agree", report each shape of drift injected here (and stay silent on a
     consistent empty row and on a deactivated one): quantity moved either way without a ledger
@@ -108,7 +107,7 @@ async def test_drift_detectors_report_every_shape(lens_tx, factory, sides, lens_
             cell.actual, cell.detail = ("reported" if want else "silent"), f"{len(got)} row(s)"
         else:
             cell.actual, cell.detail = f"reported {sorted(map(str, got))}", f"drifting: {sorted(map(str, drifting))}"
-    record(cells, "drift", lens_artifacts, record_property)
+    record_cells(cells, "drift")
 
 
 # -- views: contents recomputed from their base tables, per reader ---------------------------
@@ -141,8 +140,7 @@ async def _view_scenario(factory, side: Side) -> None:
     await factory.conn.execute("UPDATE pms_inventory_stock SET quantity = quantity + 2 WHERE id = $1", side.ship.stock.id)
 
 
-async def test_views_match_their_base_tables(lens_tx, as_user, lens_binding, factory, sides, lens_artifacts,
-                                              record_property):
+async def test_views_match_their_base_tables(lens_tx, as_user, lens_binding, factory, sides, record_cells):
     """Every §3 view x every reader (the owner, each role): the rows it shows are what its
     definition gives over the base-table rows the same reader sees — on-hand sums active stock
     rows only, and the reconciliation view carries each row's quantity, ledger sum and status —
@@ -170,7 +168,7 @@ async def test_views_match_their_base_tables(lens_tx, as_user, lens_binding, fac
             return f"{len(shown)} rows"
         who = cell.role if cell.role == "owner" else own.users[cell.role]
         cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, who, work)
-    record(cells, "view_contents", lens_artifacts, record_property)
+    record_cells(cells, "view_contents")
     owner_rows = [c for c in cells if c.role == "owner"]
     assert all(c.detail != "0 rows" for c in owner_rows), "the owner saw no row: the comparison proves nothing"
 
@@ -193,7 +191,7 @@ async def _ledger_ids(conn, yachts) -> set:
         "SELECT id FROM pms_inventory_transactions WHERE yacht_id = ANY($1::uuid[])", yachts)}
 
 
-async def test_function_movements(lens_tx, as_user, lens_binding, sides, lens_artifacts, record_property):
+async def test_function_movements(lens_tx, as_user, lens_binding, sides, record_cells):
     """Every stock function anon/authenticated may EXECUTE x every ledger type it books x every
     role, called directly (PostgREST /rpc) with an otherwise valid call: admitted exactly for
     the tier of the §7 action that books that type; a refusal leaves both yachts as they were;
@@ -240,12 +238,12 @@ async def test_function_movements(lens_tx, as_user, lens_binding, sides, lens_ar
                                     f"not the caller {user.id}")
             return f"booked ({outcome.quantity_before} -> {outcome.quantity_after})"
         cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, user, work)
-    record(cells, "function_movements", lens_artifacts, record_property)
+    record_cells(cells, "function_movements")
 
 
 # -- direct inserts into the ledger and the audit log: in whose name --------------------------
 
-async def test_rows_name_their_author(lens_tx, as_user, lens_binding, sides, lens_artifacts, record_property):
+async def test_rows_name_their_author(lens_tx, as_user, lens_binding, sides, record_cells):
     """Every attributed table (ledger, audit log) x role x author: a direct INSERT (what
     PostgREST lets a client send) naming the caller follows the table's own rules; one naming a
     colleague on the same yacht is refused, whatever the caller's tier."""
@@ -270,4 +268,4 @@ async def test_rows_name_their_author(lens_tx, as_user, lens_binding, sides, len
                     own.yacht.id, own.ship.part.id, author.id)).endswith(" 1")
         cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, user, work)
         cell.detail = f"as {author.role}: {cell.detail}"
-    record(cells, "attribution", lens_artifacts, record_property)
+    record_cells(cells, "attribution")

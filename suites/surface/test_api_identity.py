@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from harness import roles, surface_tenancy
 
-from .matrix import record
 from .test_api_surface import _api_cell, _reads, _ship
 
 
-async def test_api_identity(sut, committed_factory, ledger, lens_artifacts, record_property):
+async def test_api_identity(sut, committed_factory, ledger, record_cells):
     own, foreign = await _ship(committed_factory), await _ship(committed_factory)
     for user in own["users"].values():
         await committed_factory.conn.execute(
@@ -31,4 +30,4 @@ async def test_api_identity(sut, committed_factory, ledger, lens_artifacts, reco
     if [await ledger.snapshot(own["yacht"].id), await ledger.snapshot(foreign["yacht"].id)] != snapshots:
         for cell in cells:
             cell.actual, cell.detail = "allowed", cell.detail + "; rows moved on a yacht"
-    record(cells, "api_identity", lens_artifacts, record_property)
+    record_cells(cells, "api_identity")

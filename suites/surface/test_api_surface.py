@@ -16,7 +16,6 @@ from harness.roles import Tier
 from harness.sut.adapter import signature_for
 
 from ..api.conftest import Ledger
-from .matrix import record
 
 
 async def _ship(f):
@@ -71,7 +70,7 @@ async def _reads(sut, ship: dict) -> tuple[tuple[str, ...], str, str]:
     return (*part_reads, storage_read), storage_read, path
 
 
-async def test_api_surface(sut, committed_factory, ledger, lens_artifacts, record_property):
+async def test_api_surface(sut, committed_factory, ledger, record_cells):
     own, foreign = await _ship(committed_factory), await _ship(committed_factory)
     foreign_tx = await ledger.pool.fetchval("SELECT id FROM pms_inventory_transactions WHERE stock_id = $1 LIMIT 1",
                                             foreign["stock"].id)
@@ -88,7 +87,7 @@ async def test_api_surface(sut, committed_factory, ledger, lens_artifacts, recor
         r = await _effects_cell(cell, sut, ledger, own, consumed)
         if cell.extra["action"] == "consume_part" and r.status == 200:
             consumed = r.json.get("transaction_id")
-    record(cells, "api", lens_artifacts, record_property)
+    record_cells(cells, "api")
 
 
 async def _api_cell(cell, sut, user, ship: dict, transaction_id, storage_read: str, object_path: str) -> None:

@@ -25,7 +25,6 @@ from harness.surface import Cell
 
 from ..lens_sql import Ship, insert_ledger, unaccounted_stock
 from . import rows as cell_rows
-from .matrix import record
 
 OPENING = 10
 
@@ -197,7 +196,9 @@ async def _table_command(cell: Cell, lens_tx, as_user, lens_binding, yacht, user
         cell.actual, cell.detail = (None if cell.expected == roles.ALLOWED else "denied"), "no row of this yacht to try"
         return
     row = await lens_tx.fetchval(f"SELECT to_jsonb(t) FROM public.{cell.target} t WHERE {key} = $1 LIMIT 1", yacht)
-    copy = await cell_rows.insertable_copy(lens_tx, cell.target, json.loads(row))
+    copy = await cell_rows.insertable_copy(lens_tx, cell.target, json.loads(row), author=user.id)
+    if cell.target == roles.LEDGER_TABLE and cell.operation == "insert" and cell.expected == roles.UNSPECIFIED:
+        cell.expected, cell.rule = roles.ledger_insert_expectation(cell.role, copy["transaction_type"])
     sql, arg = {
         "select": (f"SELECT count(*) FROM public.{cell.target} WHERE {key} = $1", yacht),
         "update": (f"UPDATE public.{cell.target} SET {key} = {key} WHERE {key} = $1", yacht),
@@ -218,14 +219,14 @@ async def _table_command(cell: Cell, lens_tx, as_user, lens_binding, yacht, user
     cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, user, work)
 
 
-async def test_tables(lens_tx, as_user, lens_binding, sides, lens_artifacts, record_property):
+async def test_tables(lens_tx, as_user, lens_binding, sides, record_cells):
     """Every per-yacht table x role x select/insert/update/delete x own/foreign/former yacht, and
     every per-yacht view x role x select x the same scopes."""
     own, foreign = sides
     cells = surface.table_cells(await surface.yacht_tables(lens_tx), await surface.yacht_views(lens_tx))
     for cell in cells:
         await _table_cell(cell, lens_tx, as_user, lens_binding, own, foreign)
-    record(cells, "tables", lens_artifacts, record_property)
+    record_cells(cells, "tables")
 
 
 async def _one_row(conn, table: str, yacht) -> str | None:
@@ -237,7 +238,7 @@ async def _one_row(conn, table: str, yacht) -> str | None:
     return await conn.fetchval(f"SELECT ctid::text FROM public.{table} WHERE yacht_id = $1{live} LIMIT 1", yacht)
 
 
-async def test_columns(lens_tx, as_user, lens_binding, sides, lens_artifacts, record_property):
+async def test_columns(lens_tx, as_user, lens_binding, sides, record_cells):
     """Every column of every per-yacht table x role: an UPDATE of one own-yacht row.  The
     ledger refuses (append-only); whatever else the grants allow must leave stock and ledger
     together (a quantity set directly, without its ledger row, is drift)."""
@@ -258,12 +259,12 @@ async def test_columns(lens_tx, as_user, lens_binding, sides, lens_artifacts, re
             async def work(conn, sql=sql, row=row):
                 return await _accounted(conn, _affected(await conn.execute(sql, row)), [own.yacht.id, foreign.yacht.id])
             cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, user, work)
-    record(cells, "columns", lens_artifacts, record_property)
+    record_cells(cells, "columns")
     # a column UPDATE that can never succeed proves nothing: some grant (§5: HOD edits parts) must admit one
     assert any(c.actual == roles.ALLOWED for c in cells), "no column update took effect: the cells cannot fail"
 
 
-async def test_deactivated_stock(lens_tx, as_user, lens_binding, sides, lens_artifacts, record_property):
+async def test_deactivated_stock(lens_tx, as_user, lens_binding, sides, record_cells):
     """A deactivated stock row x every actor (each role, the owner, service_role): an UPDATE of
     every column (deleted_at moved, not cleared) and a direct ledger row of every type are
     refused (§4 "whoever asks")."""
@@ -285,7 +286,7 @@ async def test_deactivated_stock(lens_tx, as_user, lens_binding, sides, lens_art
             async def work(conn, ttype=cell.operation, extra=extra, user=user):
                 return _affected(await insert_ledger(conn, own.dead_ship, user or signer, ttype, returning=False, **extra))
         cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, who, work)
-    record(cells, "deactivated", lens_artifacts, record_property)
+    record_cells(cells, "deactivated")
 
 
 def _ledger_links(ttype: str, side: Side, reversible) -> dict:
@@ -297,7 +298,7 @@ def _ledger_links(ttype: str, side: Side, reversible) -> dict:
     return {}
 
 
-async def test_ledger_inserts(lens_tx, as_user, lens_binding, sides, lens_artifacts, record_property):
+async def test_ledger_inserts(lens_tx, as_user, lens_binding, sides, record_cells):
     """Direct ledger INSERT (what PostgREST lets a client try): role x type on the own yacht (§5
     type gating) and on another yacht's stock (always denied)."""
     own, foreign = sides
@@ -307,7 +308,7 @@ async def test_ledger_inserts(lens_tx, as_user, lens_binding, sides, lens_artifa
     for cell in cells:
         await _ledger_insert_cell(cell, lens_tx, as_user, lens_binding, own if cell.scope == "own" else foreign,
                                   own.users[cell.role])
-    record(cells, "ledger_inserts", lens_artifacts, record_property)
+    record_cells(cells, "ledger_inserts")
 
 
 async def _ledger_insert_cell(cell: Cell, lens_tx, as_user, lens_binding, side: Side, user: User) -> None:
@@ -353,7 +354,7 @@ def _hostile_args(cell: Cell, names: list[str], types: list[str], side: Side) ->
             for n, t in zip(names, types)]
 
 
-async def test_functions(lens_tx, as_user, lens_binding, sides, lens_artifacts, record_property):
+async def test_functions(lens_tx, as_user, lens_binding, sides, record_cells):
     """Every function anon/authenticated may EXECUTE, called directly: the stock functions with
     NULL, 0, negative, 2^31, another yacht's stock or id, deactivated stock (and a valid call, so
     the refusals are not a function that refuses everything); every other function with NULLs and
@@ -383,7 +384,7 @@ async def test_functions(lens_tx, as_user, lens_binding, sides, lens_artifacts, 
             await conn.execute("RESET ROLE")
             return await _foreign_state(conn, foreign.yacht.id) != before
         cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, own.users[cell.role], work)
-    record(cells, "functions", lens_artifacts, record_property)
+    record_cells(cells, "functions")
 
 
 async def _stock_function_cell(cell: Cell, lens_tx, as_user, lens_binding, own: Side, foreign: Side, both: tuple,
@@ -427,14 +428,14 @@ def _object_path(bucket: str, scope: str, own: Side, foreign: Side) -> str:
     return f"{own.yacht.id}/{inner}../../{foreign.yacht.id}/{inner}{name}"
 
 
-async def test_storage(lens_tx, as_user, lens_binding, sides, lens_artifacts, record_property):
+async def test_storage(lens_tx, as_user, lens_binding, sides, record_cells):
     """Every bucket x select/insert/update/delete x role x own/foreign/escaping path, on
     storage.objects as authenticated (what the storage API runs)."""
     own, foreign = sides
     cells = surface.storage_cells(await surface.buckets(lens_tx))
     for cell in cells:
         await _storage_cell(cell, cell.scope, lens_tx, as_user, lens_binding, own, foreign)
-    record(cells, "storage", lens_artifacts, record_property)
+    record_cells(cells, "storage")
 
 
 async def _storage_cell(cell: Cell, scope: str, lens_tx, as_user, lens_binding, own: Side, foreign: Side) -> None:

@@ -12,7 +12,6 @@ import asyncpg
 from harness import roles, surface, surface_tenancy
 from harness.factories import User
 
-from .matrix import record
 from .test_surface import (  # noqa: F401  (sides: fixture)
     Side, _accounted, _affected, _attempt, _foreign_state, _hostile_args, _ledger_insert_cell, _one_row,
     _stock_function_cell, _storage_cell, _table_command, sides)
@@ -37,7 +36,7 @@ async def _helper_cell(cell, lens_tx, as_user, lens_binding, user: User, yacht) 
     cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, user, work)
 
 
-async def test_identity_change(lens_tx, as_user, lens_binding, sides, lens_artifacts, record_property):
+async def test_identity_change(lens_tx, as_user, lens_binding, sides, record_cells):
     """A user whose profile and role are on the own yacht and who also holds an active captain row
     on the other yacht: every table and view x command, every direct ledger type, every hostile
     stock-function call, every storage operation and every role helper, on both yachts, judged
@@ -63,10 +62,10 @@ async def test_identity_change(lens_tx, as_user, lens_binding, sides, lens_artif
             await _helper_cell(cell, lens_tx, as_user, lens_binding, user, side.yacht.id)
         else:
             await _table_command(cell, lens_tx, as_user, lens_binding, side.yacht.id, user, own, foreign)
-    record(cells, "identity", lens_artifacts, record_property)
+    record_cells(cells, "identity")
 
 
-async def test_tenant_columns(lens_tx, as_user, lens_binding, sides, lens_artifacts, record_property):
+async def test_tenant_columns(lens_tx, as_user, lens_binding, sides, record_cells):
     """Every per-yacht table x role: ``yacht_id`` set to the other yacht (moving rows into
     another tenant) and each foreign key to a per-yacht table set to the other yacht's row.  The
     UPDATE has no WHERE: a statement that reads no column needs no SELECT right, so the new row
@@ -89,7 +88,7 @@ async def test_tenant_columns(lens_tx, as_user, lens_binding, sides, lens_artifa
         async def work(conn, sql=f'UPDATE public.{table} SET "{column}" = $1', value=value):
             return await _accounted(conn, _affected(await conn.execute(sql, value)), [own.yacht.id, foreign.yacht.id])
         cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, own.users[cell.role], work)
-    record(cells, "tenant_columns", lens_artifacts, record_property)
+    record_cells(cells, "tenant_columns")
 
 
 UUID_TEXT = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -117,7 +116,7 @@ async def _ids_of(conn, side: Side) -> set[str]:
     return ids
 
 
-async def test_read_functions(lens_tx, as_user, lens_binding, sides, lens_artifacts, record_property):
+async def test_read_functions(lens_tx, as_user, lens_binding, sides, record_cells):
     """Every function anon/authenticated may EXECUTE x each role (also holding a captain row on
     the other yacht) x NULLs / own ids / the other yacht's ids, while both yachts hold drift (the
     state a report function reports): no answer names a row of the other yacht.  A function
@@ -150,14 +149,14 @@ async def test_read_functions(lens_tx, as_user, lens_binding, sides, lens_artifa
             return leaked and f"returned {len(leaked)} of the other yacht's ids"
         who = "anon" if cell.role == "anon" else own.users[cell.role]
         cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, who, work)
-    record(cells, "read_functions", lens_artifacts, record_property)
+    record_cells(cells, "read_functions")
     # the cells can fail: the drift injected on the own yacht is what the contract's report returns
     drift = [c for c in cells if c.target.startswith("check_inventory_drift(") and c.role in roles.OPERATIONAL_CREW]
     assert any(str(own.ship.stock.id) in c.extra.get("own", ()) for c in drift), \
         "check_inventory_drift() did not report the own yacht's injected drift: the read cells cannot fail"
 
 
-async def test_truncate(lens_tx, as_user, lens_binding, lens_settings, sides, lens_artifacts, record_property):
+async def test_truncate(lens_tx, as_user, lens_binding, lens_settings, sides, record_cells):
     """Every public table x role and anon: TRUNCATE (not subject to row-level security) is never
     granted.  A granted TRUNCATE that then waits for the table's lock or meets a foreign key
     still counts as allowed: the privilege is the hole.  On a user's server (dsn target) the
@@ -181,10 +180,10 @@ async def test_truncate(lens_tx, as_user, lens_binding, lens_settings, sides, le
             return "truncated"
         who = "anon" if cell.role == "anon" else own.users[cell.role]
         cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, who, work)
-    record(cells, "truncate", lens_artifacts, record_property)
+    record_cells(cells, "truncate")
 
 
-async def test_registry(lens_tx, as_user, lens_binding, sides, lens_artifacts, record_property):
+async def test_registry(lens_tx, as_user, lens_binding, sides, record_cells):
     """The tables a ``yacht_id`` points at (the yacht registry, keyed by ``id``) x role x
     select/insert/update/delete x own/foreign, as a plain user and as one also holding a
     captain row on the other yacht."""
@@ -198,4 +197,4 @@ async def test_registry(lens_tx, as_user, lens_binding, sides, lens_artifacts, r
             dual = True
         await _table_command(cell, lens_tx, as_user, lens_binding, _side_of(cell.scope, own, foreign).yacht.id,
                              own.users[cell.role], own, foreign, key="id")
-    record(cells, "registry", lens_artifacts, record_property)
+    record_cells(cells, "registry")
