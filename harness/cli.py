@@ -47,7 +47,8 @@ def settings_from(args) -> Settings:
     binding = getattr(args, "binding", None) or os.environ.get("LENS_BINDING") or binding_for(getattr(args, "sql_dir", None))
     return Settings.from_env(
         target=target, dsn=getattr(args, "dsn", None), sql_dir=getattr(args, "sql_dir", None),
-        base_schema=getattr(args, "base_schema", None), policy=getattr(args, "policy", None),
+        base_schema=getattr(args, "base_schema", None), base_data=getattr(args, "base_data", None),
+        policy=getattr(args, "policy", None),
         strict=getattr(args, "strict", None),
         pg_bin=bin_for(getattr(args, "pg_bin", None), getattr(args, "pg_version", None)), docker_image=getattr(args, "docker_image", None),
         allow_migrate=getattr(args, "allow_migrate", None), allow_writes=getattr(args, "allow_writes", None),
@@ -381,6 +382,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "verify-only DSN run whose write-needing checks could not run exits 2, not VERIFY-ONLY PASS")
     p.add_argument("--baseline", default=None, help="an earlier run's report folder or run.json: list every "
                    "inventory cell and criterion whose outcome changed since, widened access first")
+    p.add_argument("--base-data", default=None, help="pre-lens rows (pg_dump --data-only --inserts of staging) the "
+                   "migrations-on-data check applies before the lens migrations (default: a shipped 3-yacht fleet)")
     p.add_argument("--policy", default=None, help="surface policy file (default: lens-policy.yaml in or beside the "
                    "migrations; docs/POLICY.md)")
     p.add_argument("--strict", action="store_true", default=None, help="an inventory cell neither the contract nor "

@@ -51,6 +51,7 @@ class Settings:
     dsn: str | None = field(default=None, repr=False)  # secrets stay out of reprs (failure reports)
     sql_dir: Path = PROJECT_SQL_DIR
     base_schema: Path | None = None
+    base_data: Path | None = None  # pre-lens rows the migrations-on-data check migrates over (harness/populated.py)
     policy: Path | None = None  # surface policy file (harness/policy.py); resolved by from_env
     strict: bool = False  # an observed inventory cell (not declared) makes the run NOT VERIFIED
     pg_bin: str | None = None
@@ -104,7 +105,7 @@ class Settings:
             data = json.loads(Path(path).read_text())
         except (OSError, ValueError) as exc:
             raise HarnessError(f"cannot read the settings file {path}: {exc}") from None
-        for key in ("sql_dir", "base_schema", "policy", "artifacts"):
+        for key in ("sql_dir", "base_schema", "base_data", "policy", "artifacts"):
             if data.get(key) is not None:
                 data[key] = Path(data[key])
         return cls(**data)
@@ -130,6 +131,7 @@ class Settings:
             "dsn": os.environ.get("LENS_DSN"),
             "sql_dir": os.environ.get("LENS_SQL_DIR"),
             "base_schema": os.environ.get("LENS_BASE_SCHEMA"),
+            "base_data": os.environ.get("LENS_BASE_DATA"),
             "policy": os.environ.get("LENS_POLICY"),
             "pg_bin": os.environ.get("LENS_PG_BIN"),
             "docker_image": os.environ.get("LENS_DOCKER_IMAGE"),
@@ -152,7 +154,7 @@ class Settings:
 
             remember_dsn(values["dsn"])  # as given: its spelling may differ from the URL's
             values["dsn"] = as_url(values["dsn"])
-        for path_setting in ("sql_dir", "base_schema"):
+        for path_setting in ("sql_dir", "base_schema", "base_data"):
             if path_setting in values:
                 values[path_setting] = Path(values[path_setting]).expanduser().resolve()
         from harness import policy
@@ -188,6 +190,8 @@ class Settings:
             raise HarnessError(f"SQL directory {self.sql_dir} does not exist: point --sql-dir at your migrations")
         if self.base_schema is not None and not self.base_schema.is_file():
             raise HarnessError(f"base schema {self.base_schema} is not a file: give a `pg_dump --schema-only` output")
+        if self.base_data is not None and not self.base_data.is_file():
+            raise HarnessError(f"base data {self.base_data} is not a file: give a `pg_dump --data-only --inserts` output")
 
 
 @lru_cache(maxsize=8)

@@ -46,7 +46,8 @@ CRITERIA: tuple[CriterionDef, ...] = (
                  paths=("negative",)),
     CriterionDef("concurrency", "Concurrency: SQL consumers, opposite transfers, the model and the nemesis "
                  "pass the checker", paths=("concurrency",)),
-    CriterionDef("schema", "Schema lints: RLS, pinned definer functions, append-only ledger",
+    CriterionDef("schema", "Schema lints: RLS, pinned definer functions, append-only ledger; migrations over "
+                 "multi-yacht data keep §11",
                  paths=("schema",)),
     CriterionDef("api", "HTTP API: request contract, authentication, fault answers", paths=("api",)),
     CriterionDef("conformance", "Conformance to CONTRACT §10", paths=("conformance",)),

@@ -31,6 +31,10 @@ LEDGER_SCHEMA = "lens_harness"
 SUPABASE_HISTORY = "supabase_migrations.schema_migrations"
 COMPAT_FILE = "000_supabase_compat.sql"
 BASE_VERSION = "base-schema"
+BASE_DATA_VERSION = "base-data"
+#: CONTRACT §9: the lens migrations start at 300; pre-lens data goes before the first of them (a
+#: Supabase CLI history numbers by timestamp, so there it goes after the base schema).
+LENS_FIRST_VERSION = 300
 _CREATE_LEDGER = f"""
 CREATE SCHEMA IF NOT EXISTS {LEDGER_SCHEMA};
 CREATE TABLE IF NOT EXISTS {LEDGER_SCHEMA}.schema_migrations (
@@ -98,11 +102,16 @@ def _check_unchanged(m: Migration, recorded_sha: str | None) -> None:
         )
 
 
-def _plan(conn: psycopg.Connection, sql_dir: Path, base_schema: Path | None) -> Iterator[Migration]:
-    """Everything to run, in order: compat layer (if needed), base schema (if given), the files."""
+def _plan(conn: psycopg.Connection, sql_dir: Path, base_schema: Path | None,
+          base_data: Path | None = None) -> Iterator[Migration]:
+    """Everything to run, in order: compat layer (if needed), base schema (if given), the files,
+    with the pre-lens data (if given) before the first lens migration."""
     from harness.config import PROJECT_SQL_DIR
 
     files = discover(sql_dir)
+    if base_data is not None:
+        at = next((i for i, m in enumerate(files) if int(m.version) >= LENS_FIRST_VERSION), len(files))
+        files.insert(at, file_migration(Path(base_data), BASE_DATA_VERSION, Path(base_data).name))
     plan = []
     ships_compat = any(m.path.name.endswith("supabase_compat.sql") for m in files)
     if not ships_compat and not conn.execute(_SUPABASE_PRESENT).fetchone()[0]:
@@ -125,15 +134,24 @@ def status(dsn: str, sql_dir: Path, base_schema: Path | None = None) -> list[Mig
         return list(_plan(conn, sql_dir, base_schema))
 
 
+_COPY_STDIN = re.compile(r"^COPY\b[^;]*\bFROM\s+stdin", re.MULTILINE | re.IGNORECASE)
+
+
 def _sql_of(m: Migration) -> str:
     text = m.path.read_text()
-    if m.version != BASE_VERSION:
+    if m.version not in (BASE_VERSION, BASE_DATA_VERSION):
         return text
+    what, dump = (("base schema", "pg_dump --schema-only --no-owner") if m.version == BASE_VERSION
+                  else ("base data", "pg_dump --data-only --inserts --no-owner"))
     text = _DUMP_META.sub("", text)
+    copy = _COPY_STDIN.search(text)
+    if copy:
+        raise HarnessError(f"{what} {m.path.name} line {line_of(text, copy.start())} is COPY ... FROM stdin (psql "
+                           f"only): give INSERT statements, e.g. {dump}")
     meta = re.search(r"^\\\S+", text, re.MULTILINE)
     if meta:
-        raise HarnessError(f"base schema {m.path.name} line {line_of(text, meta.start())} is a psql meta-command "
-                           f"({meta.group(0)}): give plain SQL, e.g. pg_dump --schema-only --no-owner")
+        raise HarnessError(f"{what} {m.path.name} line {line_of(text, meta.start())} is a psql meta-command "
+                           f"({meta.group(0)}): give plain SQL, e.g. {dump}")
     return text
 
 
@@ -194,14 +212,14 @@ def _apply_one(conn: psycopg.Connection, m: Migration) -> None:
         raise _explain(conn, m, text, exc) from None
 
 
-def apply(dsn: str, sql_dir: Path, base_schema: Path | None = None) -> list[Migration]:
+def apply(dsn: str, sql_dir: Path, base_schema: Path | None = None, base_data: Path | None = None) -> list[Migration]:
     """Apply every pending step, each in its own transaction with its ledger row."""
     result = []
     with _connect(dsn) as conn:
         conn.execute(_CREATE_LEDGER)
-        for m in list(_plan(conn, sql_dir, base_schema)):
+        for m in list(_plan(conn, sql_dir, base_schema, base_data)):
             if m.state == "pending":
-                if m.version == BASE_VERSION:  # a dump sets session state (search_path ''): own connection
+                if m.version in (BASE_VERSION, BASE_DATA_VERSION):  # a dump sets session state (search_path ''): own connection
                     with _connect(dsn) as own:
                         _apply_one(own, m)
                 else:

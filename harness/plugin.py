@@ -46,6 +46,8 @@ def pytest_addoption(parser):
     group.addoption("--lens-dsn", default=None, help="existing server for --lens-target dsn")
     group.addoption("--lens-sql-dir", default=None, help="migration directory or Supabase project (default: the project's sql/)")
     group.addoption("--lens-base-schema", default=None, help="pg_dump --schema-only file applied before the migrations")
+    group.addoption("--lens-base-data", default=None, help="pre-lens rows (pg_dump --data-only --inserts) the "
+                    "migrations-on-data check migrates over")
     group.addoption("--lens-policy", default=None, help="surface policy file (default: lens-policy.yaml in or beside the migrations)")
     group.addoption("--lens-pg-bin", default=None, help="directory of initdb/postgres/pg_ctl")
     group.addoption("--lens-pg-version", default=None, help="PostgreSQL major version to run (15: system, 18: the pg18 extra's wheel)")
@@ -88,7 +90,7 @@ def _settings(config) -> Settings:
     opt = config.getoption
     settings = Settings.from_env(
         target=opt("--lens-target"), dsn=opt("--lens-dsn"), sql_dir=opt("--lens-sql-dir"),
-        base_schema=opt("--lens-base-schema"), policy=opt("--lens-policy"),
+        base_schema=opt("--lens-base-schema"), base_data=opt("--lens-base-data"), policy=opt("--lens-policy"),
         pg_bin=bin_for(opt("--lens-pg-bin"), opt("--lens-pg-version")), allow_migrate=opt("--lens-allow-migrate"),
         allow_writes=opt("--lens-allow-writes"), sut=opt("--lens-sut"), api_url=opt("--lens-api-url"),
         binding=opt("--lens-binding"), api_profile=opt("--lens-api-profile"),

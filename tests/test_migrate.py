@@ -153,14 +153,36 @@ def test_base_schema_is_applied_first_on_its_own_session(server, tmp_path):
         migrate.apply(dsn, tmp_path / "m", base_schema=dump)
 
 
-def test_base_schema_with_psql_meta_commands_is_refused(server, tmp_path):
-    dsn = _fresh_db(server, "m_base_meta")
+@pytest.mark.parametrize("kind, text, refusal", [
+    ("base_schema", "CREATE TABLE x (i int);\n\\connect prod\n", r"prod.sql line 2 is a psql meta-command \(\\connect\)"),
+    ("base_data", "SET statement_timeout = 0;\nCOPY public.x (i) FROM stdin;\n1\n\\.\n",
+     r"prod.sql line 2 is COPY ... FROM stdin .*--data-only --inserts"),
+])
+def test_a_dump_with_psql_only_lines_is_refused_naming_the_line(server, tmp_path, kind, text, refusal):
+    dsn = _fresh_db(server, f"m_{kind}_psql")
     (tmp_path / "m").mkdir()
     (tmp_path / "m" / "1_a.sql").write_text("SELECT 1;")
     dump = tmp_path / "prod.sql"
-    dump.write_text("CREATE TABLE x (i int);\n\\connect prod\n")
-    with pytest.raises(HarnessError, match=r"prod.sql line 2 is a psql meta-command \(\\connect\)"):
-        migrate.apply(dsn, tmp_path / "m", base_schema=dump)
+    dump.write_text(text)
+    with pytest.raises(HarnessError, match=refusal):
+        migrate.apply(dsn, tmp_path / "m", **{kind: dump})
+
+
+def test_base_data_goes_before_the_first_lens_migration(server, tmp_path):
+    """Pre-lens rows (--base-data) land after the history that predates the lens (below 300) and
+    before the lens migrations, which then run over them."""
+    dsn = _fresh_db(server, "m_base_data")
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "100_legacy.sql").write_text("CREATE TABLE legacy (id integer PRIMARY KEY, location text);")
+    (tmp_path / "m" / "300_lens.sql").write_text("ALTER TABLE legacy ADD COLUMN n integer;"
+                                                 "UPDATE legacy SET n = length(location);")
+    data = tmp_path / "staging.sql"
+    data.write_text("SELECT pg_catalog.set_config('search_path', '', false);\n"
+                    "INSERT INTO public.legacy VALUES (1, 'Engine Room');\n")
+    applied = migrate.apply(dsn, tmp_path / "m", base_data=data)
+    assert [m.version for m in applied][1:] == ["100", "base-data", "300"]
+    with psycopg.connect(dsn) as conn:
+        assert conn.execute("SELECT n FROM legacy").fetchall() == [(11,)]
 
 
 def test_supabase_cli_history_counts_as_applied_and_is_kept_in_step(server, tmp_path):

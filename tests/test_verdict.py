@@ -125,7 +125,7 @@ def test_a_lost_target_is_could_not_verify_and_an_interrupt_is_130(tmp_path):
 def test_failed_criteria_are_named_by_title_and_the_full_message_is_kept(tmp_path):
     message = "16 of 456 cells failed:\ntable:pms_parts:deckhand:select:foreign: expected denied, got allowed 18"
     v = evaluate(_run_dir(tmp_path, _case("t1", "schema", "failed", message)))
-    assert "failed: Schema lints: RLS, pinned definer functions, append-only ledger" in v.line
+    assert "failed: Schema lints: RLS, pinned definer functions, append-only ledger; migrations" in v.line
     assert "table:pms_parts:deckhand:select:foreign" in v.criterion("schema").reason
 
 
