@@ -13,3 +13,13 @@ def pytest_runtest_call(item):
     needle = os.environ.get("INJECT_FAIL")
     if needle and needle in item.nodeid:
         outcome.force_exception(AssertionError(f"injected failure in {item.name}"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    """``$INJECT_SETUP_ERROR``: the test's setup raises what a missing function would (not an
+    assertion), as when the harness cannot drive the target."""
+    outcome = yield
+    needle = os.environ.get("INJECT_SETUP_ERROR")
+    if needle and needle in item.nodeid:
+        outcome.force_exception(RuntimeError(f"injected setup error: function public.x() does not exist ({item.name})"))
