@@ -551,8 +551,9 @@ def crit_five_xx(inp: RunInputs) -> Criterion:
 
 SURFACE_COUNTS = ("cells", "verified", "declared", "failed", "observed", "not run")
 OBSERVED = ("observed: the contract leaves this choice to the team (§11), so the harness records what the "
-            "target did and neither passes nor fails it; a project that declares its choice in its surface "
-            "policy has the cell verified instead")
+            "target did and neither passes nor fails it; a project declares its choice as the lowest tier "
+            "allowed in lens-policy.yaml beside its migrations (--policy / LENS_POLICY, docs/POLICY.md), and "
+            "the cell is then verified against it (declared); --strict makes an observed cell NOT VERIFIED")
 
 
 @dataclass

@@ -219,6 +219,7 @@ def render(inp: RunInputs, verdict: Verdict, figures: list[dict]) -> tuple[str, 
         problems=inp.problems, files=_all_files(inp), pytest_log=inp.link("pytest.log"),
         fuzz=_fuzz(inp), inventory=verdict.inventory, surface_counts=SURFACE_COUNTS, observed=OBSERVED,
         baseline_dir=(inp.run or {}).get("baseline"),
+        policy_file=((inp.run or {}).get("policy") or {}).get("file"),
         failed_cells=(verdict.inventory.failed if verdict.inventory else [])[:FAILED_CELLS],
     )
     md_env = jinja2.Environment(autoescape=False, trim_blocks=False, keep_trailing_newline=True,

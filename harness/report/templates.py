@@ -49,7 +49,7 @@ Tests that belong to no criterion (add a row to `harness/criteria.py`): {% for u
 {% for kind, row in inventory.totals | dictsort -%}
 | {{ kind }} | {% for k in surface_counts %}{{ row[k] or 0 }} | {% endfor %}
 {% endfor %}
-*{{ observed }}.*
+*{{ observed }}.* Policy: {{ (policy_file or "none") | cell }}.
 {% if failed_cells %}
 Failed cells ({{ failed_cells | length }} of {{ inventory.failed | length }}):
 
@@ -233,7 +233,7 @@ HTML = """\
 <tr><th>Surface</th>{% for k in surface_counts %}<th>{{ k }}</th>{% endfor %}</tr>
 {% for kind, row in inventory.totals | dictsort %}<tr><td>{{ kind }}</td>{% for k in surface_counts %}<td class="{{ 'fail' if k in ('failed', 'not run') and row[k] else '' }}">{{ row[k] or 0 }}</td>{% endfor %}</tr>{% endfor %}
 </table>
-<p class="muted">{{ observed }}.</p>
+<p class="muted">{{ observed }}. Policy: <span class="mono">{{ policy_file or "none" }}</span>.</p>
 {% if failed_cells %}
 <p>Failed cells ({{ failed_cells | length }} of {{ inventory.failed | length }}):</p>
 <table>
