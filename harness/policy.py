@@ -29,7 +29,6 @@ COMMANDS = ("select", "insert", "update", "delete")
 #: What a direct call of a stock function may get booked, beyond what §6/§7 decide.
 FUNCTION_CHOICES = {
     "details": "a dangling id in an extra parameter (§10) is booked",
-    "one_leg": "one transfer leg alone is booked",
     "colleague_author": "details naming a colleague as user_id: booked in the caller's name",
     "colleague_signer": "details naming a colleague as signer: booked with the caller as signer",
 }
@@ -42,6 +41,7 @@ FOREIGN_WORDS = ("foreign", "another_yacht", "other_yacht", "other_yachts", "all
 
 RULE_TENANCY = "§11.1 tenants cannot observe each other: another yacht's rows are never read or written"
 RULE_TRAIL = "§11.2 the trail is immutable"
+RULE_ALL_OR_NOTHING = "§11.3 every call is all or nothing: a transfer group holds both legs"
 RULE_AUTHOR = "§11.5 every row names its real author"
 RULE_ACTIONS = "§11.6 state changes only through the actions"
 RULE_LEDGER_INSERT = "§5 direct ledger inserts are gated by transaction type, not by the policy"
@@ -138,6 +138,9 @@ def load(path: Path | None) -> Policy:
         raise _fail(path, f"unknown section {', '.join(sorted(map(str, unknown)))} (sections: {', '.join(SECTIONS)})")
     if data.get("version", 1) != 1:
         raise _fail(path, f"version {data['version']!r} is not supported (1)")
+    for fn, choices in (data.get("functions") or {}).items():
+        if isinstance(choices, dict) and "one_leg" in choices:
+            raise _fail(path, f"functions.{fn}.one_leg refused: {RULE_ALL_OR_NOTHING}")
     policy = Policy(path=Path(path), tables=_section(path, data, "tables", COMMANDS, "command"),
                     storage=_section(path, data, "storage", COMMANDS, "operation"),
                     functions=_section(path, data, "functions", tuple(FUNCTION_CHOICES), "choice",
@@ -204,6 +207,8 @@ def settled(cell) -> str | None:
     declare it; it stays observed, naming the rule, until the role model judges it)."""
     if cell.surface == "tenant_column":
         return RULE_TENANCY
+    if cell.surface == "function_movement" and cell.operation.startswith("transferred"):
+        return RULE_ALL_OR_NOTHING   # one leg booked alone by a direct call
     return undeclarable(*cell.target.split(".", 1)) if cell.surface == "column_update" else None
 
 
@@ -226,8 +231,7 @@ def _storage_tier(policy: Policy, cell) -> str | None:
 def _function_tier(policy: Policy, cell) -> str | None:
     name, op = cell.target.split("(")[0], cell.operation
     choice = ("details" if op.startswith("details:") else "colleague_author" if op.endswith("+details:user_id")
-              else "colleague_signer" if op.endswith("+details:signed_by")
-              else "one_leg" if op.startswith("transferred") else None)
+              else "colleague_signer" if op.endswith("+details:signed_by") else None)
     return _entry(policy.functions, name).get(choice) if choice else None
 
 

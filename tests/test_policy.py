@@ -44,6 +44,7 @@ def test_both_implementations_ship_a_policy_found_beside_their_migrations():
     ("columns:\n  pms_inventory_stock: {hod: [quantity]}\n", "§11.6 state changes only through the actions"),
     ("columns:\n  pms_part_locations: {hod: [created_by]}\n", "§11.5 every row names its real author"),
     ("tables:\n  pms_inventory_transactions: {insert: guest}\n", "§5 direct ledger inserts are gated"),
+    ("functions:\n  '*': {one_leg: hod}\n", "§11.3 every call is all or nothing"),
     # a malformed file names the fault
     ("tables: [pms_parts\n", "cannot be read as YAML"),
     ("tables:\n  - pms_parts\n", "tables must be a mapping"),
