@@ -1,0 +1,128 @@
+"""The calls of one actor over every path, and world B: the other yacht holding colliding rows.
+
+World B plants, as the owner, one copy of a row of every per-yacht table on the other yacht,
+with the table's phantom id and the collision literal in every unique text column.  The calls
+pass those ids and that literal, so in world A they name nothing and in world B another
+yacht's row: a tenant whose observations change has observed the other yacht.
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+
+import asyncpg
+
+from harness.paths.catalog import Path
+from harness.paths.probe import function_sql, insert_sql, read_sql, relation
+from harness.paths.values import COLLIDE, Pool, examples, phantom_id
+
+
+@dataclass(frozen=True)
+class Call:
+    path: str
+    args: tuple
+    sql: str
+    params: tuple
+    kind: str
+
+
+async def rows_of(conn: asyncpg.Connection, table: str, yacht: uuid.UUID, limit: int = 1) -> list[dict]:
+    """Up to ``limit`` rows of ``yacht`` (for storage: objects under its prefix), as JSON."""
+    mine = "split_part(t.name, '/', 1) = $1" if table == "storage.objects" else "t.yacht_id::text = $1"
+    rows = await conn.fetch(f"SELECT to_jsonb(t)::text FROM {relation(table)} t WHERE {mine} "
+                            f"ORDER BY to_jsonb(t)::text LIMIT {limit}", str(yacht))
+    return [json.loads(r[0]) for r in rows]
+
+
+async def insert_copy(conn: asyncpg.Connection, table: str, row: dict) -> bool:
+    """Insert ``row`` as the owner; False when a constraint refuses it (nothing left behind)."""
+    try:
+        async with conn.transaction():
+            await conn.execute(insert_sql(table, list(row)), json.dumps(row))
+        return True
+    except asyncpg.PostgresError:
+        return False
+
+
+async def plant(conn: asyncpg.Connection, yacht: uuid.UUID, tables: list[str], unique_text: dict,
+                salt: uuid.UUID) -> list[str]:
+    """World B: copy a row of each table on ``yacht`` under its phantom id with the collision
+    literal in every text column (in its unique text columns only, when a CHECK refuses that);
+    returns the tables planted (a copy a constraint refuses is left out)."""
+    planted = []
+    for table in tables:
+        for row in await rows_of(conn, table, yacht, limit=3):   # a deactivated row's copy is refused
+            row.update({"id": str(phantom_id(table, salt))} if "id" in row else {})
+            texts = {c: COLLIDE for c, v in row.items() if isinstance(v, str) and not _looks_like_id(v)}
+            if await insert_copy(conn, table, {**row, **texts}) or \
+                    await insert_copy(conn, table, {**row, **{c: COLLIDE for c in unique_text.get(table, ())}}):
+                planted.append(table)
+                break
+    return planted
+
+
+def _looks_like_id(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+        return True
+    except ValueError:
+        return value[:4].isdigit()   # a timestamp or date keeps its value
+
+
+def labels(snapshot: dict, own: uuid.UUID, foreign: uuid.UUID) -> dict[str, str]:
+    """A stable name for every id of both yachts and every phantom id (``own:pms_parts#0``,
+    ``phantom:pms_parts``), so observations compare across worlds."""
+    out: dict[str, str] = {}
+    tables = {table for table, _ in snapshot}
+    for (table, key), row in snapshot.items():
+        side = "own" if str(row.get("yacht_id")) == str(own) else "foreign"
+        out.setdefault(key.lower(), f"{side}:{table}#{sum(v.startswith(f'{side}:{table}#') for v in out.values())}")
+    out |= {str(phantom_id(t, own)): f"phantom:{t}" for t in tables}
+    return out | {str(own): "own yacht", str(foreign): "foreign yacht"}
+
+
+async def insertable_columns(conn: asyncpg.Connection, table: str) -> list[str]:
+    rows = await conn.fetch(
+        "SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped "
+        "AND attgenerated = '' AND has_column_privilege('authenticated', attrelid, attname, 'INSERT') "
+        "ORDER BY attnum", f"public.{table}")
+    return [r["attname"] for r in rows]
+
+
+async def calls_for(conn: asyncpg.Connection, paths: list[Path], pool: Pool, budget: int,
+                    user_columns: dict, unique_text: dict) -> list[Call]:
+    """Every path as one actor: reads, each function's examples, an insert of a copy of an own
+    row (colliding text, user columns naming the caller, then a colleague), storage writes."""
+    calls = []
+    for p in paths:
+        if p.kind == "read":
+            calls.append(Call(p.label(), (), read_sql(p.name), (), "read"))
+        elif p.kind == "function":
+            calls += [Call(p.label(), args, function_sql(p), args, "function") for args in examples(p, pool, budget)]
+        elif p.kind == "insert":
+            calls += await _inserts(conn, p.name, pool, user_columns.get(p.name, ()), unique_text.get(p.name, ()))
+        elif p.kind == "storage":
+            name = f"{pool.own_yacht}/parts/{COLLIDE}.pdf"
+            sql = "INSERT INTO storage.objects (bucket_id, name) VALUES ($1, $2)"
+            calls.append(Call(p.label(), (p.name, name), sql, (p.name, name), "insert"))
+            calls.append(Call(p.label(), (p.name, name, "owner=colleague"), sql.replace("name)", "name, owner)")
+                              .replace("$2)", "$2, $3::uuid)"), (p.name, name, str(pool.colleague)), "insert"))
+    return calls
+
+
+async def _inserts(conn, table: str, pool: Pool, users: tuple, unique: tuple) -> list[Call]:
+    """A copy of each of a few own rows (every row, not one picked at random: the ids differ
+    per run, the set does not), text of unique columns colliding, user columns naming the
+    caller and then a colleague."""
+    columns = await insertable_columns(conn, table)
+    out = []
+    for row in await rows_of(conn, table, pool.own_yacht, limit=3) if columns else []:
+        row.pop("id", None)
+        row.update({c: COLLIDE for c in unique})
+        for who, uid in (("caller", pool.caller), ("colleague", pool.colleague))[:2 if users else 1]:
+            values = {**row, **{c: str(uid) for c in users}}
+            cols = [c for c in columns if c in values]
+            out.append(Call(f"insert {table}", (f"copy, user columns = {who}",), insert_sql(table, cols),
+                            (json.dumps(values),), "insert"))
+    return out

@@ -1,0 +1,95 @@
+"""The §11 oracles (harness/oracles) on synthetic observations: pure, no database.
+
+Each oracle must stay silent on a clean observation and name the violation on a broken one,
+so a suite that passes is a suite whose oracles could have failed.
+"""
+from __future__ import annotations
+
+import uuid
+
+from harness.oracles import (
+    all_or_nothing,
+    attribution,
+    authority,
+    immutability,
+    noninterference,
+)
+from harness.oracles.observation import Observation, Outcome, normalise
+from harness.paths.catalog import Path
+from harness.paths.values import COLLIDE, Pool, examples, role_strings
+
+LEDGER, AUDIT = "pms_inventory_transactions", "pms_audit_log"
+OWN, CALLER, COLLEAGUE = "00000000-0000-0000-0000-00000000000a", "00000000-0000-0000-0000-0000000000c1", \
+    "00000000-0000-0000-0000-0000000000c2"
+ROW = {"id": "r1", "yacht_id": OWN, "user_id": CALLER, "transaction_type": "received", "quantity_change": 1}
+
+
+OK = Outcome(value=[{"success": True}])
+
+
+def obs(outcome=OK, before=None, after=None) -> Observation:
+    before = {(LEDGER, "r1"): ROW} if before is None else before
+    return Observation("f(x)", ("a",), "deckhand", outcome, before, dict(before) if after is None else after)
+
+
+def test_immutability_names_a_changed_or_deleted_trail_row():
+    assert immutability.judge(obs()) == []
+    changed = obs(after={(LEDGER, "r1"): {**ROW, "reference_type": "edited"}})
+    assert "reference_type" in immutability.judge(changed)[0]
+    assert "deleted" in immutability.judge(obs(after={}))[0]
+
+
+def test_all_or_nothing_refused_call_with_a_footprint_unpaired_legs_and_drift():
+    refused = Outcome(value=[{"success": False, "error_code": "stock_not_found"}])
+    assert all_or_nothing.judge(obs(refused)) == []
+    wrote = obs(refused, after={(LEDGER, "r1"): ROW, (LEDGER, "r2"): {**ROW, "id": "r2"}})
+    assert "was refused" in all_or_nothing.judge(wrote)[0]
+    assert all_or_nothing.judge(obs(Outcome(sqlstate="23505", message="dup"), after={})) != []
+    leg = {**ROW, "id": "r3", "transfer_group_id": "g", "transaction_type": "transferred_out", "quantity_change": -1}
+    assert "transfer group g" in all_or_nothing.judge(obs(after={(LEDGER, "r1"): ROW, (LEDGER, "r3"): leg}))[0]
+    pair = {(LEDGER, "r3"): leg, (LEDGER, "r4"): {**leg, "id": "r4", "transaction_type": "transferred_in",
+                                                  "quantity_change": 1}}
+    assert all_or_nothing.judge(obs(after={(LEDGER, "r1"): ROW, **pair})) == []
+    drift = obs(after={(LEDGER, "r1"): ROW, ("check_inventory_drift()", "s"): {"stock_id": "s", "drift": 1}})
+    assert "check_inventory_drift" in all_or_nothing.judge(drift)[0]
+
+
+def test_attribution_written_columns_and_decisions():
+    columns = {LEDGER: ("user_id",)}
+    mine = obs(after={(LEDGER, "r1"): ROW, (LEDGER, "r2"): {**ROW, "id": "r2"}})
+    assert attribution.judge(mine, columns, CALLER) == []
+    theirs = obs(after={(LEDGER, "r1"): ROW, (LEDGER, "r2"): {**ROW, "id": "r2", "user_id": COLLEAGUE}})
+    assert COLLEAGUE in attribution.judge(theirs, columns, CALLER)[0]
+    assert attribution.judge_decision(obs(Outcome(value="1")), obs(Outcome(value="1"))) == []
+    assert "decides on the row's author" in attribution.judge_decision(obs(Outcome(value="1")), obs(Outcome(value="0")))[0]
+
+
+def test_noninterference_and_authority_compare_labelled_sequences():
+    labels = {OWN: "own yacht"}
+    same = [obs(Outcome(value=[{"yacht": OWN, "new": "11111111-1111-1111-1111-111111111111"}]))]
+    other_new = [obs(Outcome(value=[{"yacht": OWN, "new": "22222222-2222-2222-2222-222222222222"}]))]
+    assert noninterference.judge(same, other_new, labels, OWN) == []   # a new id is new#0 in each world
+    leaked = [obs(Outcome(sqlstate="23505", message="duplicate key"))]
+    assert "world B" in noninterference.judge(same, leaked, labels, OWN)[0]
+    assert "user_metadata" in authority.judge(same, leaked, labels, OWN, ("plain", "user_metadata"))[0]
+
+
+def test_normalise_labels_known_ids_and_numbers_new_ones_in_order():
+    labels = {CALLER: "caller"}
+    text = normalise({"a": CALLER, "b": f"x {OWN} y", "c": OWN}, labels)
+    assert '"caller"' in text and text.count("new#0") == 2
+
+
+def test_examples_vary_each_parameter_alone_within_the_budget():
+    pool = Pool({"pms_inventory_stock": ["s1"]}, {"pms_inventory_stock": ["f1"]}, uuid.UUID(OWN), "fy", CALLER, COLLEAGUE,
+                ["name"], ["consumed"])
+    path = Path("function", "move", ("p_stock_id", "p_quantity"), ("uuid", "integer"))
+    got = examples(path, pool, 5)
+    assert got[0] == ("s1", "1") and len(got) == 5
+    assert all(sum(a != b for a, b in zip(e, got[0])) == 1 for e in got[1:])
+    assert COLLIDE in [e[0] for e in examples(Path("function", "f", ("p_name",), ("text",)), pool, 3)]
+
+
+def test_role_strings_are_the_unlisted_literals_beside_a_contract_role():
+    sources = [{"deckhand", "captain", "cook"}, {"consumed", "received"}]
+    assert role_strings(sources, {"deckhand", "captain"}) == ["cook"]
