@@ -202,7 +202,7 @@ def cmd_token(args) -> int:
     return 0
 
 
-RUN_DEFAULTS = {"profile": "smoke", "workers": 2, "force": False, "quiet": False, "require_writes": False}
+RUN_DEFAULTS = {"profile": "smoke", "force": False, "quiet": False, "require_writes": False}
 
 
 def cmd_run(args) -> int:
@@ -218,7 +218,7 @@ def cmd_run(args) -> int:
         suites = tuple(x.strip() for x in args.suites.split(",") if x.strip()) if args.suites else SUITES
         options = GateOptions(suites=suites, profile=args.profile,
                               report_dir=Path(args.report_dir) if args.report_dir else None,
-                              workers=args.workers, load=args.load if args.load is not None else args.profile == "full",
+                              workers=args.workers, max_connections=args.max_connections, load=args.load if args.load is not None else args.profile == "full",
                               mutant=args.mutant, pytest_args=args.pytest_args or [], quiet=args.quiet,
                               force=args.force, require_writes=args.require_writes,
                               baseline=folder_of(args.baseline) if args.baseline else None)
@@ -374,7 +374,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", choices=("smoke", "full"), default=None, help="smoke: quick, not a sign-off; full: the sign-off (full stress + load)")
     p.add_argument("--report-dir", default=None, help="an empty or new folder (default reports/<run-id>)")
     p.add_argument("--force", action="store_true", default=None, help="empty a non-empty --report-dir first")
-    p.add_argument("--workers", type=positive_int, default=None, help="pytest-xdist workers (default 2; 1 = no xdist)")
+    p.add_argument("--workers", type=positive_int, default=None, help="pytest-xdist workers (1 = no xdist; default: "
+                   "2, more when the measured RTT to the server is high, docs/REMOTE.md)")
+    p.add_argument("--max-connections", type=positive_int, default=None, help="cap on the connections the suites "
+                   "hold at once (default: what the server has free)")
     p.add_argument("--load", dest="load", action="store_true", default=None, help="add a locust load step (default with --profile full)")
     p.add_argument("--no-load", dest="load", action="store_false", default=None)
     p.add_argument("--mutant", default=None, help="run against a catalogued mutant (for selftest and demos)")

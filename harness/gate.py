@@ -47,7 +47,8 @@ class GateOptions:
     suites: tuple[str, ...] = SUITES
     profile: str = "smoke"
     report_dir: Path | None = None
-    workers: int = 2
+    workers: int | None = None  # None: chosen from the measured RTT (harness/network.py)
+    max_connections: int | None = None  # cap on the connections the suites may hold at once
     load: bool = False
     mutant: str | None = None
     pytest_args: list[str] = field(default_factory=list)
@@ -169,8 +170,9 @@ def _pytest_command(run: GateRun) -> list[str]:
     paths = [str(SUITES_DIR / name) for name in opts.suites if (SUITES_DIR / name).is_dir()]
     cmd = [sys.executable, "-m", "pytest", *paths, "-q", "-rfE", "-c", str(SUITES_PYTEST_INI),
            f"--junitxml={rd / 'junit.xml'}", f"--alluredir={rd / 'allure-results'}", "--rootdir", str(SUITES_DIR.parent)]
-    if opts.workers > 1:
-        cmd += ["-n", str(opts.workers), "--dist", "loadfile"]
+    workers = run.info["network"]["workers"]
+    if workers > 1:
+        cmd += ["-n", str(workers), "--dist", "loadgroup"]  # a module is one group unless it spreads (plugin.py)
     return cmd + list(opts.pytest_args)
 
 
@@ -206,6 +208,18 @@ def _pending_stop(migrations) -> Stop:
                 "(lens-harness migrate --dsn … --allow-migrate) or rerun with --allow-migrate")
 
 
+def _measure_link(run: GateRun, dsn: str) -> None:
+    """The RTT to the server and the workers it justifies: in run.json, the sign-off's
+    environment and the console, with a warning in numbers when latency will set the pace."""
+    from harness import network
+
+    found = network.link(dsn, run.options.workers, run.options.max_connections)
+    run.info["network"] = found.as_dict()
+    note = f"RTT {found.rtt_ms} ms, {found.workers} worker(s): {found.reason}"
+    if not run.options.quiet or found.warning():
+        run.console.print(found.warning() or note, markup=False, highlight=False)
+
+
 def _steps(run: GateRun, settings_file: Path) -> None:
     from harness import evidence, policy
     from harness.provision import clone_for, prepare, provisioner_for
@@ -231,6 +245,7 @@ def _steps(run: GateRun, settings_file: Path) -> None:
         run.info["postgres_version"] = _postgres_version(database.dsn)
         run.info["dsn_redacted"] = database.redacted_dsn
         policy.check_catalog(policy.load(settings.policy), database.dsn)
+        _measure_link(run, database.dsn)
         summary = evidence.write_bundle(database.dsn, report_dir / "evidence")
         if not summary["passed"]:
             step["status"] = "failed"
@@ -246,6 +261,7 @@ def _steps(run: GateRun, settings_file: Path) -> None:
         consolidate_parts(report_dir)
         write_environment(report_dir / "allure-results", {
             "SUT": settings.sut, "Target": settings.target, "PostgreSQL": run.info.get("postgres_version"),
+            "RTT (ms)": run.info["network"]["rtt_ms"], "Workers": run.info["network"]["workers"],
             "Profile": options.profile, "Run": run.run_id, "Mutant": settings.mutant, "SQL dir": settings.sql_dir})
         lost = _unreachable(database.dsn)
         if lost:

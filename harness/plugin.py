@@ -37,6 +37,8 @@ MARKERS = [
     "fuzz: a no-5xx fuzz test (criterion zero_5xx)",
     "detector: proves a detector fires on an injected violation (criterion detectors, a harness self-check)",
     "writes: the test commits data (skipped on a verify-only DSN)",
+    "spread: the module's tests are independent and each is long on a remote server: pytest-xdist "
+    "may run them on different workers (every other module stays on one worker, its fixtures shared)",
 ]
 
 
@@ -180,12 +182,16 @@ def pytest_unconfigure(config):
         runtime.close()
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's --dist loadgroup reads the groups
 def pytest_collection_modifyitems(items):
     """IDs, suite and criterion (harness/criteria.py) become JUnit properties, so the report can
-    build its matrices and judge every test under exactly one criterion."""
+    build its matrices and judge every test under exactly one criterion. A module is one xdist
+    group (the gate runs --dist loadgroup) unless it is marked ``spread``."""
     from harness.criteria import Unmapped, criterion_for
 
     for item in items:
+        if not item.get_closest_marker("spread"):
+            item.add_marker(pytest.mark.xdist_group(str(item.path)))
         try:
             markers = {m.name for m in item.iter_markers() if m.name not in ID_MARKERS or m.args}
             item.user_properties.append(("criterion", criterion_for(item.fspath, markers).key))

@@ -18,6 +18,7 @@ from pathlib import Path
 import asyncpg
 
 from harness import roles
+from harness.batch import catalog
 
 COMMANDS = ("select", "insert", "update", "delete")
 #: own yacht, another yacht, and "former": the yacht the acting user belonged to before its
@@ -58,8 +59,8 @@ class Cell:
 
 async def yacht_tables(conn: asyncpg.Connection) -> list[str]:
     """Public base tables that hold per-yacht rows (a ``yacht_id`` column)."""
-    rows = await conn.fetch(
-        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+    rows = await catalog(
+        conn, "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
         "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'yacht_id' AND NOT a.attisdropped "
         "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') ORDER BY 1")
     return [r["relname"] for r in rows]
@@ -68,8 +69,8 @@ async def yacht_tables(conn: asyncpg.Connection) -> list[str]:
 async def yacht_views(conn: asyncpg.Connection) -> list[str]:
     """Public views over per-yacht rows: read through them, RLS must still apply (a view runs as
     its owner unless ``security_invoker``)."""
-    rows = await conn.fetch(
-        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+    rows = await catalog(
+        conn, "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
         "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'yacht_id' AND NOT a.attisdropped "
         "WHERE n.nspname = 'public' AND c.relkind IN ('v', 'm') ORDER BY 1")
     return [r["relname"] for r in rows]
@@ -91,8 +92,8 @@ CHANGED_VALUE = {
 async def mutable_columns(conn: asyncpg.Connection, table: str) -> list[tuple[str, str]]:
     """(column, SQL expression of a changed value) for every column but the row's identity and
     tenancy (``id``, ``yacht_id``: moving rows between yachts is the table cells' business)."""
-    rows = await conn.fetch(
-        "SELECT a.attname, format_type(a.atttypid, NULL) AS type FROM pg_attribute a "
+    rows = await catalog(
+        conn, "SELECT a.attname, format_type(a.atttypid, NULL) AS type FROM pg_attribute a "
         "WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '' "
         "ORDER BY a.attnum", f"public.{table}")
     return [(r["attname"], CHANGED_VALUE[r["type"]].format(c=f'"{r["attname"]}"')) for r in rows
@@ -102,8 +103,8 @@ async def mutable_columns(conn: asyncpg.Connection, table: str) -> list[tuple[st
 async def ledger_references(conn: asyncpg.Connection) -> list[str]:
     """Ledger columns that are foreign keys, but the row's own stock, part and yacht (those come
     from the call's parameters): a dangling value fails only at the ledger insert."""
-    rows = await conn.fetch(
-        "SELECT DISTINCT a.attname FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid "
+    rows = await catalog(
+        conn, "SELECT DISTINCT a.attname FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid "
         "AND a.attnum = ANY(c.conkey) WHERE c.conrelid = $1::regclass AND c.contype = 'f' "
         "AND a.attname NOT IN ('stock_id', 'part_id', 'yacht_id') ORDER BY 1",
         f"public.{roles.LEDGER_TABLE}")

@@ -112,12 +112,16 @@ def signature(user: User, reason: str = "acceptance test") -> dict:
             "signed_at": "2026-11-24T12:00:00Z"}
 
 
+#: Active stock rows of the yachts in $1 whose quantity is not the sum of their ledger changes.
+UNACCOUNTED_SQL = (
+    "SELECT s.id FROM pms_inventory_stock s LEFT JOIN pms_inventory_transactions t ON t.stock_id = s.id "
+    "WHERE s.yacht_id = ANY($1::uuid[]) AND s.deleted_at IS NULL "
+    "GROUP BY s.id, s.quantity HAVING s.quantity <> coalesce(sum(t.quantity_change), 0)")
+
+
 async def unaccounted_stock(conn, yacht_ids) -> set:
     """Active stock rows of these yachts whose quantity is not the sum of their ledger changes,
     computed from the §3 base tables (the harness's own accounting: it does not trust the
     target's ``check_inventory_drift()``, which is itself under test)."""
-    rows = await conn.fetch(
-        "SELECT s.id FROM pms_inventory_stock s LEFT JOIN pms_inventory_transactions t ON t.stock_id = s.id "
-        "WHERE s.yacht_id = ANY($1::uuid[]) AND s.deleted_at IS NULL "
-        "GROUP BY s.id, s.quantity HAVING s.quantity <> coalesce(sum(t.quantity_change), 0)", list(yacht_ids))
+    rows = await conn.fetch(UNACCOUNTED_SQL, list(yacht_ids))
     return {r["id"] for r in rows}

@@ -59,6 +59,14 @@ def _css(status: str) -> str:
     return "notverified" if status == NEEDS_WRITES else str(status).replace(" ", "")
 
 
+def _network(found: dict | None) -> str | None:
+    """The measured RTT and the concurrency the gate chose from it (harness/network.py)."""
+    if not found:
+        return None
+    return (f"RTT {found['rtt_ms']} ms; {found['workers']} pytest worker(s) ({found['reason']}); "
+            f"{found['free_connections']} of {found['max_connections']} server connections free")
+
+
 def _env(run: dict | None) -> dict:
     run = run or {}
     suites = run.get("suites")
@@ -67,6 +75,7 @@ def _env(run: dict | None) -> dict:
         "harness_version": run.get("harness_version"),
         "postgres_version": run.get("postgres_version"),
         "target": run.get("target"),
+        "network": _network(run.get("network")),
         "dsn_redacted": redact(str(run.get("dsn_redacted") or run.get("dsn") or "")) or None,
         "sut": run.get("sut") if not isinstance(run.get("sut"), (dict, list)) else json.dumps(run.get("sut")),
         "profile": run.get("profile"),

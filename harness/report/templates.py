@@ -22,6 +22,7 @@ Tests that belong to no criterion (add a row to `harness/criteria.py`): {% for u
 |---|---|
 | Run | {{ env.run_id or "—" }} |
 | Target | {{ env.target or "—" }} |
+| Network | {{ env.network or "—" }} |
 | Profile | {{ env.profile or "—" }} |
 | Started / finished | {{ env.started or "—" }} / {{ env.finished or "—" }} |
 | Tests | {{ totals }} |
@@ -144,6 +145,7 @@ None.
 | Harness version | {{ env.harness_version or "—" }} |
 | System under test | {{ env.sut or "—" }} |
 | Target | {{ env.target or "—" }} |
+| Network | {{ env.network or "—" }} |
 | DSN (redacted) | {{ env.dsn_redacted or "—" }} |
 | Suites | {{ env.suites or "—" }} |
 
@@ -319,6 +321,7 @@ HTML = """\
 <tr><th>Harness version</th><td>{{ env.harness_version or "—" }}</td></tr>
 <tr><th>System under test</th><td>{{ env.sut or "—" }}</td></tr>
 <tr><th>Target</th><td>{{ env.target or "—" }}</td></tr>
+<tr><th>Network</th><td>{{ env.network or "—" }}</td></tr>
 <tr><th>DSN (redacted)</th><td class="mono">{{ env.dsn_redacted or "—" }}</td></tr>
 <tr><th>Suites</th><td>{{ env.suites or "—" }}</td></tr>
 </table>

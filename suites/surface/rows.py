@@ -15,8 +15,7 @@ import uuid
 import asyncpg
 
 from harness import roles
-
-
+from harness.batch import catalog
 
 #: Columns that name who wrote a row (the other ``*_by`` columns name a signer or a deleter).
 WRITER_COLUMNS = ("user_id", "created_by", "used_by")
@@ -26,8 +25,8 @@ async def author_columns(conn, table: str) -> list[str]:
     """Columns of ``table`` that name who wrote a row (``user_id``, ``*_by``)."""
     if table in roles.IDENTITY_TABLES:
         return []
-    rows = await conn.fetch(
-        "SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped "
+    rows = await catalog(
+        conn, "SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped "
         "AND atttypid = 'uuid'::regtype AND (attname = 'user_id' OR attname LIKE '%\\_by') ORDER BY attnum",
         f"public.{table}")
     return [r["attname"] for r in rows]
@@ -52,8 +51,8 @@ async def make_author(conn, table: str, user_id, *, ctid: str | None = None, yac
 
 async def _unique_keys(conn, table: str) -> list[list[tuple[str, str, str | None]]]:
     """Every unique index of ``table`` as [(column, type, referenced table or None)]."""
-    rows = await conn.fetch(
-        "SELECT i.indexrelid, a.attname, format_type(a.atttypid, NULL) AS type, "
+    rows = await catalog(
+        conn, "SELECT i.indexrelid, a.attname, format_type(a.atttypid, NULL) AS type, "
         "  (SELECT c.confrelid::regclass::text FROM pg_constraint c WHERE c.conrelid = i.indrelid "
         "     AND c.contype = 'f' AND c.conkey = ARRAY[a.attnum]::int2[] LIMIT 1) AS refers "
         "FROM pg_index i CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY k(attnum, ord) "

@@ -28,6 +28,8 @@ from .test_surface import (
     _side,
 )
 
+pytestmark = pytest.mark.spread  # independent tests, each long on a remote server
+
 
 @pytest.fixture
 async def sides(factory):

@@ -18,13 +18,16 @@ import asyncpg
 import pytest
 
 from harness import roles, surface
+from harness.batch import catalog, scalars
 from harness.binding import UNSET
 from harness.db import as_service_role
 from harness.factories import Factory, Stock, User, Yacht
 from harness.surface import Cell
 
-from ..lens_sql import Ship, insert_ledger, unaccounted_stock
+from ..lens_sql import UNACCOUNTED_SQL, Ship, insert_ledger
 from . import rows as cell_rows
+
+pytestmark = pytest.mark.spread  # independent tests, each long on a remote server
 
 OPENING = 10
 
@@ -128,10 +131,13 @@ async def _attempt(lens_binding, lens_tx, as_user, who, work) -> tuple[str, str]
 async def _drift(conn, yachts) -> Inconsistent | None:
     """The ledger-accounting check run after a write, as the owner inside the write's savepoint:
     an active stock row whose quantity is not the sum of its ledger rows (§4), from the base
-    tables, and the target's own drift check, which must report exactly those rows (§3)."""
+    tables, and the target's own drift check, which must report exactly those rows (§3).
+    Both in one round trip."""
     await conn.execute("RESET ROLE")
-    rows = await conn.fetch("SELECT stock_id FROM check_inventory_drift() WHERE yacht_id = ANY($1::uuid[])", yachts)
-    reported, diverged = {r["stock_id"] for r in rows}, await unaccounted_stock(conn, yachts)
+    found = await scalars(conn, {
+        "reported": "SELECT array_agg(stock_id) FROM check_inventory_drift() WHERE yacht_id = ANY($1::uuid[])",
+        "diverged": f"SELECT array_agg(id) FROM ({UNACCOUNTED_SQL}) u"}, yachts)
+    reported, diverged = set(found["reported"] or ()), set(found["diverged"] or ())
     if diverged or reported:
         return Inconsistent(f"stock and ledger diverged on {sorted(map(str, diverged))}; "
                             f"check_inventory_drift() reports {sorted(map(str, reported))}")
@@ -149,8 +155,8 @@ async def _moved_away(lens_tx, user: User, table: str, left: Yacht, to: Yacht):
     moved to ``to`` (rolled back afterwards). CONTRACT §1: the yacht is the active profile's."""
     async with _rolled_back(lens_tx):
         await cell_rows.make_author(lens_tx, table, user.id, yacht=left.id)
-        await lens_tx.execute("UPDATE auth_users_profiles SET yacht_id = $1 WHERE id = $2", to.id, user.id)
-        await lens_tx.execute("UPDATE auth_users_roles SET yacht_id = $1 WHERE user_id = $2", to.id, user.id)
+        await lens_tx.execute("WITH p AS (UPDATE auth_users_profiles SET yacht_id = $1 WHERE id = $2) "
+                              "UPDATE auth_users_roles SET yacht_id = $1 WHERE user_id = $2", to.id, user.id)
         yield
 
 
@@ -191,11 +197,11 @@ async def _table_cell(cell: Cell, lens_tx, as_user, lens_binding, own: Side, for
 async def _table_command(cell: Cell, lens_tx, as_user, lens_binding, yacht, user, own: Side, foreign: Side,
                          key: str = "yacht_id") -> None:
     """``key`` is the column naming the row's yacht (``id`` in the yacht registry)."""
-    present = await lens_tx.fetchval(f"SELECT count(*) FROM public.{cell.target} WHERE {key} = $1", yacht)
-    if not present:
+    row = (await scalars(lens_tx, {"row": f"SELECT to_jsonb(t) FROM public.{cell.target} t WHERE {key} = $1 LIMIT 1"},
+                         yacht))["row"]
+    if row is None:
         cell.actual, cell.detail = (None if cell.expected == roles.ALLOWED else "denied"), "no row of this yacht to try"
         return
-    row = await lens_tx.fetchval(f"SELECT to_jsonb(t) FROM public.{cell.target} t WHERE {key} = $1 LIMIT 1", yacht)
     copy = await cell_rows.insertable_copy(lens_tx, cell.target, json.loads(row), author=user.id)
     if cell.target == roles.LEDGER_TABLE and cell.operation == "insert" and cell.expected == roles.UNSPECIFIED:
         cell.expected, cell.rule = roles.ledger_insert_expectation(cell.role, copy["transaction_type"])
@@ -232,9 +238,9 @@ async def test_tables(lens_tx, as_user, lens_binding, sides, record_cells):
 async def _one_row(conn, table: str, yacht) -> str | None:
     """The ctid of one live row of ``table`` on ``yacht`` (a deactivated row refuses updates
     for its own reason, which would hide what the column grant allows)."""
-    live = " AND deleted_at IS NULL" if await conn.fetchval(
-        "SELECT count(*) FROM pg_attribute WHERE attrelid = $1::regclass AND attname = 'deleted_at'",
-        f"public.{table}") else ""
+    live = " AND deleted_at IS NULL" if (await catalog(
+        conn, "SELECT count(*) FROM pg_attribute WHERE attrelid = $1::regclass AND attname = 'deleted_at'",
+        f"public.{table}"))[0][0] else ""
     return await conn.fetchval(f"SELECT ctid::text FROM public.{table} WHERE yacht_id = $1{live} LIMIT 1", yacht)
 
 
@@ -322,12 +328,14 @@ async def _ledger_insert_cell(cell: Cell, lens_tx, as_user, lens_binding, side: 
 
 
 async def _foreign_state(conn, yacht_id) -> tuple:
-    """Everything of a yacht a function could change: row counts per table and stock quantities."""
+    """Everything of a yacht a function could change: row counts per table and stock quantities
+    (one round trip)."""
     tables = await surface.yacht_tables(conn)
-    counts = [await conn.fetchval(f"SELECT count(*) FROM public.{t} WHERE yacht_id = $1", yacht_id) for t in tables]
-    stock = await conn.fetch("SELECT id, quantity, deleted_at FROM pms_inventory_stock WHERE yacht_id = $1 ORDER BY id",
-                             yacht_id)
-    return tuple(counts), tuple(tuple(r) for r in stock)
+    found = await scalars(conn, {
+        **{t: f"SELECT count(*) FROM public.{t} WHERE yacht_id = $1" for t in tables},
+        "stock": "SELECT jsonb_agg(jsonb_build_array(id, quantity, deleted_at) ORDER BY id) FROM pms_inventory_stock "
+                 "WHERE yacht_id = $1"}, yacht_id)
+    return tuple(found[t] for t in tables), found["stock"]
 
 
 def _stock_call(cell: Cell, own: Side, foreign: Side) -> tuple:

@@ -8,6 +8,7 @@ import re
 import uuid
 
 import asyncpg
+import pytest
 
 from harness import roles, surface, surface_tenancy
 from harness.factories import User
@@ -15,6 +16,8 @@ from harness.factories import User
 from .test_surface import (  # noqa: F401  (sides: fixture)
     Side, _accounted, _affected, _attempt, _foreign_state, _hostile_args, _ledger_insert_cell, _one_row,
     _stock_function_cell, _storage_cell, _table_command, sides)
+
+pytestmark = pytest.mark.spread  # independent tests, each long on a remote server
 
 
 async def _second_yacht_roles(conn, own: Side, foreign: Side) -> None:

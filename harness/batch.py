@@ -1,0 +1,128 @@
+"""Fewer round trips per check: the primitives a cell engine uses on a remote server.
+
+On staging reached over the internet every statement costs one round trip (10-80 ms), and an
+asyncpg statement with parameters costs two the first time its text is seen (parse, then
+execute). A check that sends its statements one after another is therefore as slow as the
+network, whatever the server does. Three tools, for any suite or cell engine (docs/REMOTE.md):
+
+* ``catalog(conn, sql, *args)`` — a catalog read, remembered for the process. The schema of the
+  database under test does not change while the checks run (the suites never run DDL on a user's
+  server; on harness-owned ones a detector may add a *policy*, which is not read through here),
+  so a table's columns or unique keys are asked once per process, not once per cell.
+* ``scalars(conn, {name: sql}, *args)`` — several scalar queries sharing the same parameters
+  in one statement: ``SELECT (q1) AS a, (q2) AS b``. One round trip instead of one per query.
+* ``probe_all(conn, probes)`` — many "act as X, run a statement, record what happened" cells in
+  one ``DO`` block: each probe runs in its own subtransaction (a plpgsql block with an
+  EXCEPTION clause) that is always rolled back, with the role and JWT claims set inside it, and
+  the outcomes come back through ``set_config`` (two round trips for the whole batch). A ``DO`` block
+  is not DDL and writes nothing that survives, so it runs on a verify-only DSN; only
+  SELECT/INSERT/UPDATE/DELETE/WITH statements are accepted (log_statement logs the block as one
+  statement, so nothing else may hide inside it).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+import asyncpg
+
+from harness.db import literal
+
+_catalog: dict[tuple, list] = {}
+
+
+async def catalog(conn: asyncpg.Connection, sql: str, *args) -> list[asyncpg.Record]:
+    """``conn.fetch(sql, *args)``, asked once per process (see the module docstring)."""
+    key = (sql, *map(str, args))
+    if key not in _catalog:
+        _catalog[key] = await conn.fetch(sql, *args)
+    return _catalog[key]
+
+
+async def scalars(conn: asyncpg.Connection, queries: dict[str, str], *args) -> dict:
+    """Each scalar sub-query's value by name, from one round trip (they share ``$1``.. ``args``)."""
+    if not queries:
+        return {}
+    row = await conn.fetchrow("SELECT " + ", ".join(f"({sql}) AS \"{name}\"" for name, sql in queries.items()), *args)
+    return dict(row)
+
+
+#: A probe's statement may only read or write rows: anything else inside a DO block would hide
+#: from log_statement=ddl (the block is logged once, as DO).
+_ROW_STATEMENT = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b", re.IGNORECASE)
+_RESULT = "lens.probe_outcomes"
+
+_BLOCK = """DO $lens_probe$
+DECLARE
+  probes jsonb := {probes};
+  probe jsonb;
+  outcomes jsonb := '[]'::jsonb;
+  value text;
+  affected bigint;
+  state text;
+  message text;
+BEGIN
+  FOR probe IN SELECT * FROM jsonb_array_elements(probes) LOOP
+    BEGIN
+      EXECUTE format('SET LOCAL ROLE %I', probe->>'role');
+      PERFORM set_config('request.jwt.claims', coalesce(probe->>'claims', ''), true);
+      IF (probe->>'value')::boolean THEN
+        EXECUTE probe->>'sql' INTO value;
+        affected := NULL;
+      ELSE
+        EXECUTE probe->>'sql';
+        GET DIAGNOSTICS affected = ROW_COUNT;
+        value := NULL;
+      END IF;
+      RAISE EXCEPTION USING ERRCODE = 'LNS00', MESSAGE = 'lens probe done',
+        DETAIL = jsonb_build_object('value', value, 'rows', affected)::text;
+    EXCEPTION WHEN OTHERS THEN
+      GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT, value = PG_EXCEPTION_DETAIL;
+      IF state = 'LNS00' THEN
+        outcomes := outcomes || jsonb_build_array(value::jsonb || jsonb_build_object('sqlstate', NULL));
+      ELSE
+        outcomes := outcomes || jsonb_build_array(jsonb_build_object('sqlstate', state, 'message', message));
+      END IF;
+    END;
+  END LOOP;
+  PERFORM set_config('{result}', outcomes::text, {local});
+END
+$lens_probe$"""
+
+
+@dataclass(frozen=True)
+class Probe:
+    """Run ``sql`` as ``role`` with ``claims`` (None: no user); ``value``: keep the first
+    column of the first row, else the number of rows affected."""
+
+    role: str
+    claims: dict | None
+    sql: str
+    value: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    sqlstate: str | None   # None: the statement ran
+    message: str | None
+    value: str | None      # first column of the first row (value probes)
+    rows: int | None       # rows affected (other probes)
+
+
+async def probe_all(conn: asyncpg.Connection, probes: list[Probe]) -> list[Outcome]:
+    """Every probe's outcome, in order, from one round trip; nothing any probe did remains (each
+    ran in a subtransaction rolled back at its end, role and claims with it)."""
+    if not probes:
+        return []
+    for p in probes:
+        if not _ROW_STATEMENT.match(p.sql):
+            raise ValueError(f"a probe runs row statements only, not: {p.sql[:60]}")
+    payload = json.dumps([{"role": p.role, "claims": json.dumps(p.claims) if p.claims else None, "sql": p.sql,
+                           "value": p.value} for p in probes])
+    local = "true" if conn.is_in_transaction() else "false"
+    block = _BLOCK.format(probes=f"{literal(payload)}::jsonb", result=_RESULT, local=local)
+    await conn.execute(block)
+    raw = json.loads(await conn.fetchval(f"SELECT current_setting('{_RESULT}')"))
+    return [Outcome(r.get("sqlstate"), r.get("message"), r.get("value"), r.get("rows")) for r in raw]
