@@ -74,6 +74,7 @@ class StagingServer:
     def __init__(self, port: int | None = None):
         self.base = Path(tempfile.mkdtemp(prefix="lens-stage-test-"))
         self.port = port
+        self.client_port = None  # where clients connect: the port, or a latency proxy's in front of it
         self.proc = None
 
     @property
@@ -82,7 +83,7 @@ class StagingServer:
 
     @property
     def dsn(self) -> str:
-        return f"postgresql://{USER}:{quote(PASSWORD, safe='')}@127.0.0.1:{self.port}/staging"
+        return f"postgresql://{USER}:{quote(PASSWORD, safe='')}@127.0.0.1:{self.client_port or self.port}/staging"
 
     def _as_account(self) -> dict:
         acc = _account()
@@ -226,14 +227,27 @@ def load_production(dsn: str) -> None:
 SPELLINGS = {PASSWORD, quote(PASSWORD, safe=""), quote(PASSWORD), json.dumps(PASSWORD)[1:-1]}
 
 
+#: Put a latency proxy (tests/latency_proxy.py) of this many ms RTT between the tests and the
+#: staging server: the staging tests then run as they would against a hosted project.
+RTT_ENV = "LENS_TEST_RTT_MS"
+
+
 @contextmanager
-def production_server():
-    """A started staging server with the reference schema and production rows; stopped after."""
+def production_server(rtt_ms: float | None = None):
+    """A started staging server with the reference schema and production rows, reached through a
+    latency proxy when ``rtt_ms`` (default: $LENS_TEST_RTT_MS) is set; stopped after."""
+    from .latency_proxy import LatencyProxy
+
+    rtt = rtt_ms if rtt_ms is not None else float(os.environ.get(RTT_ENV) or 0)
     server = StagingServer().start()
+    proxy = LatencyProxy(server.port, rtt).start() if rtt else None
     try:
         load_production(server.dsn)
+        server.client_port = proxy.port if proxy else None
         yield server
     finally:
+        if proxy:
+            proxy.stop()
         server.stop()
 
 
