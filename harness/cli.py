@@ -41,10 +41,10 @@ def _target_args(p: argparse.ArgumentParser) -> None:
 def settings_from(args) -> Settings:
     from harness.provision.embedded import bin_for
 
-    from harness.implementations import binding_for
+    from harness.binding import AUTO
 
     target = args.target or ("dsn" if getattr(args, "dsn", None) else None)
-    binding = getattr(args, "binding", None) or os.environ.get("LENS_BINDING") or binding_for(getattr(args, "sql_dir", None))
+    binding = getattr(args, "binding", None) or os.environ.get("LENS_BINDING") or AUTO  # the gate reads it from the catalog
     return Settings.from_env(
         target=target, dsn=getattr(args, "dsn", None), sql_dir=getattr(args, "sql_dir", None),
         base_schema=getattr(args, "base_schema", None), base_data=getattr(args, "base_data", None),
@@ -241,7 +241,7 @@ def cmd_run(args) -> int:
 
 
 def cmd_load(args) -> int:
-    from harness.binding import profile_for
+    from harness.binding import profile_for, resolve
     from harness.load.api_process import api_process
     from harness.load.distributed import MASTER_PORT, Distribution, run_worker
     from harness.provision.embedded import free_port
@@ -257,22 +257,26 @@ def cmd_load(args) -> int:
                            port=args.master_port or MASTER_PORT) if args.master else
               Distribution(args.processes, port=args.master_port or free_port()) if args.processes > 1 else None)
     out = Path(args.out or "reports/load")
-    profile = profile_for(settings)
-    bounds = dict(users=args.users, spawn_rate=args.spawn_rate, run_time=args.run_time, iterations=args.iterations,
-                  out_dir=out, jwt_secret=settings.jwt_secret, spread=spread, binding=settings.binding)
+
+    def bounds(dsn: str) -> dict:  # the binding (and so the API profile) read from the target's catalog
+        bound = settings.with_(binding=resolve(settings.binding, dsn))
+        return dict(users=args.users, spawn_rate=args.spawn_rate, run_time=args.run_time, iterations=args.iterations,
+                    out_dir=out, jwt_secret=settings.jwt_secret, spread=spread, binding=bound.binding,
+                    api_profile=profile_for(bound))
+
     if settings.target == "dsn":
         if not settings.allow_writes:
             raise HarnessError("load against a DSN commits data (under its own yacht ids, purged after): add --allow-writes")
         with purged_on_interrupt(settings):
-            summary = run_load("api" if args.api_url else "dsn", settings.dsn, args.api_url, **bounds,
-                               api_profile=profile)
+            summary = run_load("api" if args.api_url else "dsn", settings.dsn, args.api_url, **bounds(settings.dsn))
     else:
         with provisioned(settings) as (_, database):
+            given = bounds(database.dsn)
             if args.via == "dsn":
-                summary = run_load("dsn", database.dsn, None, **bounds)
+                summary = run_load("dsn", database.dsn, None, **given)
             else:
-                with api_process(database.dsn, settings.jwt_secret, settings.sut, settings.binding) as url:
-                    summary = run_load("api", database.dsn, url, **bounds, api_profile=profile)
+                with api_process(database.dsn, settings.jwt_secret, settings.sut, given["binding"]) as url:
+                    summary = run_load("api", database.dsn, url, **given)
     print(f"{summary['target']}: {summary['requests']} requests, {summary['failures']} failures, "
           f"{summary['rps']} req/s, p50 {summary['p50_ms']} ms, p95 {summary['p95_ms']} ms, p99 {summary['p99_ms']} ms")
     print(f"checker: {summary['checker']['valid']} — stats in {out}/")
@@ -314,8 +318,9 @@ def cmd_selftest(args) -> int:
         return 0
     selected = [mutants.find(n, dirs) for n in args.mutants] if args.mutants else catalogue
     settings = settings_from(args)
+    settings = settings.with_(binding=impl.binding)
     if impl.name != "reference":
-        settings = settings.with_(sql_dir=impl.sql_dir, binding=impl.binding)
+        settings = settings.with_(sql_dir=impl.sql_dir)
     if settings.target != "embedded":
         raise HarnessError("selftest provisions its own embedded server (mutants need DDL): drop --target/--dsn")
     out = Path(args.report_dir or f"reports/selftest-{dt.datetime.now():%Y%m%d-%H%M%S}")
@@ -368,8 +373,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--api-url", default=None, help="test your own API at this URL instead of the reference")
     p.add_argument("--api-profile", default=None, help="how to speak to that API: reference, envelope or a YAML "
                    "file (harness/binding/profiles); default: the binding's own")
-    p.add_argument("--binding", default=None, help="the implementation's binding: reference (default), second, "
-                   "or module:Class (CONTRACT §10)")
+    p.add_argument("--binding", default=None, help="the implementation's binding: reference, second, contract or "
+                   "module:Class (CONTRACT §10); default: chosen from the target's catalog")
     p.add_argument("--suites", default=None, help="comma-separated subset of rls,ledger,negative,api,concurrency")
     p.add_argument("--profile", choices=("smoke", "full"), default=None, help="smoke: quick, not a sign-off; full: the sign-off (full stress + load)")
     p.add_argument("--report-dir", default=None, help="an empty or new folder (default reports/<run-id>)")
@@ -403,7 +408,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--api-profile", default=None, help="how to speak to the API: reference, envelope or a YAML "
                    "file (needs auth.kind hs256); default: the binding's own")
     p.add_argument("--binding", default=None, help="the implementation whose API to start (embedded --via api): "
-                   "reference (default), second, or module:Class")
+                   "reference, second or module:Class; default: chosen from the target's catalog")
     p.add_argument("--users", type=int, default=10)
     p.add_argument("--spawn-rate", type=float, default=10)
     p.add_argument("--run-time", type=float, default=None, help="seconds")

@@ -21,15 +21,15 @@ from pathlib import Path
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-def _shipped(name: str) -> Path:
-    """`suites/` or `sql/`: inside the package in an installed wheel (setup.py ships them as
+def shipped(name: str) -> Path:
+    """`suites/`, `sql/` or `examples/`: inside the package in an installed wheel (setup.py ships them as
     harness/<name>), beside it in a source checkout or editable install."""
     installed = _PACKAGE_DIR / name
     return installed if installed.is_dir() else _PACKAGE_DIR.parent / name
 
 
-PROJECT_SQL_DIR = _shipped("sql")
-SUITES_DIR = _shipped("suites")
+PROJECT_SQL_DIR = shipped("sql")
+SUITES_DIR = shipped("suites")
 # pytest settings of the gate's suites run; passed with -c so a config file that happens to sit
 # above the installed package (or the caller's own project) cannot change how the suites run.
 SUITES_PYTEST_INI = _PACKAGE_DIR / "suites-pytest.ini"

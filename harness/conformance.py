@@ -69,7 +69,7 @@ class Finding:
         return tuple(self.object.split("."))
 
 
-async def _columns(conn) -> dict[str, set[str]]:
+async def columns(conn) -> dict[str, set[str]]:
     rows = await conn.fetch(
         "SELECT c.relname, a.attname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
         "LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
@@ -80,7 +80,7 @@ async def _columns(conn) -> dict[str, set[str]]:
     return found
 
 
-async def _routines(conn, names) -> dict[str, list[asyncpg.Record]]:
+async def routines(conn, names) -> dict[str, list[asyncpg.Record]]:
     rows = await conn.fetch(
         "SELECT p.proname, p.pronargs, p.pronargdefaults, p.proargnames, p.proargmodes::text[] AS proargmodes, "
         "       (SELECT array_agg(a.attname::text ORDER BY a.attnum) FROM pg_type t "
@@ -94,14 +94,20 @@ async def _routines(conn, names) -> dict[str, list[asyncpg.Record]]:
     return found
 
 
-def _signature_problem(overloads: list[asyncpg.Record]) -> str | None:
+def parameters(overload: asyncpg.Record) -> tuple[list[str], list[str]]:
+    """(input parameter names, returned column names) of one overload read by `routines`."""
+    names, modes = list(overload["proargnames"] or []), list(overload["proargmodes"] or [])
+    modes = modes or ["i"] * len(names)
+    inputs = [n for n, m in zip(names, modes) if m in ("i", "b", "v")]
+    outputs = [n for n, m in zip(names, modes) if m in ("o", "b", "t")] or list(overload["composite_columns"] or [])
+    return inputs, outputs
+
+
+def signature_problem(overloads: list[asyncpg.Record]) -> str | None:
     """None when one overload is callable with §6's three parameters and returns its four columns."""
     problems = []
     for p in overloads:
-        names, modes = list(p["proargnames"] or []), list(p["proargmodes"] or [])
-        modes = modes or ["i"] * len(names)
-        inputs = [n for n, m in zip(names, modes) if m in ("i", "b", "v")]
-        outputs = [n for n, m in zip(names, modes) if m in ("o", "b", "t")] or list(p["composite_columns"] or [])
+        inputs, outputs = parameters(p)
         if tuple(inputs[:3]) != STOCK_PARAMS:
             problems.append(f"parameters are ({', '.join(inputs)}), not ({', '.join(STOCK_PARAMS)}, ...)")
         elif p["pronargs"] - p["pronargdefaults"] > 2:
@@ -116,20 +122,20 @@ def _signature_problem(overloads: list[asyncpg.Record]) -> str | None:
 async def check(conn: asyncpg.Connection) -> list[Finding]:
     """Every way the target falls short of §10's left column, one finding per missing object."""
     findings = []
-    columns = await _columns(conn)
+    found_columns = await columns(conn)
     for table, (section, wanted) in TABLES.items():
-        if table not in columns:
+        if table not in found_columns:
             findings.append(Finding(section, table, "is missing"))
             continue
-        findings += [Finding(section, f"{table}.{c}", "is missing") for c in wanted if c not in columns[table]]
-    routines = await _routines(conn, [*ROUTINES, *STOCK_FUNCTIONS])
+        findings += [Finding(section, f"{table}.{c}", "is missing") for c in wanted if c not in found_columns[table]]
+    found = await routines(conn, [*ROUTINES, *STOCK_FUNCTIONS])
     for name, (section, arity) in ROUTINES.items():
-        if not any(r["pronargs"] - r["pronargdefaults"] <= arity <= r["pronargs"] for r in routines.get(name, [])):
+        if not any(r["pronargs"] - r["pronargdefaults"] <= arity <= r["pronargs"] for r in found.get(name, [])):
             findings.append(Finding(section, name, f"with {arity} argument(s) is missing"))
     for name in STOCK_FUNCTIONS:
-        if name not in routines:
+        if name not in found:
             findings.append(Finding("§6", name, "is missing"))
-        elif problem := _signature_problem(routines[name]):
+        elif problem := signature_problem(found[name]):
             findings.append(Finding("§6", name, problem))
     return findings
 

@@ -222,6 +222,7 @@ def _measure_link(run: GateRun, dsn: str) -> None:
 
 def _steps(run: GateRun, settings_file: Path) -> None:
     from harness import evidence, policy
+    from harness.binding import AUTO, resolve
     from harness.provision import clone_for, prepare, provisioner_for
     from harness.report import plots
     from harness.report.allure import write_environment
@@ -249,6 +250,11 @@ def _steps(run: GateRun, settings_file: Path) -> None:
         summary = evidence.write_bundle(database.dsn, report_dir / "evidence")
         if not summary["passed"]:
             step["status"] = "failed"
+    with run.step("binding") as step:
+        chosen = resolve(settings.binding, database.dsn)
+        run.info["binding"] = {"name": chosen, "chosen_by": "catalog" if settings.binding == AUTO else "--binding"}
+        step["note"] = f" — {chosen} ({'read from the catalog' if settings.binding == AUTO else 'as given'})"
+        settings = settings.with_(binding=chosen)
     owned = settings.target != "dsn"
     run.settings = settings = settings.with_(attach=run.server.admin_dsn if owned else None,
                                              template=template.template, database=database.dsn)

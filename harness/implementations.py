@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.config import PROJECT_SQL_DIR
+from harness.config import PROJECT_SQL_DIR, shipped
 from harness.errors import HarnessError
 from harness.mutants import CATALOGUE
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = shipped("examples")
 
 
 @dataclass(frozen=True)
@@ -36,19 +36,6 @@ IMPLEMENTATIONS = {
 def find(name: str) -> Implementation:
     impl = IMPLEMENTATIONS.get(name)
     if impl is None or not impl.sql_dir.is_dir():
-        raise HarnessError(f"unknown implementation {name!r}: choose one of {', '.join(IMPLEMENTATIONS)} "
-                           f"(the second needs a source checkout with examples/)")
+        raise HarnessError(f"unknown implementation {name!r}: choose one of {', '.join(IMPLEMENTATIONS)}")
     return impl
 
-
-def binding_for(sql_dir) -> str | None:
-    """The binding of the shipped implementation whose migrations `sql_dir` is (its project root
-    or its supabase/migrations), so `run --sql-dir examples/second_lens/supabase` needs no
-    --binding; None for a team's own directory (their binding is named with --binding)."""
-    if sql_dir is None:
-        return None
-    given = Path(sql_dir).resolve()
-    for impl in IMPLEMENTATIONS.values():
-        if given in (impl.sql_dir.resolve(), (impl.sql_dir / "migrations").resolve()):
-            return impl.binding
-    return None

@@ -206,5 +206,5 @@ def test_a_binding_that_cannot_start_its_api_is_never_given_the_reference_one():
         name = "team"
         serve = Binding.serve
 
-    with pytest.raises(HarnessError, match="binding 'team' does not start its API: give --api-url"):
+    with pytest.raises(HarnessError, match="no API to test: binding 'team' has none it can start"):
         TeamBinding().serve("postgresql://nowhere/db", Settings())

@@ -57,8 +57,9 @@ def installed(tmp_path_factory) -> Path:
     wheel = next((work / "dist").glob("lens_harness-*.whl"))
     done = _run([sys.executable, "-m", "pip", "--python", python, "install", "-q", "--no-deps", "--no-index", wheel], work)
     assert done.returncode == 0, done.stderr[-2000:]
-    where = _run([python, "-c", "import harness.config as c; print(c.SUITES_DIR); print(c.PROJECT_SQL_DIR)"], work)
-    assert where.stdout.splitlines() == [str(purelib / "harness" / "suites"), str(purelib / "harness" / "sql")]
+    where = _run([python, "-c", "import harness.config as c, harness.implementations as i; print(c.SUITES_DIR); "
+                   "print(c.PROJECT_SQL_DIR); print(i.EXAMPLES)"], work)
+    assert where.stdout.splitlines() == [str(purelib / "harness" / d) for d in ("suites", "sql", "examples")]
     return env / "bin"
 
 
@@ -69,6 +70,15 @@ def test_gate_passes_from_an_empty_folder(installed, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["reports"]
     (report,) = (tmp_path / "reports").iterdir()
     assert (report / "signoff.html").is_file() and (report / "junit.xml").is_file()
+
+
+def test_second_lens_passes_from_an_empty_folder_without_binding(installed, tmp_path):
+    """Only its migrations are in the folder: the binding is read from the catalog and its API
+    comes from the wheel (harness.examples), not from a source checkout."""
+    shutil.copytree(ROOT / "examples" / "second_lens" / "supabase", tmp_path / "supabase")
+    gate = _run([installed / "lens-harness", "run", "--quiet", "--sql-dir", "supabase"], tmp_path, timeout=600)
+    assert gate.returncode == 0, gate.stdout[-3000:] + gate.stderr[-3000:]
+    assert "PASS" in gate.stderr and "ModuleNotFoundError" not in gate.stderr
 
 
 def test_one_file_plugin_test_passes(installed, tmp_path):

@@ -44,6 +44,13 @@ The interface (all a suite may call; the fixture `lens_binding` hands out the ru
         v_stock_from_transactions (stock id, cached quantity, ledger sum)
 
 `BINDINGS` maps a name to "module:Class"; `load(name)` also accepts "module:Class" directly.
+
+Which binding drives a target is read from what the target *is*, never from where its folder
+lies: `choose` asks each shipped binding, most specific first, what in the catalog (the stock
+functions' parameters and return columns, the §3 views' columns) it could not drive, and takes
+the first with nothing to object; the contract binding needs only §10's left column (and the
+view columns it reads). None fitting is the harness's inability, not the target's defect: the
+gate stops with exit 2 naming the objects and `--binding`.
 """
 
 from __future__ import annotations
@@ -119,6 +126,22 @@ class Binding(ABC):
         "v_stock_from_transactions": ("stock_id", "quantity", "ledger_sum"),
     }
 
+    @classmethod
+    def misfits(cls, columns: dict[str, set[str]], functions: dict[str, list]) -> list[str]:
+        """What of the target's catalog this binding cannot drive (empty: it fits). `columns`
+        and `functions` are what harness.conformance reads: the stock functions must be callable
+        with §6's three parameters and return its four columns, and the views must have the
+        columns this binding reads."""
+        from harness.conformance import STOCK_FUNCTIONS, signature_problem
+
+        problems = [f"{fn} {signature_problem(functions[fn]) if fn in functions else 'is missing'}"
+                    for fn in STOCK_FUNCTIONS if fn not in functions or signature_problem(functions[fn])]
+        for view, wanted in cls.view_columns.items():
+            missing = [c for c in wanted if c not in columns.get(view, ())]
+            if missing:
+                problems.append(f"{view} has no column {', '.join(missing)}")
+        return problems
+
     @abstractmethod
     async def _move(self, conn: asyncpg.Connection, fn: str, stock_id, quantity, yacht_id, movement: str,
                     columns: dict) -> Outcome:
@@ -163,8 +186,9 @@ class Binding(ABC):
         """Serve this implementation's API in-process on `dsn` (no --api-url): (base URL, stop).
         A binding that does not know how must not get the reference's API in its place: the HTTP
         checks would judge the wrong system."""
-        raise HarnessError(f"binding {self.name!r} does not start its API: give --api-url (with --dsn) "
-                           "or implement Binding.serve (CONTRACT §10)")
+        raise HarnessError(f"no API to test: binding {self.name!r} has none it can start; run yours on the "
+                           "target's database and give --dsn … --api-url URL (and --api-profile), or implement "
+                           "Binding.serve (CONTRACT §10)")
 
 
 class _Undo(Exception):
@@ -189,7 +213,47 @@ async def attempt(binding: Binding, conn: asyncpg.Connection, action) -> str:
         return verdict
 
 
-BINDINGS = {"reference": "harness.binding.sql:SqlBinding", "second": "harness.binding.second_lens:SecondLensBinding"}
+BINDINGS = {"reference": "harness.binding.sql:SqlBinding", "second": "harness.binding.second_lens:SecondLensBinding",
+            "contract": "harness.binding.contract:ContractBinding"}  # most specific first: `choose` keeps this order
+AUTO = "auto"  # no --binding / LENS_BINDING: `choose` reads it from the target's catalog
+
+
+def choose(columns: dict[str, set[str]], functions: dict[str, list]) -> str:
+    """The most specific shipped binding that fits the catalog (see the module docstring)."""
+    objections = {}
+    for name in BINDINGS:
+        problems = load(name).misfits(columns, functions)
+        if not problems:
+            return name
+        objections[name] = problems
+    raise HarnessError("no binding fits the target (CONTRACT §10): " +
+                       "; ".join(f"{name}: {', '.join(problems)}" for name, problems in objections.items()),
+                       "give deduct_stock_inventory / add_stock_inventory the three parameters and four columns of "
+                       f"CONTRACT §6, or choose a binding with --binding ({', '.join(BINDINGS)} or module:Class)")
+
+
+async def choose_on(conn) -> str:
+    from harness.conformance import STOCK_FUNCTIONS, columns, routines
+
+    return choose(await columns(conn), await routines(conn, STOCK_FUNCTIONS))
+
+
+def resolve(name: str, dsn: str) -> str:
+    """`name`, or when it is AUTO the binding `choose` reads from the database at `dsn`."""
+    if name != AUTO:
+        return name
+    import asyncio
+
+    from harness import db
+
+    async def read() -> str:
+        conn = await db.connect(dsn)
+        try:
+            return await choose_on(conn)
+        finally:
+            await conn.close()
+
+    return asyncio.run(read())
 
 
 def profile_for(settings) -> str:

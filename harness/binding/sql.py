@@ -24,6 +24,19 @@ class SqlBinding(Binding):
     name = "reference"
     reference = True
 
+    @classmethod
+    def misfits(cls, columns, functions) -> list[str]:
+        """Beyond §10: an overload taking p_transaction_type and p_details and returning transaction_id."""
+        from harness.conformance import STOCK_FUNCTIONS, parameters
+
+        problems = super().misfits(columns, functions)
+        for fn in STOCK_FUNCTIONS:
+            shapes = [parameters(overload) for overload in functions.get(fn, [])]
+            if shapes and not any({"p_transaction_type", "p_details"} <= set(ins) and "transaction_id" in outs
+                                  for ins, outs in shapes):
+                problems.append(f"{fn} takes no p_transaction_type/p_details or returns no transaction_id")
+        return problems
+
     def serve(self, dsn: str, settings):
         """The reference API (harness/sut), in-process on `dsn`."""
         from harness.sut.api import create_app

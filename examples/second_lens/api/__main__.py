@@ -10,7 +10,7 @@ import sys
 
 import uvicorn
 
-from examples.second_lens.api.app import create_app
+from .app import create_app
 
 
 def main() -> int:

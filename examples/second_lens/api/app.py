@@ -19,8 +19,8 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from examples.second_lens.api import actions
-from examples.second_lens.api.actions import ActionError
+from . import actions
+from .actions import ActionError
 
 log = logging.getLogger("second_lens")
 MAX_BODY = 64 * 1024
