@@ -4,8 +4,8 @@
 --     sign, in the caller's name): the functions mark their own change (inv.booking), so the
 --     stock trigger books exactly what they move;
 --   * a ledger row a request inserts directly (CONTRACT §5 lets each tier book its types, and a
---     server handler books as service_role) moves the stock, after checking it records the
---     row's current quantity (§4).
+--     server handler books as service_role) records the stock's current quantity, whatever the
+--     client sent, and moves the stock (§4).
 -- The owner's own DML (migrations, repairs) is not a request: it moves nothing by itself, and
 -- check_inventory_drift() reports what it leaves unbalanced. Refusals are plain RAISE EXCEPTION
 -- (SQLSTATE P0001) whose message is the reason.
@@ -54,7 +54,34 @@ LANGUAGE sql STABLE SET search_path = pg_catalog AS $fn$
   SELECT coalesce(nullif(current_setting('app.large_adjust_threshold', true), '')::integer, 10)
 $fn$;
 
--- Every ledger row: checked; a direct one (not written by the stock trigger) moves the stock.
+-- A request's direct ledger row: not written by the stock trigger (inv.booking), by an API role.
+CREATE FUNCTION public.inv_request_books() RETURNS boolean
+LANGUAGE sql STABLE SET search_path = pg_catalog AS $fn$
+  SELECT coalesce(current_setting('inv.booking', true), '') = ''
+     AND current_setting('role') IN ('authenticated', 'service_role')
+$fn$;
+
+-- Before the row is checked: a request's row records the quantity it moves (the stock row locked).
+CREATE FUNCTION public.inv_ledger_records() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
+DECLARE
+  v_quantity integer;
+BEGIN
+  IF public.inv_request_books() THEN
+    SELECT quantity INTO v_quantity FROM public.pms_inventory_stock
+    WHERE id = NEW.stock_id AND yacht_id = NEW.yacht_id FOR UPDATE;
+    IF FOUND THEN
+      NEW.quantity_before := v_quantity;
+      NEW.quantity_after := v_quantity + NEW.quantity_change;
+    END IF;
+  END IF;
+  RETURN NEW;
+END
+$fn$;
+CREATE TRIGGER inv_ledger_records BEFORE INSERT ON public.pms_inventory_transactions
+  FOR EACH ROW EXECUTE FUNCTION public.inv_ledger_records();
+
+-- Every ledger row: checked; a request's direct one moves the stock.
 -- AFTER the row-level security check: a caller who may not insert this type is denied (42501) first.
 CREATE FUNCTION public.inv_ledger_book() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
@@ -87,11 +114,7 @@ BEGIN
   ELSIF NEW.reverses_transaction_id IS NOT NULL THEN
     RAISE EXCEPTION 'invalid_reversal';
   END IF;
-  IF coalesce(current_setting('inv.booking', true), '') = ''
-     AND current_setting('role') IN ('authenticated', 'service_role') THEN  -- a request's direct insert moves its stock
-    IF NEW.quantity_before IS DISTINCT FROM v_stock.quantity THEN
-      RAISE EXCEPTION 'stock_changed: the row records quantity_before %, the stock holds %', NEW.quantity_before, v_stock.quantity;
-    END IF;
+  IF public.inv_request_books() THEN
     UPDATE public.pms_inventory_stock SET quantity = NEW.quantity_after WHERE id = NEW.stock_id;
   END IF;
   RETURN NULL;
@@ -133,5 +156,5 @@ $fn$;
 CREATE TRIGGER inv_stock_books AFTER UPDATE OF quantity ON public.pms_inventory_stock
   FOR EACH ROW WHEN (OLD.quantity IS DISTINCT FROM NEW.quantity) EXECUTE FUNCTION public.inv_stock_books();
 
-REVOKE EXECUTE ON FUNCTION public.inv_large_adjust_threshold(), public.inv_ledger_book(), public.inv_stock_guard(),
-  public.inv_stock_books() FROM PUBLIC, anon, authenticated;
+REVOKE EXECUTE ON FUNCTION public.inv_large_adjust_threshold(), public.inv_request_books(), public.inv_ledger_records(),
+  public.inv_ledger_book(), public.inv_stock_guard(), public.inv_stock_books() FROM PUBLIC, anon, authenticated;
