@@ -205,6 +205,11 @@ def pytest_collection_modifyitems(items):
             item.user_properties.append(("suite", item.path.relative_to(SUITES_DIR).parts[0]))
 
 
+OTHER_LOOP = ("this test ran on its own event loop, but the harness's fixtures (connections, pools) live on the "
+              "session loop: use loop_scope=session — mark the test @pytest.mark.asyncio(loop_scope=\"session\"), "
+              "or set asyncio_default_test_loop_scope = session in your pytest configuration")
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """A test that trips over an object the conformance step found missing is BLOCKED by that
@@ -221,6 +226,8 @@ def pytest_runtest_makereport(item, call):
         if finding is not None:
             report.outcome = "skipped"
             report.longrepr = (str(item.path), item.location[1] or 0, f"Skipped: blocked: {finding}")
+    if report.failed and call.excinfo is not None and "attached to a different loop" in str(call.excinfo.value):
+        report.sections.append(("lens-harness", OTHER_LOOP))
     if report.when != "call" and report.failed and call.excinfo is not None:
         kind = "defect" if call.excinfo.errisinstance(AssertionError) else "could_not_run"
         prop = ("lens_error", f"{report.when}:{kind}:{call.excinfo.typename}")
@@ -230,14 +237,15 @@ def pytest_runtest_makereport(item, call):
 
 
 def pytest_runtest_setup(item):
-    """Allure labels for the harness's own suites only: another project's report stays its own."""
-    if not item.path.is_relative_to(SUITES_DIR):
-        return
+    """Readable allure parameters for every test; allure labels for the harness's own suites
+    only: another project's report stays its own."""
     try:
-        from harness.report.allure import label_item
+        from harness.report.allure import label_item, readable_parameters
     except ImportError:
         return
-    label_item(item)
+    readable_parameters(item)
+    if item.path.is_relative_to(SUITES_DIR):
+        label_item(item)
 
 
 # -- fixtures -------------------------------------------------------------------------------

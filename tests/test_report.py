@@ -541,6 +541,24 @@ def test_allure_helpers_label_and_attach_when_active(tmp_path):
     assert "concurrency/concurrent_consume.history.jsonl" in names
 
 
+def test_bytes_parameters_are_shown_as_text_in_allure(tmp_path):
+    """Raw request bodies as parameters: each its own row in Allure, not `<class 'bytes'>` x N."""
+    (tmp_path / "test_raw.py").write_text(
+        "import pytest\n\n"
+        "@pytest.mark.parametrize('raw', [b'{', b'', b'\\xff\\xfe', b'{\"a\": NaN}'])\n"
+        "def test_raw(raw):\n    pass\n")
+    out = tmp_path / "allure"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+    res = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                          f"--rootdir={tmp_path}", "-c", os.devnull, f"--alluredir={out}", str(tmp_path)],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=300, env=env)
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-2000:]
+    results = [json.loads(p.read_text()) for p in out.glob("*-result.json")]
+    shown = sorted(p["value"] for r in results for p in r["parameters"])
+    assert shown == sorted(["''", "'{'", "'\\xff\\xfe'", "'{\"a\": NaN}'"]), shown
+    assert len({r["historyId"] for r in results}) == 4
+
+
 # ----------------------------------------------------------------------------- real browser
 
 def _chromium(*args: str, user_dir: Path, timeout=120) -> subprocess.CompletedProcess:

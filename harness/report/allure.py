@@ -106,6 +106,18 @@ def label_item(item, suite: str | None = None, test_id: str | None = None,
     return True
 
 
+def readable_parameters(item) -> bool:
+    """Show bytes parameters as their text: allure-pytest renders every bytes value as
+    ``<class 'bytes'>``, so a test parametrised over raw bodies showed N identical rows and the
+    report folded them into retries of one (302 of 314 tests shown)."""
+    if not allure_active() or not hasattr(item, "callspec"):
+        return False
+    for name, value in item.callspec.params.items():
+        if isinstance(value, (bytes, bytearray)):
+            _allure.dynamic.parameter(name, bytes(value).decode("utf-8", "backslashreplace"))
+    return True
+
+
 def label_test(suite: str | None, test_id: str | None = None, title: str | None = None) -> bool:
     """Inside a running test: label it (epic, feature = suite, story = ID + title)."""
     if not allure_active():

@@ -1,0 +1,30 @@
+"""The pytest plugin in a team's own test run: a test on another event loop than the harness's
+session fixtures is told what to change, in words, next to pytest's own error."""
+
+import subprocess
+import sys
+
+TEST = '''
+import asyncio
+import pytest
+import pytest_asyncio
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def session_future():
+    return asyncio.get_running_loop().create_future()
+
+
+@pytest.mark.asyncio
+async def test_on_the_default_loop(session_future):
+    session_future.get_loop().call_soon(session_future.set_result, 1)
+    await session_future
+'''
+
+
+def test_a_test_on_another_loop_is_told_to_use_the_session_loop(tmp_path):
+    (tmp_path / "test_loop.py").write_text(TEST)
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", "/dev/null",
+                             "--rootdir", str(tmp_path), str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "attached to a different loop" in result.stdout, result.stdout[-2000:]
+    assert "use loop_scope=session" in result.stdout and '@pytest.mark.asyncio(loop_scope="session")' in result.stdout
