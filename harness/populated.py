@@ -55,7 +55,7 @@ def build(dsn: str, settings: Settings, name: str) -> str:
 
 
 def yachts(conn: psycopg.Connection) -> int:
-    """Yachts holding stock: fewer than two and there is nothing to cross."""
+    """Yachts holding stock after the migrations: fewer than two and there was nothing to cross."""
     return conn.execute("SELECT count(DISTINCT yacht_id) FROM public.pms_inventory_stock").fetchone()[0]
 
 
