@@ -328,15 +328,19 @@ async def lens_conformance(pytestconfig, lens_pool, lens_artifacts) -> list:
     return findings
 
 
-@pytest.fixture(scope="session")
-def lens_binding(lens_settings, lens_conformance):
-    """The implementation's binding (harness/binding): the only way suites call its functions."""
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def lens_binding(lens_settings, lens_conformance, lens_pool):
+    """The implementation's binding (harness/binding): the only way suites call its functions;
+    what it reads from the target's catalog is read once here."""
     from harness.binding import load
 
     try:
-        return load(lens_settings.binding)
+        binding = load(lens_settings.binding)
     except HarnessError as exc:
         _exit(exc)
+    async with lens_pool.acquire() as conn:
+        await binding.discover(conn)
+    return binding
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import pytest
 
 from harness import db, migrate
 from harness.binding import choose_on
+from harness.binding.contract import ContractBinding
 from harness.config import PROJECT_SQL_DIR
 from harness.implementations import EXAMPLES
 
@@ -53,6 +54,24 @@ async def test_each_shipped_implementation_gets_its_binding_from_its_catalog(spa
         finally:
             await conn.close()
     assert chosen == {"reference": "reference", "second": "second", "third": "contract"}
+
+
+async def test_the_contract_binding_reads_the_view_columns_from_the_catalog(spare_server, tmp_path):
+    """The contract names the views, not their columns: other names still fit, and are found."""
+    renamed = _copy_with(tmp_path, THIRD, "own_view_names", (
+        "ALTER VIEW public.pms_part_stock RENAME COLUMN on_hand TO available;\n"
+        "ALTER VIEW public.v_stock_from_transactions RENAME COLUMN quantity TO cached;\n"
+        "ALTER VIEW public.v_stock_from_transactions RENAME COLUMN ledger_sum TO ledger_total;\n"))
+    migrate.apply(spare_server.admin_dsn, renamed)
+    conn = await db.connect(spare_server.admin_dsn)
+    try:
+        assert await choose_on(conn) == "contract"
+        binding = ContractBinding()
+        await binding.discover(conn)
+    finally:
+        await conn.close()
+    assert binding.view_columns == {"pms_part_stock": ("part_id", "available"),
+                                    "v_stock_from_transactions": ("stock_id", "cached", "ledger_total")}
 
 
 def test_a_target_no_binding_fits_stops_with_exit_2(tmp_path):

@@ -48,8 +48,8 @@ The interface (all a suite may call; the fixture `lens_binding` hands out the ru
 Which binding drives a target is read from what the target *is*, never from where its folder
 lies: `choose` asks each shipped binding, most specific first, what in the catalog (the stock
 functions' parameters and return columns, the §3 views' columns) it could not drive, and takes
-the first with nothing to object; the contract binding needs only §10's left column (and the
-view columns it reads). None fitting is the harness's inability, not the target's defect: the
+the first with nothing to object; the contract binding needs only §10's left column (the view
+columns it reads from the catalog in `discover`, which the lens_binding fixture runs once). None fitting is the harness's inability, not the target's defect: the
 gate stops with exit 2 naming the objects and `--binding`.
 """
 
@@ -125,6 +125,10 @@ class Binding(ABC):
         "pms_part_stock": ("part_id", "on_hand"),
         "v_stock_from_transactions": ("stock_id", "quantity", "ledger_sum"),
     }
+    views_from_catalog = False  # True: `discover` reads view_columns from the target (any names fit)
+
+    async def discover(self, conn: asyncpg.Connection) -> None:
+        """Read from the target what this binding takes from its catalog (default: nothing)."""
 
     @classmethod
     def misfits(cls, columns: dict[str, set[str]], functions: dict[str, list]) -> list[str]:
@@ -136,7 +140,7 @@ class Binding(ABC):
 
         problems = [f"{fn} {signature_problem(functions[fn]) if fn in functions else 'is missing'}"
                     for fn in STOCK_FUNCTIONS if fn not in functions or signature_problem(functions[fn])]
-        for view, wanted in cls.view_columns.items():
+        for view, wanted in ({} if cls.views_from_catalog else cls.view_columns).items():
             missing = [c for c in wanted if c not in columns.get(view, ())]
             if missing:
                 problems.append(f"{view} has no column {', '.join(missing)}")

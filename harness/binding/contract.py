@@ -48,9 +48,35 @@ async def _acting_as(conn, role: str | None = None):
 
 class ContractBinding(Binding):
     name = "contract"
+    views_from_catalog = True
 
     def __init__(self):
         self.function_writes_ledger: bool | None = None  # observed on the first successful call
+
+    async def discover(self, conn) -> None:
+        """The §3 views' columns, which the contract does not name: the identity is `part_id` /
+        `stock_id` (else the first uuid column), the quantities the integer columns; of the
+        reconciliation view's two, the one named for the ledger or a sum is the ledger sum.
+        What cannot be told apart keeps the default names (a check reading them then fails)."""
+        if not self.views_from_catalog:
+            return
+        rows = await conn.fetch(
+            "SELECT c.relname, a.attname, format_type(a.atttypid, NULL) AS type FROM pg_attribute a "
+            "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = 'public' AND c.relname = ANY($1) AND a.attnum > 0 AND NOT a.attisdropped "
+            "ORDER BY a.attnum", list(self.view_columns))
+        found = dict(self.view_columns)
+        for view, default in self.view_columns.items():
+            columns = [(r["attname"], r["type"]) for r in rows if r["relname"] == view]
+            uuids = [name for name, kind in columns if kind == "uuid"]
+            counts = [name for name, kind in columns if kind in ("integer", "bigint", "numeric", "smallint")]
+            ident = default[0] if default[0] in uuids else (uuids[0] if uuids else None)
+            if view == "v_stock_from_transactions" and len(counts) == 2:
+                ledger = [c for c in counts if "ledger" in c or "sum" in c]
+                counts = [c for c in counts if c not in ledger] + ledger if len(ledger) == 1 else []
+            if ident and len(counts) == len(default) - 1:
+                found[view] = (ident, *counts)
+        self.view_columns = found
 
     async def _move(self, conn, fn, stock_id, quantity, yacht_id, movement, columns) -> Outcome:
         unknown = set(columns) - set(LEDGER_COLUMNS)

@@ -17,6 +17,7 @@ from harness.binding.contract import ContractBinding
 class SecondLensBinding(ContractBinding):
     name = "second"
     api_profile = "envelope"
+    views_from_catalog = False
     view_columns = {"pms_part_stock": ("part_id", "on_hand"),
                     "v_stock_from_transactions": ("stock_id", "cached_quantity", "ledger_quantity")}
 
