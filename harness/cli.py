@@ -262,7 +262,8 @@ def cmd_load(args) -> int:
         bound = settings.with_(binding=resolve(settings.binding, dsn))
         return dict(users=args.users, spawn_rate=args.spawn_rate, run_time=args.run_time, iterations=args.iterations,
                     out_dir=out, jwt_secret=settings.jwt_secret, spread=spread, binding=bound.binding,
-                    api_profile=profile_for(bound))
+                    api_profile=profile_for(bound), rate=args.rate,
+                    **({"max_users": args.max_users} if args.max_users else {}))
 
     if settings.target == "dsn":
         if not settings.allow_writes:
@@ -279,6 +280,9 @@ def cmd_load(args) -> int:
                     summary = run_load("api", database.dsn, url, **given)
     print(f"{summary['target']}: {summary['requests']} requests, {summary['failures']} failures, "
           f"{summary['rps']} req/s, p50 {summary['p50_ms']} ms, p95 {summary['p95_ms']} ms, p99 {summary['p99_ms']} ms")
+    if "rate" in summary:
+        print(f"rate: {summary['rate']['held']} req/s held of {summary['rate']['target']} asked, "
+              f"{summary['rate']['users_needed']} users needed")
     print(f"checker: {summary['checker']['valid']} — stats in {out}/")
     return 0 if summary["ok"] else 1
 
@@ -410,6 +414,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--binding", default=None, help="the implementation whose API to start (embedded --via api): "
                    "reference, second or module:Class; default: chosen from the target's catalog")
     p.add_argument("--users", type=int, default=10)
+    p.add_argument("--rate", type=float, default=None, help="hold this many requests/s (open model, needs "
+                   "--run-time): users are added as the latency requires, up to --max-users; --users is ignored")
+    p.add_argument("--max-users", type=int, default=None, help="with --rate: most users to add (default 200)")
     p.add_argument("--spawn-rate", type=float, default=10)
     p.add_argument("--run-time", type=float, default=None, help="seconds")
     p.add_argument("--iterations", type=int, default=None, help="stop after this many requests")

@@ -168,3 +168,21 @@ def test_gate_across_a_slow_link_measures_it_and_still_writes_nothing(staging, t
     assert staging.ddl_since(offset) == [] and staging.committed_since(xid) == 0
     assert staging.table_hashes() == before
     assert not any(s in output for s in SPELLINGS)
+
+
+def test_load_at_a_rate_holds_it_across_a_slow_link_and_leaves_nothing(staging, tmp_path):
+    """``load --rate`` through a 20 ms proxy: the rate is held (within 5 %), users are added
+    beyond the first ones as the latency requires, the checker judges the whole history."""
+    from .latency_proxy import LatencyProxy
+
+    before = staging.table_hashes()
+    with LatencyProxy(staging.port, rtt_ms=20) as proxy:
+        far = staging.dsn.replace(f":{staging.client_port or staging.port}/", f":{proxy.port}/")
+        result = run_cli("load", "--target", "dsn", "--allow-writes", "--rate", "60", "--run-time", "5",
+                         "--out", str(tmp_path), env={**dsn_env(staging), "LENS_DSN": far}, timeout=300)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    summary = json.loads((tmp_path / "load_summary.json").read_text())
+    assert abs(summary["rate"]["held"] - 60) <= 3, summary["rate"]
+    assert summary["rate"]["users_needed"] > 2 and summary["checker"]["valid"] is True, summary["rate"]
+    assert f"{summary['rate']['users_needed']} users needed" in result.stdout
+    assert staging.tagged_rows() == {} and staging.table_hashes() == before

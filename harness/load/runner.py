@@ -30,6 +30,7 @@ from harness.load.api_user import CrewApiUser
 from harness.load.distributed import Distribution, run_master
 from harness.load.interrupt import stop_on_signals
 from harness.load.pg_user import CrewPgUser
+from harness.load.rate import DEFAULT_MAX_USERS, Arrivals, control, initial_users, paced
 from harness.load.plan import DEFAULT_OPENING, Gate, LoadPlan, Seeded, bind, purge, seed, \
     takes_details
 
@@ -43,7 +44,8 @@ def run_load(target: str, dsn: str, api_url: str | None, users: int, spawn_rate:
              run_time: float | None, iterations: int | None, out_dir: str | Path, *,
              mint: Callable | None = None, jwt_secret: str | None = None, stocks: int = 1,
              opening: int = DEFAULT_OPENING, spread: Distribution | None = None,
-             api_profile: str = "reference", binding: str | None = None) -> dict[str, Any]:
+             api_profile: str = "reference", binding: str | None = None, rate: float | None = None,
+             max_users: int = DEFAULT_MAX_USERS) -> dict[str, Any]:
     """Run one headless load and return its summary (also written as ``load_summary.json``).
 
     ``dsn`` is the owner DSN of the database under load (the API's own database for
@@ -52,15 +54,20 @@ def run_load(target: str, dsn: str, api_url: str | None, users: int, spawn_rate:
     user (default: HS256 with ``jwt_secret`` or the configured secret). With ``spread`` this
     process is a locust master and the users run in worker processes (harness.load.distributed).
     ``api_profile`` says how to speak to the API (a profile name or YAML file); ``binding`` how to
-    book the opening balances (default: the run's).
+    book the opening balances (default: the run's). With ``rate`` the run is an open model
+    (harness.load.rate): ``rate`` requests/s for ``run_time``, users added as needed up to
+    ``max_users``; ``users`` is ignored.
     """
     _validate(target, api_url, users, spawn_rate, run_time, iterations)
+    if rate is not None and (rate <= 0 or not run_time or iterations or spread):
+        raise HarnessError("--rate needs a positive rate and --run-time, in one process (no --iterations, "
+                           "no --processes)")
     if target == "api" and load_profile(api_profile).auth != "hs256":
         raise HarnessError(f"load mints HS256 tokens for the users it seeds; API profile {api_profile!r} "
                            "authenticates another way (use a profile with auth.kind hs256 and LENS_JWT_SECRET)")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    seeded = asyncio.run(seed(dsn, actors=min(users, 16), stocks=stocks, opening=opening, binding=binding))
+    seeded = asyncio.run(seed(dsn, actors=16 if rate else min(users, 16), stocks=stocks, opening=opening, binding=binding))
     try:
         plan = LoadPlan(seeded, gate=Gate(iterations or None), dsn=dsn,
                         mint=mint or minter(jwt_secret),
@@ -68,9 +75,12 @@ def run_load(target: str, dsn: str, api_url: str | None, users: int, spawn_rate:
         before = asyncio.run(snapshot_of(dsn, seeded))
         user_class = (bind(CrewApiUser, plan, host=api_url) if target == "api"
                       else bind(CrewPgUser, plan))
+        arrivals = Arrivals(rate) if rate else None
+        if arrivals:
+            user_class, users = paced(user_class, arrivals), initial_users(rate)
         started = time.monotonic()
         env = _run(user_class, plan, users, spawn_rate, run_time, out / PREFIX, iterations, spread,
-                   _worker_settings(dsn, jwt_secret) if spread else None)
+                   _worker_settings(dsn, jwt_secret) if spread else None, (arrivals, max_users))
         seconds = time.monotonic() - started
         after = asyncio.run(snapshot_of(dsn, seeded))
     finally:
@@ -81,6 +91,9 @@ def run_load(target: str, dsn: str, api_url: str | None, users: int, spawn_rate:
     summary = _summary(env, plan, result, seconds, out,
                        target=target, users=users, spawn_rate=spawn_rate, run_time=run_time,
                        iterations=iterations, processes=spread.workers if spread else 1)
+    if arrivals:
+        summary["rate"] = {"target": rate, "held": round(summary["requests"] / run_time, 2),
+                           "users_needed": env.peak_users}
     (out / f"{PREFIX}_summary.json").write_text(json.dumps(summary, indent=2, default=str))
     return summary
 
@@ -121,7 +134,8 @@ async def snapshot_of(dsn: str, seeded: Seeded):
 
 
 def _run(user_class: type, plan: LoadPlan, users: int, spawn_rate: float, run_time: float | None, base: Path,
-         iterations: int | None, spread: Distribution | None, settings: Settings | None) -> Environment:
+         iterations: int | None, spread: Distribution | None, settings: Settings | None,
+         pacing: tuple = (None, 0)) -> Environment:
     """Start, stop at the time or iteration bound (or SIGINT/SIGTERM), and write the CSVs
     locust writes. Every user connection is closed before returning, so no half-done
     transaction keeps a lock the purge would wait on; an interrupted run then raises
@@ -134,7 +148,7 @@ def _run(user_class: type, plan: LoadPlan, users: int, spawn_rate: float, run_ti
             received = run_master(env, plan, users, spawn_rate, run_time, iterations, spread, settings,
                                   GRACE_SECONDS, INTERRUPT_GRACE_SECONDS)
         else:
-            received = _run_local(env, plan, users, spawn_rate, run_time)
+            received = _run_local(env, plan, users, spawn_rate, run_time, *pacing)
     finally:
         stats_greenlet.kill(block=True)
         writer.close_files()
@@ -150,9 +164,11 @@ def _run(user_class: type, plan: LoadPlan, users: int, spawn_rate: float, run_ti
 
 
 def _run_local(env: Environment, plan: LoadPlan, users: int, spawn_rate: float,
-               run_time: float | None) -> list[int]:
-    """The users in this process; returns the signals received (empty: not interrupted)."""
+               run_time: float | None, arrivals: Arrivals | None = None, max_users: int = 0) -> list[int]:
+    """The users in this process; returns the signals received (empty: not interrupted). With
+    ``arrivals`` the users follow its schedule and a controller adds users while it lags."""
     runner = env.create_local_runner()
+    env.peak_users = users
 
     def interrupt() -> None:
         plan.gate.close()  # in-flight operations finish; the gate then quits the runner
@@ -160,13 +176,18 @@ def _run_local(env: Environment, plan: LoadPlan, users: int, spawn_rate: float,
 
     try:
         with stop_on_signals(interrupt) as received:
-            runner.start(users, spawn_rate=spawn_rate)
+            if arrivals:
+                arrivals.begin()
+                controller = gevent.spawn(control, runner, env.user_classes[0], arrivals, max_users, env, plan.gate)
+            runner.start(users, spawn_rate=spawn_rate if not arrivals else users)
             if run_time:
                 gevent.spawn_later(run_time, plan.gate.close)
                 gevent.spawn_later(run_time + GRACE_SECONDS, runner.quit)  # a hung call ends as info
             gevent.spawn(lambda: (plan.gate.done.wait(), runner.quit()))
             runner.greenlet.join()
     finally:
+        if arrivals:
+            controller.kill()
         runner.quit()
     return received
 
