@@ -66,13 +66,24 @@ def initial_users(rate: float) -> int:
     return max(2, math.ceil(rate / 100))
 
 
+def needed(runner, arrivals: Arrivals) -> int:
+    """Little's law on the unloaded latency (the 10th percentile so far), twice over: more users
+    than that would not raise the rate, only the load on a saturated generator or server.
+    Unbounded until the first answers arrive."""
+    total = runner.environment.stats.total
+    if not total.num_requests:
+        return 1 << 30
+    return 2 + math.ceil(2 * arrivals.rate * total.get_response_time_percentile(0.1) / 1000)
+
+
 def control(runner, user_class, arrivals: Arrivals, max_users: int, env, gate) -> None:
-    """Greenlet: add users while the schedule lags and none is still connecting (half again as
-    many each time); the most running at once is kept as ``env.peak_users``."""
+    """Greenlet: add users (half again as many each time) while the schedule lags, none is still
+    connecting and fewer run than ``needed``; the most running at once is kept as
+    ``env.peak_users``."""
     while not gate.closed:
         gevent.sleep(CONTROL_SECONDS)
         current = runner.user_count
-        if arrivals.lag() > LAG_SECONDS and not arrivals.starting and current < max_users:
-            grown = min(max_users, current + max(1, current // 2))
+        if arrivals.lag() > LAG_SECONDS and not arrivals.starting and current < min(max_users, needed(runner, arrivals)):
+            grown = min(max_users, needed(runner, arrivals), current + max(1, current // 2))
             runner.spawn_users({user_class.__name__: grown - current}, wait=False)
             env.peak_users = max(env.peak_users, grown)
