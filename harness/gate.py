@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 from harness import __version__
 from harness.config import SETTINGS_FILE_ENV, SUITES_DIR, SUITES_PYTEST_INI, Settings
@@ -78,6 +79,13 @@ class GateRun:
     info: dict = field(default_factory=dict)
     server: object = None
     console: Console = field(default_factory=lambda: Console(stderr=True, soft_wrap=True))
+    status: object = field(default=None, repr=False)  # the live line of the running step (rich Status)
+
+    def progress(self, text: str) -> None:
+        """Say how far the running step is: a full-profile step runs for minutes and must not
+        look hung behind a bare spinner."""
+        if self.status is not None:
+            self.status.update(f"[bold]{escape(self.steps[-1]['name'])}[/bold] — {escape(text)}")
 
     @contextmanager
     def step(self, name: str):
@@ -88,12 +96,13 @@ class GateRun:
             if self.options.quiet:
                 yield record
             else:
-                with self.console.status(f"[bold]{name}[/bold] …"):
+                with self.console.status(f"[bold]{name}[/bold] …") as self.status:
                     yield record
         except BaseException as exc:
             record["status"] = "interrupted" if isinstance(exc, KeyboardInterrupt) else "error"
             raise
         finally:
+            self.status = None
             record["seconds"] = round(time.perf_counter() - started, 1)
             if record["status"] == "running":
                 record["status"] = "ok"
@@ -176,14 +185,20 @@ def _pytest_command(run: GateRun) -> list[str]:
     return cmd + list(opts.pytest_args)
 
 
-def run_child(cmd: list[str], settings_file: Path, log: Path, grace: float = 60) -> int:
-    """Run a child in its own session with the settings file; on Ctrl-C / SIGTERM pass SIGINT
-    on (it writes what it has and cleans up), then kill its whole group after ``grace``."""
+def run_child(cmd: list[str], settings_file: Path, log: Path, grace: float = 60, tick=None) -> int:
+    """Run a child in its own session with the settings file, calling ``tick()`` every second
+    while it runs; on Ctrl-C / SIGTERM pass SIGINT on (it writes what it has and cleans up),
+    then kill its whole group after ``grace``."""
     with open(log, "w") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=_child_env(settings_file),
                                 cwd=SUITES_DIR.parent, **lifecycle.child_kwargs())
         try:
-            return proc.wait()
+            while True:
+                try:
+                    return proc.wait(timeout=1)
+                except subprocess.TimeoutExpired:
+                    if tick is not None:
+                        tick()
         except KeyboardInterrupt:
             os.killpg(proc.pid, signal.SIGINT)
             try:
@@ -194,6 +209,13 @@ def run_child(cmd: list[str], settings_file: Path, log: Path, grace: float = 60)
             raise
         finally:
             log.write_text(redact_dsn(log.read_text(errors="replace")))
+
+
+def pytest_progress(results: Path) -> str:
+    """How far the suites are: allure-pytest writes one ``*-result.json`` per finished test as it
+    goes (pytest's own progress to a file is buffered until the end)."""
+    done = sum(1 for p in results.glob("*-result.json")) if results.is_dir() else 0
+    return f"{done} tests done" if done else "starting pytest …"
 
 
 def _tail(log: Path, lines: int = 1) -> str:
@@ -262,7 +284,7 @@ def _steps(run: GateRun, settings_file: Path) -> None:
     with run.step(f"suites: {', '.join(options.suites)}") as step:
         plots.warm_up()
         log = report_dir / "pytest.log"
-        code = run_child(_pytest_command(run), settings_file, log)
+        code = run_child(_pytest_command(run), settings_file, log, tick=lambda: run.progress(pytest_progress(report_dir / "allure-results")))
         step["note"] = f" — {_tail(log)}"
         consolidate_parts(report_dir)
         write_environment(report_dir / "allure-results", {
@@ -290,8 +312,9 @@ def _steps(run: GateRun, settings_file: Path) -> None:
         with run.step("load (locust, own process)") as step:
             out = report_dir / "load"
             out.mkdir(exist_ok=True)
+            began = time.monotonic()
             code = run_child([sys.executable, "-m", "harness.load.gate_step", str(out)], settings_file,
-                             out / "load.log")
+                             out / "load.log", tick=lambda: run.progress(f"{time.monotonic() - began:.0f} s of load"))
             if code == 1:
                 step["status"] = "failed"
             elif code != 0:

@@ -127,9 +127,13 @@ def test_ci_workflow_runs_the_gate_and_uploads_the_report():
     assert re.search(r"apt-get install -y .*\bpostgresql\b", runs)
     assert re.search(r"pip install (-e )?\.", runs)
     assert "lens-harness run --report-dir reports/ci" in runs
+    assert job["strategy"]["matrix"]["profile"] == ["smoke", "full"]  # a full-profile job
+    assert job["env"]["LENS_PROFILE"] == "${{ matrix.profile }}"
     upload = [s for s in steps if str(s.get("uses", "")).startswith("actions/upload-artifact")]
     assert len(upload) == 1
     assert upload[0]["if"] == "always()" and upload[0]["with"]["path"].rstrip("/") == "reports"
+    (junit,) = [s for s in steps if "junit" in str(s.get("uses", ""))]
+    assert junit["if"] == "always()" and junit["with"]["report_paths"] == "reports/ci/junit.xml"
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="the entrypoint drops root: needs root to run for real")

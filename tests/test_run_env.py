@@ -73,3 +73,15 @@ def test_the_parser_is_the_table_and_the_flag_wins(monkeypatch, tmp_path):
         cli_env.apply(run, parser.parse_args(["run"]), RUN_DEFAULTS)
     variables = {cli_env.variable(a.dest) for a in run._actions if a.option_strings and a.dest not in cli_env.NO_VARIABLE}
     assert {"LENS_PROFILE", "LENS_SUITES", "LENS_WORKERS", "LENS_REPORT_DIR", "LENS_MUTANT", "LENS_DSN"} <= variables
+
+
+def test_the_suites_step_says_how_far_it_is(tmp_path):
+    from harness.gate import pytest_progress
+
+    results = tmp_path / "allure-results"
+    assert pytest_progress(results) == "starting pytest …"
+    results.mkdir()
+    for n in range(3):
+        (results / f"{n}-result.json").write_text("{}")
+    (results / "x-container.json").write_text("{}")
+    assert pytest_progress(results) == "3 tests done"
