@@ -58,7 +58,8 @@ def pytest_addoption(parser):
     group.addoption("--lens-sut", default=None, help="reference (default) or naive (deliberate race defect)")
     group.addoption("--lens-api-url", default=None, help="test your own API instead of the in-process reference")
     group.addoption("--lens-api-profile", default=None, help="how to speak to the API: reference, envelope or a YAML file")
-    group.addoption("--lens-binding", default=None, help="how the suites reach the implementation (default reference)")
+    group.addoption("--lens-binding", default=None, help="how the suites reach the implementation (default: chosen "
+                    "from the target's catalog)")
     group.addoption("--lens-attach", default=None, help="admin DSN of a harness-owned server whose template to clone (set by the gate and xdist)")
     group.addoption("--lens-template", default=None, help="with --lens-attach: the migrated template database to clone (default lens_template)")
     group.addoption("--lens-profile", choices=("smoke", "full"), default=None, help="stress sizes (default smoke)")
@@ -87,6 +88,7 @@ def _settings(config) -> Settings:
     if handed is not None:
         config.stash[SETTINGS] = handed
         return handed
+    from harness.binding import AUTO
     from harness.provision.embedded import bin_for
 
     opt = config.getoption
@@ -95,7 +97,7 @@ def _settings(config) -> Settings:
         base_schema=opt("--lens-base-schema"), base_data=opt("--lens-base-data"), policy=opt("--lens-policy"),
         pg_bin=bin_for(opt("--lens-pg-bin"), opt("--lens-pg-version")), allow_migrate=opt("--lens-allow-migrate"),
         allow_writes=opt("--lens-allow-writes"), sut=opt("--lens-sut"), api_url=opt("--lens-api-url"),
-        binding=opt("--lens-binding"), api_profile=opt("--lens-api-profile"),
+        binding=opt("--lens-binding") or os.environ.get("LENS_BINDING") or AUTO, api_profile=opt("--lens-api-profile"),
     )
     if opt("--lens-mutant"):
         from harness import mutants
@@ -332,13 +334,13 @@ async def lens_conformance(pytestconfig, lens_pool, lens_artifacts) -> list:
 async def lens_binding(lens_settings, lens_conformance, lens_pool):
     """The implementation's binding (harness/binding): the only way suites call its functions;
     what it reads from the target's catalog is read once here."""
-    from harness.binding import load
+    from harness.binding import AUTO, choose_on, load
 
-    try:
-        binding = load(lens_settings.binding)
-    except HarnessError as exc:
-        _exit(exc)
     async with lens_pool.acquire() as conn:
+        try:
+            binding = load(await choose_on(conn) if lens_settings.binding == AUTO else lens_settings.binding)
+        except HarnessError as exc:
+            _exit(exc)
         await binding.discover(conn)
     return binding
 
