@@ -18,9 +18,9 @@ import asyncpg
 import pytest
 
 from harness import roles, surface
-from harness.batch import catalog, scalars
+from harness.batch import Outcome, Probe, catalog, probe_all, scalars
 from harness.binding import UNSET
-from harness.db import as_service_role
+from harness.db import as_service_role, claims_for, literal
 from harness.factories import Factory, Stock, User, Yacht
 from harness.surface import Cell
 
@@ -441,29 +441,45 @@ async def test_storage(lens_tx, as_user, lens_binding, sides, record_cells):
     storage.objects as authenticated (what the storage API runs)."""
     own, foreign = sides
     cells = surface.storage_cells(await surface.buckets(lens_tx))
-    for cell in cells:
-        await _storage_cell(cell, cell.scope, lens_tx, as_user, lens_binding, own, foreign)
+    await _storage_cells([(cell, cell.scope) for cell in cells], lens_tx, lens_binding, own, foreign)
     record_cells(cells, "storage")
 
 
-async def _storage_cell(cell: Cell, scope: str, lens_tx, as_user, lens_binding, own: Side, foreign: Side) -> None:
-    """The cell's role tries its operation on an object of the cell's bucket at a ``scope`` path."""
-    name = _object_path(cell.target, scope, own, foreign)
-    if cell.operation != "insert":   # the object exists (put there by the owner)
-        await lens_tx.execute("INSERT INTO storage.objects (bucket_id, name, owner, metadata) "
-                              "VALUES ($1, $2, $3, '{}'::jsonb)", cell.target, name, own.users["captain"].id)
-    sql = {
-        "select": "SELECT count(*) FROM storage.objects WHERE bucket_id = $1 AND name = $2",
-        "update": "UPDATE storage.objects SET metadata = '{\"x\": 1}'::jsonb WHERE bucket_id = $1 AND name = $2",
-        "delete": "DELETE FROM storage.objects WHERE bucket_id = $1 AND name = $2",
-        "insert": "INSERT INTO storage.objects (bucket_id, name, owner, metadata) VALUES ($1, $2, auth.uid(), '{}'::jsonb)",
-    }[cell.operation]
+STORAGE_SQL = {
+    "select": "SELECT count(*) FROM storage.objects WHERE bucket_id = {bucket} AND name = {name}",
+    "update": "UPDATE storage.objects SET metadata = '{{\"x\": 1}}'::jsonb WHERE bucket_id = {bucket} AND name = {name}",
+    "delete": "DELETE FROM storage.objects WHERE bucket_id = {bucket} AND name = {name}",
+    "insert": "INSERT INTO storage.objects (bucket_id, name, owner, metadata) VALUES ({bucket}, {name}, auth.uid(), '{{}}'::jsonb)",
+}
 
-    async def work(conn):
-        if cell.operation == "select":
-            return await conn.fetchval(sql, cell.target, name)
-        return _affected(await conn.execute(sql, cell.target, name))
-    cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, own.users[cell.role], work)
+
+async def _storage_cells(cells: list[tuple[Cell, str]], lens_tx, lens_binding, own: Side, foreign: Side) -> None:
+    """Each cell's role tries its operation on an object of the cell's bucket at its scope's
+    path. The owner puts every object a cell needs first (one statement), then every cell runs
+    in one probe batch (harness/batch.py): a few round trips for all, not a few per cell."""
+    names = [_object_path(cell.target, scope, own, foreign) for cell, scope in cells]
+    present = [(cell.target, name) for (cell, _), name in zip(cells, names) if cell.operation != "insert"]
+    await lens_tx.execute("INSERT INTO storage.objects (bucket_id, name, owner, metadata) "
+                          "SELECT b, n, $3, '{}'::jsonb FROM unnest($1::text[], $2::text[]) AS o(b, n)",
+                          [b for b, _ in present], [n for _, n in present], own.users["captain"].id)
+    outcomes = await probe_all(lens_tx, [
+        Probe("authenticated", claims_for(own.users[cell.role]),
+              STORAGE_SQL[cell.operation].format(bucket=literal(cell.target), name=literal(name)),
+              value=cell.operation == "select")
+        for (cell, _), name in zip(cells, names)])
+    for (cell, _), outcome in zip(cells, outcomes):
+        cell.actual, cell.detail = _judged(lens_binding, outcome)
+
+
+def _judged(lens_binding, outcome: Outcome) -> tuple[str, str]:
+    """``_attempt``'s verdict for a probe's outcome: allowed when it took effect (a count or
+    rows affected above 0), denied when refused or without effect."""
+    if outcome.sqlstate:
+        kind = lens_binding.classify(outcome)
+        return (("denied", f"{kind} {outcome.sqlstate} {outcome.message[:80]}") if kind
+                else ("error", f"{outcome.sqlstate} {outcome.message}"[:160]))
+    took = int(outcome.value) if outcome.value is not None else outcome.rows
+    return ("allowed", str(took)) if took else ("denied", f"no effect ({took})")
 
 
 # -- proven detectors: each invariant the suites lean on fires on a violation injected here ----
