@@ -85,3 +85,16 @@ def test_the_suites_step_says_how_far_it_is(tmp_path):
         (results / f"{n}-result.json").write_text("{}")
     (results / "x-container.json").write_text("{}")
     assert pytest_progress(results) == "3 tests done"
+
+
+def test_a_connection_refusal_report_says_what_to_check(tmp_path):
+    """The gate stopped at provisioning (exit 2) still writes the fix line; a refused password
+    is told to check the user and password."""
+    from harness.provision.dsn import _connect_fix
+
+    result = run_cli("run", "--quiet", "--dsn", "postgresql://qa:hunter2@127.0.0.1:1/staging", "--report-dir",
+                     str(tmp_path), env=_env())
+    assert result.returncode == 2 and "hunter2" not in result.stderr
+    run = json.loads((tmp_path / "run.json").read_text())
+    assert "server is up" in run["stopped"]["fix"] and "**Fix:** check that the server is up" in (tmp_path / "signoff.md").read_text()
+    assert "user and password" in _connect_fix('FATAL:  password authentication failed for user "qa"')
