@@ -270,9 +270,11 @@ def summary(cells: list[Cell]) -> dict:
 
 
 def write_matrix(directory: Path, name: str, cells: list[Cell]) -> Path:
-    """``surface/<name>.json``: every cell with expectation, outcome and verdict, plus totals."""
+    """``surface/<name>.json``: every cell with expectation, outcome, verdict and whether the
+    project's policy decided it (``declared``), plus totals per surface."""
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{name}.json"
-    rows = [{**{k: v for k, v in asdict(c).items() if k != "extra"}, "verdict": c.verdict} for c in cells]
+    rows = [{**{k: v for k, v in asdict(c).items() if k != "extra"}, "verdict": c.verdict,
+             "declared": bool(c.extra.get("declared"))} for c in cells]
     path.write_text(json.dumps({"summary": summary(cells), "cells": rows}, indent=1, default=str))
     return path

@@ -123,6 +123,10 @@ def test_gate_fails_a_declared_cell_the_implementation_breaks_and_counts_the_und
         (out / "pytest.log").read_text()
     run = json.loads((out / "run.json").read_text())
     assert run["policy"] == {"file": str(mine), "strict": True}
+    crew_insert = [c for c in json.loads((out / "surface" / "tables.json").read_text())["cells"]
+                   if c["surface"] == "table" and c["target"] == "pms_parts" and c["role"] == "deckhand"
+                   and c["operation"] == "insert" and c["scope"] == "own"]
+    assert [(c["verdict"], c["declared"]) for c in crew_insert] == [("failed", True)]
     storage = json.loads((out / "surface" / "storage.json").read_text())["summary"]["storage"]
     assert storage["observed"] == 4 and storage["declared"] == 0
     shutil.rmtree(out)
