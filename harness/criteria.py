@@ -54,6 +54,9 @@ CRITERIA: tuple[CriterionDef, ...] = (
     CriterionDef("reference", "Reference-only checks (not part of acceptance)", required=False,
                  paths=("reference",)),
     CriterionDef("surface", "Attack-surface inventory", paths=("surface",)),
+    CriterionDef("edges", "Contract rules at their edges: every uniqueness rule with every other column "
+                 "varied, every signature field omitted or changed, both sides of every bound",
+                 paths=("edges",)),
     CriterionDef("detectors", "Harness self-check: each detector fires on an injected violation "
                  "(the policy-injecting proof runs on harness-owned servers only: it is DDL)",
                  required=False, markers=("detector",)),

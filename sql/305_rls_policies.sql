@@ -15,6 +15,9 @@
 --   service_role   ALL (it is BYPASSRLS; no policies needed).
 --   anon           nothing.
 
+-- No CREATE in public for anyone but its owner (PostgreSQL 14 and older grant it to PUBLIC): a
+-- client-made function could shadow a pg_catalog one for a path that resolves through public.
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 GRANT USAGE ON SCHEMA public TO anon, authenticated, service_role;
 
 DO $m305_grants$

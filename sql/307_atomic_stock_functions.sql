@@ -51,10 +51,84 @@ CREATE TRIGGER trg_inventory_stock_soft_delete
   BEFORE UPDATE ON public.pms_inventory_stock
   FOR EACH ROW EXECUTE FUNCTION public.inventory_stock_soft_delete_guard();
 
+-- Signatures (CONTRACT §7): every field checked on its own.  NULL when the signature is
+-- valid (or absent and not required), else the function error code.  Called only from the
+-- SECURITY DEFINER stock functions and the ledger guard, never by an API role.
+CREATE OR REPLACE FUNCTION public.signature_problem(
+  p_signature jsonb, p_signed_by uuid, p_caller uuid, p_yacht uuid, p_required boolean)
+RETURNS text
+LANGUAGE plpgsql
+STABLE
+SET search_path = public, pg_temp
+AS $$
+DECLARE
+  v_key text;
+  v_at  timestamptz;
+BEGIN
+  IF p_signature IS NULL AND p_signed_by IS NULL THEN
+    RETURN CASE WHEN p_required THEN 'signature_required' END;
+  END IF;
+  IF jsonb_typeof(p_signature) IS DISTINCT FROM 'object' THEN
+    RETURN 'signature_invalid';
+  END IF;
+  FOREACH v_key IN ARRAY ARRAY['user_id', 'role_at_signing', 'signature_type', 'reason', 'signed_at'] LOOP
+    IF jsonb_typeof(p_signature -> v_key) IS DISTINCT FROM 'string'
+       OR btrim(p_signature ->> v_key) = '' THEN
+      RETURN 'signature_invalid';
+    END IF;
+  END LOOP;
+  -- the signer is the caller, in the signature and in signed_by
+  IF p_caller IS NULL OR p_signed_by IS DISTINCT FROM p_caller
+     OR lower(p_signature ->> 'user_id') IS DISTINCT FROM p_caller::text THEN
+    RETURN 'signature_invalid';
+  END IF;
+  -- signing in a role the caller holds on that yacht
+  IF NOT EXISTS (SELECT 1 FROM public.auth_users_roles r
+                 WHERE r.user_id = p_caller AND r.yacht_id = p_yacht AND r.is_active
+                   AND r.role = p_signature ->> 'role_at_signing') THEN
+    RETURN 'signature_invalid';
+  END IF;
+  -- signed now: at most 5 minutes ahead (clock skew), at most 24 hours ago
+  BEGIN
+    v_at := (p_signature ->> 'signed_at')::timestamptz;
+  EXCEPTION WHEN OTHERS THEN
+    RETURN 'signature_invalid';
+  END;
+  IF NOT (v_at <= now() + interval '5 minutes' AND v_at >= now() - interval '24 hours') THEN
+    RETURN 'signature_invalid';
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+-- Who inserts a ledger row: a SECURITY INVOKER trigger sees the inserting role itself (an API
+-- role for a direct insert, the functions' owner for a row a stock function books) and tells
+-- the guard below through a transaction-local setting it sets afresh for every row (fired
+-- first: triggers fire in name order).
+CREATE OR REPLACE FUNCTION public.inventory_tx_mark_inserter()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = public, pg_temp
+AS $$
+BEGIN
+  PERFORM set_config('lens.ledger_insert_by_api', (current_user IN ('anon', 'authenticated'))::text, true);
+  RETURN NEW;
+END
+$$;
+
+DROP TRIGGER IF EXISTS trg_inventory_tx_by_api ON public.pms_inventory_transactions;
+CREATE TRIGGER trg_inventory_tx_by_api
+  BEFORE INSERT ON public.pms_inventory_transactions
+  FOR EACH ROW EXECUTE FUNCTION public.inventory_tx_mark_inserter();
+
 -- Soft delete, ledger side: no new ledger row against a deactivated stock row,
 -- whoever inserts.  Also keeps the row consistent with its stock row (same yacht,
 -- same part; part_id filled in when omitted).  SECURITY DEFINER so that the check
 -- sees the stock row whatever the inserter's RLS view is.
+-- A direct insert by an API role (§5 admits some) moves the stock exactly as the functions do
+-- (CONTRACT §4): the stock row is locked, quantity_before/after are its quantity before and
+-- after, the stock takes quantity_after (never below 0: the check constraints refuse), and a
+-- signed row's signature must be the caller's, valid now (write_off and reversed: required).
 CREATE OR REPLACE FUNCTION public.inventory_tx_stock_active_guard()
 RETURNS trigger
 LANGUAGE plpgsql
@@ -62,12 +136,13 @@ SECURITY DEFINER
 SET search_path = public, pg_temp
 AS $$
 DECLARE
-  v_stock public.pms_inventory_stock%ROWTYPE;
+  v_stock   public.pms_inventory_stock%ROWTYPE;
+  v_problem text;
 BEGIN
   SELECT * INTO v_stock
   FROM public.pms_inventory_stock s
   WHERE s.id = NEW.stock_id
-  FOR SHARE;
+  FOR UPDATE;
 
   IF NOT FOUND THEN
     RETURN NEW;  -- NOT NULL / foreign key report it
@@ -86,6 +161,17 @@ BEGIN
     RAISE EXCEPTION 'stock_deactivated: stock % is deactivated', NEW.stock_id
       USING ERRCODE = '55000';
   END IF;
+  IF current_setting('lens.ledger_insert_by_api', true) = 'true' THEN
+    v_problem := public.signature_problem(
+      nullif(NEW.signature, 'null'::jsonb), NEW.signed_by, auth.uid(), NEW.yacht_id, NEW.transaction_type IN ('write_off', 'reversed'));
+    IF v_problem IS NOT NULL THEN
+      RAISE EXCEPTION '%: the ledger row''s signature is missing or not the caller''s, valid now', v_problem
+        USING ERRCODE = '23514';
+    END IF;
+    NEW.quantity_before := v_stock.quantity;
+    NEW.quantity_after := v_stock.quantity + NEW.quantity_change;
+    UPDATE public.pms_inventory_stock s SET quantity = NEW.quantity_after WHERE s.id = v_stock.id;
+  END IF;
   RETURN NEW;
 END
 $$;
@@ -96,8 +182,8 @@ CREATE TRIGGER trg_inventory_tx_stock_active
   FOR EACH ROW EXECUTE FUNCTION public.inventory_tx_stock_active_guard();
 
 -- Reversal guard: a 'reversed' row must name an existing row of the same yacht and
--- stock, that row must not itself be a reversal, and the change must have the
--- opposite sign.  (Reversing twice: unique index uq_inventory_tx_reverses.)
+-- stock, that row must not itself be a reversal, and the change must be exactly the
+-- opposite of the reversed row's (CONTRACT §4).  (Reversing twice: unique index uq_inventory_tx_reverses.)
 CREATE OR REPLACE FUNCTION public.inventory_tx_reversal_guard()
 RETURNS trigger
 LANGUAGE plpgsql
@@ -131,8 +217,8 @@ BEGIN
     RAISE EXCEPTION 'invalid_reversal: a reversal applies to the stock row of the reversed transaction'
       USING ERRCODE = '23514';
   END IF;
-  IF sign(NEW.quantity_change) <> -sign(v_target.quantity_change) THEN
-    RAISE EXCEPTION 'invalid_reversal: quantity_change must have the opposite sign of the reversed row'
+  IF NEW.quantity_change IS DISTINCT FROM -v_target.quantity_change THEN
+    RAISE EXCEPTION 'invalid_reversal: quantity_change must be the exact opposite of the reversed row'
       USING ERRCODE = '23514';
   END IF;
   RETURN NEW;
@@ -191,6 +277,7 @@ DECLARE
   v_notes      text;
   v_user       uuid;
   v_allowed    boolean;
+  v_problem    text;
 BEGIN
   IF p_direction IS NULL OR p_direction NOT IN (-1, 1) THEN
     RAISE EXCEPTION 'apply_stock_change: p_direction must be -1 or 1' USING ERRCODE = '22023';
@@ -233,9 +320,11 @@ BEGIN
     RETURN;
   END;
 
-  -- 4. caller: with JWT claims the yacht is the caller's, and the role gate applies
+  -- 4. caller: an API role (by its session role or its claims) is gated and scoped to its
+  --    yacht; one whose claims carry no sub has no yacht and gets nothing (§11.4)
   v_uid := auth.uid();
-  IF v_uid IS NOT NULL THEN
+  IF v_uid IS NOT NULL OR coalesce(current_setting('role', true), '') IN ('anon', 'authenticated')
+     OR coalesce(auth.role(), '') IN ('anon', 'authenticated') THEN
     v_yacht := public.get_user_yacht_id();
     v_allowed := CASE
                    WHEN v_yacht IS NULL THEN false
@@ -257,9 +346,11 @@ BEGIN
       RETURN;
     END IF;
     v_user := v_uid;  -- the ledger row is attributed to the caller
-    -- §7: the signer must be the caller (a colleague's name in the details is refused)
-    IF v_signed_by <> v_uid OR lower(v_signature ->> 'user_id') <> v_uid::text THEN
-      RETURN QUERY SELECT false, NULL::integer, NULL::integer, 'signature_invalid'::text, NULL::uuid;
+    -- §4/§7: write_off and reversed are signed; any signature is the caller's, valid now
+    v_problem := public.signature_problem(nullif(d -> 'signature', 'null'::jsonb), v_signed_by, v_uid, v_yacht,
+                                          v_type IN ('write_off', 'reversed'));
+    IF v_problem IS NOT NULL THEN
+      RETURN QUERY SELECT false, NULL::integer, NULL::integer, v_problem, NULL::uuid;
       RETURN;
     END IF;
   END IF;
@@ -317,7 +408,7 @@ BEGIN
       RETURN QUERY SELECT false, v_stock.quantity, v_stock.quantity, 'already_reversed'::text, v_existing;
       RETURN;
     END IF;
-    IF v_target.stock_id <> v_stock.id OR sign(v_target.quantity_change) <> -p_direction THEN
+    IF v_target.stock_id <> v_stock.id OR v_target.quantity_change <> -p_direction * p_quantity THEN
       RETURN QUERY SELECT false, v_stock.quantity, v_stock.quantity, 'invalid_reversal'::text, NULL::uuid;
       RETURN;
     END IF;
@@ -524,6 +615,8 @@ REVOKE EXECUTE ON FUNCTION public.touch_updated_at() FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION public.inventory_stock_soft_delete_guard() FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION public.inventory_tx_stock_active_guard() FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION public.inventory_tx_reversal_guard() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION public.inventory_tx_mark_inserter() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION public.signature_problem(jsonb, uuid, uuid, uuid, boolean) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION public.apply_stock_change(integer, uuid, integer, uuid, text, jsonb) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION public.deduct_stock_inventory(uuid, integer, uuid, text, jsonb) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION public.add_stock_inventory(uuid, integer, uuid, text, jsonb) FROM PUBLIC;

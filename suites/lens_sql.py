@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import asyncpg
 
@@ -53,6 +54,9 @@ async def insert_ledger(conn, ship: Ship, user: User | None, ttype: str, change:
     stock row's current quantity and signed where §4 asks, so only the policy under test can refuse it.  Without
     ``returning`` (PostgREST's ``return=minimal``) no SELECT policy applies to the new row, so
     a permissive INSERT policy on another yacht is not masked; the command tag is returned."""
+    if change is None and ttype == "reversed" and cols.get("reverses_transaction_id"):  # §4: the exact opposite
+        change = await conn.fetchval("SELECT -quantity_change FROM pms_inventory_transactions WHERE id = $1",
+                                     cols["reverses_transaction_id"])
     change = change if change is not None else SIGNED_CHANGE[ttype]
     if ttype in SIGNED_TYPES and user is not None and "signature" not in cols:  # §4: a valid row is signed
         cols.update(signature=json.dumps(signature(user)), signed_by=user.id)
@@ -109,7 +113,7 @@ async def ledger_rows(conn, stock_id) -> list[asyncpg.Record]:
 
 def signature(user: User, reason: str = "acceptance test") -> dict:
     return {"user_id": str(user.id), "role_at_signing": user.role, "signature_type": "approval", "reason": reason,
-            "signed_at": "2026-11-24T12:00:00Z"}
+            "signed_at": datetime.now(UTC).isoformat()}
 
 
 #: Active stock rows of the yachts in $1 whose quantity is not the sum of their ledger changes.

@@ -119,7 +119,8 @@ def _signature(value: Any, caller_id: uuid.UUID, caller_roles: Iterable[str], ru
     if value["role_at_signing"] not in set(caller_roles):
         raise bad("role_at_signing must be one of the caller's active roles")
     if not rules.signed_at(value["signed_at"]):
-        raise bad("signed_at must be an ISO 8601 time with a UTC offset, not in the future")
+        raise bad("signed_at must be an ISO 8601 time with a UTC offset, "
+                  "at most 5 minutes ahead and 24 hours old")
     return {**value, "user_id": str(caller_id)}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime
+from datetime import timedelta
 
 from harness.sut import ServiceError
 from harness.sut.rules import SIGNATURE_KEYS, UUID_RE, InputRules
@@ -191,15 +191,25 @@ class SignatureExtraKeysService(InventoryService):
 
 
 class _FutureSignatureRules(InputRules):
-    def signed_at(self, text, now=None):
-        return super().signed_at(text, datetime(9999, 1, 1, tzinfo=UTC))
+    signature_ahead = timedelta(days=36500)
 
 
 class FutureSignatureService(InventoryService):
-    """``signed_at`` may be any time up to the year 9999: a signature dated next year passes."""
+    """``signed_at`` may lie a century ahead: a signature dated next year passes."""
 
     variant = "signature_future_signed_at"
     rules = _FutureSignatureRules()
+
+
+class _DayAheadSignatureRules(InputRules):
+    signature_ahead = timedelta(days=1)
+
+
+class DayAheadSignatureService(InventoryService):
+    """The clock-skew allowance of ``signed_at`` widened from 5 minutes to a day (issue 20)."""
+
+    variant = "signature_window_a_day"
+    rules = _DayAheadSignatureRules()
 
 
 class _StripBlankRules(InputRules):

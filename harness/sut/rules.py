@@ -20,9 +20,10 @@ from typing import Any
 UUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", re.ASCII)
 INT_RE = re.compile(r"[0-9]{1,9}", re.ASCII)
 SIGNATURE_KEYS = ("user_id", "role_at_signing", "signature_type", "reason", "signed_at")
-#: How far ahead of the server's clock a signature may claim to be signed (clock skew).
+#: How far ahead of the server's clock a signature may claim to be signed (clock skew), and how
+#: long ago at most (CONTRACT §7).
 SIGNATURE_SKEW = timedelta(minutes=5)
-SIGNATURE_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+SIGNATURE_MAX_AGE = timedelta(hours=24)
 #: Unicode categories that draw nothing: separators, controls, format chars (ZWSP, bidi marks).
 INVISIBLE = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf"})
 #: Content types served back as themselves; anything else is served as opaque bytes.
@@ -68,8 +69,12 @@ class InputRules:
     def signature_keys(self, value: dict) -> bool:
         return set(value) == set(SIGNATURE_KEYS)
 
+    signature_ahead = SIGNATURE_SKEW
+    signature_max_age = SIGNATURE_MAX_AGE
+
     def signed_at(self, text: str, now: datetime | None = None) -> bool:
-        """An ISO 8601 time with a UTC offset, after 2000 and not ahead of the clock."""
+        """An ISO 8601 time with a UTC offset, at most ``signature_ahead`` ahead of the clock and
+        ``signature_max_age`` behind it."""
         try:
             when = datetime.fromisoformat(text)
         except ValueError:
@@ -77,7 +82,7 @@ class InputRules:
         if when.tzinfo is None or not text.isascii():
             return False
         now = now or datetime.now(UTC)
-        return SIGNATURE_EPOCH <= when <= now + SIGNATURE_SKEW
+        return now - self.signature_max_age <= when <= now + self.signature_ahead
 
     def object_name(self, path: str) -> bool:
         """One canonical spelling per object: non-empty segments of plain ASCII, none ``.`` or

@@ -46,6 +46,7 @@ FUNCTION_ERRORS = {
     "transaction_not_found": (404, "transaction_not_found"),
     "invalid_details": (400, "invalid_body"),
     "signature_invalid": (400, "signature_invalid"),
+    "signature_required": (400, "signature_required"),
 }
 
 # unique indexes / check constraints of ARCHITECTURE.md -> contract errors

@@ -31,7 +31,8 @@ VARIANTS = {
     **{cls.variant: cls for cls in (
         defects.LenientUuidService, defects.UnicodeDigitService, defects.EchoedKeyService,
         defects.ActiveContentService, defects.LooseObjectNameService, defects.StringExpService,
-        defects.SignatureExtraKeysService, defects.FutureSignatureService, defects.BlankReasonService,
+        defects.SignatureExtraKeysService, defects.FutureSignatureService, defects.DayAheadSignatureService,
+        defects.BlankReasonService,
         defects.LeakyErrorsService, defects.PrefixUuidService, defects.StaleAdjustService,
         defects.NoHeaderTimeoutService, defects.NoBodyTimeoutService, defects.RolesAnyYachtService)},
 }

@@ -39,10 +39,10 @@ async def test_second_reversal_answers_already_reversed(lens_tx, as_user, lens_b
     async with as_user(ship.manager, commit=True) as conn:
         await reverse(lens_binding, conn, ship, target, ship.manager)
         second = await reverse(lens_binding, conn, ship, target, ship.manager)
-        assert (await lens_binding.add(conn, ship.stock.id, 5, movement="adjusted")).success
+        assert (await lens_binding.add(conn, ship.stock.id, target["quantity_change"], movement="adjusted")).success
     assert second.error_code == "already_reversed"
-    err = await _raises(lens_tx, lambda: insert_ledger(lens_tx, ship, ship.manager, "reversed", -1,
-                                                        reverses_transaction_id=target["id"]))
+    err = await _raises(lens_tx, lambda: insert_ledger(lens_tx, ship, ship.manager, "reversed",
+                                                        -target["quantity_change"], reverses_transaction_id=target["id"]))
     assert (type(err), err.constraint_name) == (asyncpg.UniqueViolationError, "uq_inventory_tx_reverses")
 
 

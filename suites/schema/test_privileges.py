@@ -1,29 +1,75 @@
-"""Privilege lint: what the catalog grants the API roles beyond rows.
+"""Privilege lints (CONTRACT §11.7, §11.1): what the catalog grants the API roles beyond rows.
 
-Row-level security judges SELECT, INSERT, UPDATE and DELETE row by row; nothing else a table
-privilege grants is held to it.  TRUNCATE empties every yacht's rows at once, TRIGGER lets the
-grantee attach code that runs in other users' writes, REFERENCES (also per column) lets it build
-constraints that probe rows it cannot read, MAINTAIN (PostgreSQL 17) locks and rewrites the
-table.  So anon, authenticated and PUBLIC may hold only the four row privileges on the public
-schema's tables and views (CONTRACT §5: a user sees and writes only its own yacht's rows), and
-a `GRANT ALL` shows here even before the surface's TRUNCATE cells try it.  Read-only.
+Row-level security judges SELECT, INSERT, UPDATE and DELETE row by row; nothing else is held to
+it.  TRUNCATE empties every yacht's rows at once, TRIGGER lets the grantee attach code that runs
+in other users' writes, REFERENCES (also per column) lets it build constraints that probe rows
+it cannot read, MAINTAIN (PostgreSQL 17) locks and rewrites the table.  CREATE on a schema lets
+a client add a function that shadows a ``pg_catalog`` one for a definer path that resolves names
+through that schema.  A relation without RLS (a materialized view can have none) hands every
+yacht's rows to whoever may read it.  And a unique constraint without ``yacht_id`` lets one
+tenant learn another's names from a 23505 (and refuses it a name another yacht uses).  So anon,
+authenticated and PUBLIC may hold only the four row privileges, no CREATE anywhere, and nothing
+on a relation without RLS; every unique index of a per-yacht table includes ``yacht_id`` or
+is on ids (uuid) only.  Read-only: each lint reads the catalog, every failure names the object
+and the rule.
 """
 
 ROW_PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE")
+API_GRANTEES = "(a.grantee = 0 OR r.rolname IN ('anon', 'authenticated'))"
+#: Schemas the platform (PostgreSQL, Supabase) manages: not the project's to lint for grants.
+PLATFORM_SCHEMAS = ("information_schema", "auth", "storage", "realtime", "extensions", "graphql",
+                    "graphql_public", "vault", "pgsodium", "pgsodium_masks", "supabase_functions",
+                    "supabase_migrations", "net", "cron", "pgbouncer", "lens_harness")
+PROJECT_SCHEMA = f"n.nspname NOT LIKE 'pg\\_%' AND n.nspname NOT IN {PLATFORM_SCHEMAS!r}"
 
-GRANTS = """
-    SELECT c.relname AS object, NULL AS column_name, a.privilege_type, coalesce(r.rolname, 'PUBLIC') AS grantee
+GRANTS = f"""
+    SELECT n.nspname || '.' || c.relname AS object, NULL AS column_name, a.privilege_type,
+           coalesce(r.rolname, 'PUBLIC') AS grantee
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     CROSS JOIN LATERAL aclexplode(c.relacl) a LEFT JOIN pg_roles r ON r.oid = a.grantee
-    WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
-      AND (a.grantee = 0 OR r.rolname IN ('anon', 'authenticated'))
+    WHERE {PROJECT_SCHEMA} AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND {API_GRANTEES}
     UNION ALL
-    SELECT c.relname, t.attname, a.privilege_type, coalesce(r.rolname, 'PUBLIC')
+    SELECT n.nspname || '.' || c.relname, t.attname, a.privilege_type, coalesce(r.rolname, 'PUBLIC')
     FROM pg_attribute t JOIN pg_class c ON c.oid = t.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
     CROSS JOIN LATERAL aclexplode(t.attacl) a LEFT JOIN pg_roles r ON r.oid = a.grantee
-    WHERE n.nspname = 'public' AND t.attnum > 0 AND NOT t.attisdropped
-      AND (a.grantee = 0 OR r.rolname IN ('anon', 'authenticated'))
+    WHERE {PROJECT_SCHEMA} AND t.attnum > 0 AND NOT t.attisdropped AND {API_GRANTEES}
     ORDER BY 1, 2, 3, 4"""
+
+#: Every schema (the platform's too) on which an API role, or PUBLIC, may CREATE.
+SCHEMA_CREATE = """
+    SELECT n.nspname, g.grantee FROM pg_namespace n
+    CROSS JOIN (VALUES ('anon'), ('authenticated')) g(grantee)
+    WHERE n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'
+      AND has_schema_privilege(g.grantee, n.oid, 'CREATE')
+    UNION ALL
+    SELECT n.nspname, 'PUBLIC' FROM pg_namespace n CROSS JOIN LATERAL aclexplode(n.nspacl) a
+    WHERE n.nspname NOT LIKE 'pg\\_%' AND a.grantee = 0 AND a.privilege_type = 'CREATE'
+    ORDER BY 1, 2"""
+
+#: Tables, materialized and foreign tables without row-level security an API role may touch.
+WITHOUT_RLS = f"""
+    SELECT n.nspname || '.' || c.relname AS object, c.relkind, g.grantee FROM pg_class c
+    JOIN pg_namespace n ON n.oid = c.relnamespace CROSS JOIN (VALUES ('anon'), ('authenticated')) g(grantee)
+    WHERE {PROJECT_SCHEMA} AND c.relkind IN ('r', 'p', 'm', 'f') AND NOT c.relrowsecurity
+      AND (has_table_privilege(g.grantee, c.oid, 'SELECT, INSERT, UPDATE, DELETE')
+           OR has_any_column_privilege(g.grantee, c.oid, 'SELECT, INSERT, UPDATE'))
+    ORDER BY 1, 3"""
+
+#: Unique indexes of per-yacht tables without yacht_id whose columns are not all ids (uuid: values
+#: generated at random cannot collide across yachts, nor be guessed to probe one).
+UNIQUE_WITHOUT_YACHT = """
+    SELECT c.relname AS table_name, i.indexrelid::regclass::text AS index_name,
+           pg_get_indexdef(i.indexrelid) AS definition
+    FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = 'public' AND i.indisunique
+      AND EXISTS (SELECT 1 FROM pg_attribute y WHERE y.attrelid = c.oid AND y.attname = 'yacht_id' AND NOT y.attisdropped)
+      AND NOT EXISTS (SELECT 1 FROM pg_attribute y WHERE y.attrelid = c.oid AND y.attname = 'yacht_id'
+                      AND y.attnum = ANY (i.indkey::int2[]))
+      AND (i.indexprs IS NOT NULL OR EXISTS (
+            SELECT 1 FROM unnest(i.indkey::int2[]) AS k(attnum) JOIN pg_attribute a
+              ON a.attrelid = c.oid AND a.attnum = k.attnum
+            WHERE a.atttypid <> 'uuid'::regtype))
+    ORDER BY 1, 2"""
 
 
 async def test_api_roles_hold_only_row_privileges(lens_tx):
@@ -31,4 +77,23 @@ async def test_api_roles_hold_only_row_privileges(lens_tx):
     assert grants, "the API roles hold no privilege at all: the lint cannot fail"
     beyond = [f"{g['grantee']}: {g['privilege_type']} on {g['object']}{'.' + g['column_name'] if g['column_name'] else ''}"
               for g in grants if g["privilege_type"] not in ROW_PRIVILEGES]
-    assert beyond == [], "privileges that row-level security does not judge:\n" + "\n".join(beyond)
+    assert beyond == [], "privileges that row-level security does not judge (§11.7):\n" + "\n".join(beyond)
+
+
+async def test_api_roles_hold_no_privilege_beyond_rows(lens_tx):
+    """§11.7: no CREATE on any schema for anon, authenticated or PUBLIC (a shadowing function),
+    and no access to a table, materialized view or foreign table without row-level security."""
+    create = [f"schema {r['nspname']}: {r['grantee']} may CREATE (§11.7: no CREATE on any schema)"
+              for r in await lens_tx.fetch(SCHEMA_CREATE)]
+    open_rows = [f"{r['object']} ({'materialized view' if r['relkind'] == 'm' else 'relation'}): {r['grantee']} "
+                 "may access it and it has no row-level security (§11.7)" for r in await lens_tx.fetch(WITHOUT_RLS)]
+    assert create + open_rows == [], "\n".join(create + open_rows)
+
+
+async def test_unique_rules_on_per_yacht_tables_include_the_yacht(lens_tx):
+    """§11.1: every unique constraint or index of a per-yacht table includes yacht_id or is on
+    generated ids (uuid) only; otherwise one tenant's 23505 tells it another's names, keys or
+    numbers."""
+    rows = await lens_tx.fetch(UNIQUE_WITHOUT_YACHT)
+    assert [f"{r['index_name']} on {r['table_name']}: unique without yacht_id on values that are not "
+            f"generated ids (§11.1) — {r['definition']}" for r in rows] == []

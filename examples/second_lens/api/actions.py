@@ -25,6 +25,7 @@ MAX_QUANTITY = 1_000_000
 URGENCIES = ("low", "normal", "high", "critical")
 SIGNATURE_FIELDS = ("user_id", "role_at_signing", "signature_type", "reason", "signed_at")
 SIGNATURE_SKEW = timedelta(minutes=5)  # a signature may not claim to be signed later than now + skew
+SIGNATURE_MAX_AGE = timedelta(hours=24)  # nor earlier than 24 hours ago
 # The payload fields of each action (§7); any other key is a malformed body, not something to ignore.
 FIELDS = {"consume_part": {"part_id", "location_id", "quantity", "work_order_id", "usage_reason", "notes",
                            "idempotency_key"},
@@ -108,8 +109,10 @@ def _signature(p: dict, caller, required: bool) -> dict | None:
         signed = datetime.fromisoformat(sig["signed_at"])
     except ValueError:
         raise ActionError(400, "signature_invalid", "signed_at is not a timestamp") from None
-    if signed.tzinfo is None or signed > datetime.now(UTC) + SIGNATURE_SKEW:
-        raise ActionError(400, "signature_invalid", "signed_at needs a UTC offset and may not be in the future")
+    now = datetime.now(UTC)
+    if signed.tzinfo is None or not now - SIGNATURE_MAX_AGE <= signed <= now + SIGNATURE_SKEW:
+        raise ActionError(400, "signature_invalid", "signed_at needs a UTC offset, at most 5 minutes ahead and "
+                          "24 hours old")
     return sig
 
 

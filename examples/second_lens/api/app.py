@@ -29,7 +29,7 @@ SIMPLE = {"consume_part": actions.consume_part, "receive_part": actions.receive_
           "write_off_part": actions.write_off_part, "reverse_transaction": actions.reverse_transaction}
 # Refusals the database raises, by SQLSTATE (this project's own class SL) or constraint name.
 BY_SQLSTATE = {"SL001": (409, "part_deactivated"), "SL002": (400, "invalid_reversal"),
-               "SL003": (400, "signature_required"), "SL004": (404, "stock_not_found"),
+               "SL003": (400, "signature_required"), "SL005": (400, "signature_invalid"), "SL004": (404, "stock_not_found"),
                "40001": (409, "conflict"), "40P01": (409, "conflict"), "22003": (400, "invalid_quantity"),
                "57014": (503, "timeout")}
 # SQLSTATE classes: bad data that slipped past validation is the caller's (400); a lost or

@@ -1,6 +1,7 @@
 -- The append-only ledger and the guards the database holds on its own.
 -- Refusals raised here use this project's own SQLSTATEs (class SL):
---   SL001 stock_deactivated, SL002 invalid_reversal, SL003 signature_required, SL004 stock_mismatch.
+--   SL001 stock_deactivated, SL002 invalid_reversal, SL003 signature_required, SL004 stock_mismatch,
+--   SL005 signature_invalid.
 CREATE TABLE public.pms_inventory_transactions (
   id                      uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   yacht_id                uuid NOT NULL REFERENCES public.yacht_registry (id),
@@ -45,6 +46,31 @@ LANGUAGE sql STABLE SET search_path = pg_catalog AS $fn$
   SELECT coalesce(nullif(current_setting('app.large_adjust_threshold', true), '')::integer, 10)
 $fn$;
 
+-- A signature is valid when each field is visible text, the signer (signed_by and the signature's
+-- user_id) is the caller -- the request's sub, or for the trusted handler the signed_by it names --
+-- signing in a role held on the row's yacht, at most 5 minutes ahead and 24 hours ago.
+CREATE FUNCTION public.sl_signature_valid(p_sig jsonb, p_signed_by uuid, p_caller uuid, p_yacht uuid)
+RETURNS boolean
+LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $fn$
+DECLARE
+  v_at timestamptz;
+BEGIN
+  IF jsonb_typeof(p_sig) IS DISTINCT FROM 'object' OR p_caller IS NULL OR p_signed_by IS DISTINCT FROM p_caller
+     OR EXISTS (SELECT 1 FROM unnest(ARRAY['user_id', 'role_at_signing', 'signature_type', 'reason', 'signed_at']) k
+                WHERE jsonb_typeof(p_sig -> k) IS DISTINCT FROM 'string' OR btrim(p_sig ->> k) = '')
+     OR lower(p_sig ->> 'user_id') IS DISTINCT FROM p_caller::text
+     OR NOT EXISTS (SELECT 1 FROM public.auth_users_roles r WHERE r.user_id = p_caller AND r.yacht_id = p_yacht
+                    AND r.is_active AND r.role = p_sig ->> 'role_at_signing') THEN
+    RETURN false;
+  END IF;
+  v_at := (p_sig ->> 'signed_at')::timestamptz;
+  RETURN v_at <= now() + interval '5 minutes' AND v_at >= now() - interval '24 hours';
+EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow OR invalid_text_representation THEN
+  RETURN false;
+END
+$fn$;
+REVOKE EXECUTE ON FUNCTION public.sl_signature_valid(jsonb, uuid, uuid, uuid) FROM PUBLIC, anon, authenticated;
+
 CREATE FUNCTION public.sl_ledger_guard() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
 DECLARE
@@ -64,10 +90,14 @@ BEGIN
      AND NOT v_signed THEN
     RAISE EXCEPTION 'signature_required' USING ERRCODE = 'SL003';
   END IF;
+  IF (v_signed OR NEW.signed_by IS NOT NULL)
+     AND NOT public.sl_signature_valid(NEW.signature, NEW.signed_by, coalesce(auth.uid(), NEW.signed_by), NEW.yacht_id) THEN
+    RAISE EXCEPTION 'signature_invalid' USING ERRCODE = 'SL005';
+  END IF;
   IF NEW.transaction_type = 'reversed' THEN
     SELECT * INTO v_orig FROM public.pms_inventory_transactions WHERE id = NEW.reverses_transaction_id;
     IF NOT FOUND OR v_orig.yacht_id <> NEW.yacht_id OR v_orig.transaction_type = 'reversed'
-       OR sign(v_orig.quantity_change) = sign(NEW.quantity_change) THEN
+       OR NEW.quantity_change <> -v_orig.quantity_change THEN
       RAISE EXCEPTION 'invalid_reversal' USING ERRCODE = 'SL002';
     END IF;
   ELSIF NEW.reverses_transaction_id IS NOT NULL THEN

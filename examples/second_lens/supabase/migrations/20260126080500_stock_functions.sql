@@ -9,8 +9,12 @@ DECLARE
   v_row   public.pms_inventory_stock%ROWTYPE;
   v_after bigint;
 BEGIN
-  IF auth.uid() IS NOT NULL AND p_yacht_id IS DISTINCT FROM public.get_user_yacht_id() THEN
-    v_yacht := NULL;  -- a request acts on its own yacht only: another yacht's id reaches nothing
+  -- A request (an API role, or claims naming one) acts on its own yacht only: another yacht's
+  -- id reaches nothing, and claims without sub have no yacht at all.
+  IF (auth.uid() IS NOT NULL OR coalesce(current_setting('role', true), '') IN ('anon', 'authenticated')
+      OR coalesce(auth.role(), '') IN ('anon', 'authenticated'))
+     AND (p_yacht_id IS DISTINCT FROM public.get_user_yacht_id() OR auth.uid() IS NULL) THEN
+    v_yacht := NULL;
   END IF;
   IF p_quantity IS NULL OR p_quantity <= 0 THEN
     RETURN QUERY SELECT false, NULL::integer, NULL::integer, 'invalid_quantity'::text;
