@@ -81,6 +81,31 @@ $fn$;
 CREATE TRIGGER inv_ledger_records BEFORE INSERT ON public.pms_inventory_transactions
   FOR EACH ROW EXECUTE FUNCTION public.inv_ledger_records();
 
+-- A signature is valid when each field is visible text, the signer (signed_by and the signature's
+-- user_id) is the caller -- the request's sub, or for a handler the signed_by it names -- signing
+-- in a role held on the row's yacht, at most 5 minutes ahead and 24 hours ago (CONTRACT §7).
+CREATE FUNCTION public.inv_signature_valid(p_sig jsonb, p_signed_by uuid, p_caller uuid, p_yacht uuid)
+RETURNS boolean
+LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $fn$
+DECLARE
+  v_at timestamptz;
+BEGIN
+  IF jsonb_typeof(p_sig) IS DISTINCT FROM 'object' OR p_caller IS NULL OR p_signed_by IS DISTINCT FROM p_caller
+     OR EXISTS (SELECT 1 FROM unnest(ARRAY['user_id', 'role_at_signing', 'signature_type', 'reason', 'signed_at']) k
+                WHERE jsonb_typeof(p_sig -> k) IS DISTINCT FROM 'string' OR btrim(p_sig ->> k) = '')
+     OR lower(p_sig ->> 'user_id') IS DISTINCT FROM p_caller::text
+     OR NOT EXISTS (SELECT 1 FROM public.auth_users_roles r WHERE r.user_id = p_caller AND r.yacht_id = p_yacht
+                    AND r.is_active AND r.role = p_sig ->> 'role_at_signing') THEN
+    RETURN false;
+  END IF;
+  v_at := (p_sig ->> 'signed_at')::timestamptz;
+  RETURN v_at <= now() + interval '5 minutes' AND v_at >= now() - interval '24 hours';
+EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow OR invalid_text_representation THEN
+  RETURN false;
+END
+$fn$;
+REVOKE EXECUTE ON FUNCTION public.inv_signature_valid(jsonb, uuid, uuid, uuid) FROM PUBLIC, anon, authenticated;
+
 -- Every ledger row: checked; a request's direct one moves the stock.
 -- AFTER the row-level security check: a caller who may not insert this type is denied (42501) first.
 CREATE FUNCTION public.inv_ledger_book() RETURNS trigger
@@ -102,13 +127,14 @@ BEGIN
      AND NOT v_signed THEN
     RAISE EXCEPTION 'signature_required';
   END IF;
-  IF NEW.signed_by IS DISTINCT FROM NULL AND auth.uid() IS NOT NULL AND NEW.signed_by <> auth.uid() THEN
+  IF (v_signed OR NEW.signed_by IS NOT NULL)
+     AND NOT public.inv_signature_valid(NEW.signature, NEW.signed_by, coalesce(auth.uid(), NEW.signed_by), NEW.yacht_id) THEN
     RAISE EXCEPTION 'signature_invalid';
   END IF;
   IF NEW.transaction_type = 'reversed' THEN
     SELECT * INTO v_orig FROM public.pms_inventory_transactions WHERE id = NEW.reverses_transaction_id;
     IF NOT FOUND OR v_orig.yacht_id <> NEW.yacht_id OR v_orig.stock_id <> NEW.stock_id
-       OR v_orig.transaction_type = 'reversed' OR sign(v_orig.quantity_change) = sign(NEW.quantity_change) THEN
+       OR v_orig.transaction_type = 'reversed' OR NEW.quantity_change <> -v_orig.quantity_change THEN
       RAISE EXCEPTION 'invalid_reversal';
     END IF;
   ELSIF NEW.reverses_transaction_id IS NOT NULL THEN
