@@ -111,4 +111,4 @@ def test_an_interrupted_gate_writes_a_report(tmp_path):
     out, err = proc.communicate(timeout=300)
     assert proc.returncode == 130, out + err
     signoff = (tmp_path / "signoff.md").read_text()
-    assert "NOT VERIFIED" in signoff and "interrupted" in signoff
+    assert "Verdict: INTERRUPTED (exit 130" in signoff and "interrupted (SIGINT/SIGTERM)" in signoff
