@@ -549,6 +549,7 @@ def crit_five_xx(inp: RunInputs) -> Criterion:
     return c
 
 
+FIRST_SURFACES = ("table", "view")
 SURFACE_COUNTS = ("cells", "verified", "declared", "failed", "observed", "not run")
 OBSERVED = ("observed: the contract leaves this choice to the team (§11), so the harness records what the "
             "target did and neither passes nor fails it; a project declares its choice as the lowest tier "
@@ -585,6 +586,7 @@ def inventory(inp: RunInputs) -> Inventory:
                 into[key] = into.get(key, 0) + (_as_int(n) or 0)
         inv.failed += [c for c in data.get("cells") or [] if isinstance(c, dict)
                        and c.get("verdict") in ("failed", "not run")]
+    inv.failed.sort(key=lambda c: c.get("surface") not in FIRST_SURFACES)  # plain table/view access first
     return inv
 
 
