@@ -6,7 +6,8 @@ built once per run with the history that predates the lens, then data — the us
 (``--base-data``, e.g. a ``pg_dump --data-only --inserts`` of staging) or the shipped fleet of three
 yachts whose names, numbers and locations collide (harness/fleet/legacy_fleet.sql) — then the
 lens migrations; the result is checked against §11 without knowing what any migration does: no
-row references another yacht's row, drift is 0, every unique rule is per yacht.
+row references another yacht's row, drift is 0, every unique rule is per yacht (the schema lint's
+query, suites/schema/test_privileges.py, on the migrated data).
 """
 from __future__ import annotations
 
@@ -31,19 +32,6 @@ WHERE c.contype = 'f' AND cardinality(c.conkey) = 1 AND c.connamespace = 'public
   AND EXISTS (SELECT 1 FROM pg_attribute y WHERE y.attrelid = c.conrelid AND y.attname = 'yacht_id' AND NOT y.attisdropped)
   AND EXISTS (SELECT 1 FROM pg_attribute y WHERE y.attrelid = c.confrelid AND y.attname = 'yacht_id' AND NOT y.attisdropped)
 ORDER BY 1, 2"""
-
-#: Unique indexes of per-yacht tables that neither include yacht_id nor consist of ids only.
-_UNIQUE_ACROSS_YACHTS = """
-SELECT i.indexrelid::regclass::text, i.indrelid::regclass::text
-FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
-WHERE i.indisunique AND t.relnamespace = 'public'::regnamespace
-  AND EXISTS (SELECT 1 FROM pg_attribute y WHERE y.attrelid = i.indrelid AND y.attname = 'yacht_id' AND NOT y.attisdropped)
-  AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
-                  AND a.attname = 'yacht_id')
-  AND (i.indexprs IS NOT NULL OR EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = i.indrelid
-                                         AND a.attnum = ANY(i.indkey) AND a.atttypid <> 'uuid'::regtype))
-ORDER BY 1"""
-
 
 def build(dsn: str, settings: Settings, name: str) -> str:
     """Create database ``name`` on the server of ``dsn`` and migrate it over the pre-lens data;
@@ -74,8 +62,3 @@ def foreign_references(conn: psycopg.Connection) -> list[str]:
 def drifting(conn: psycopg.Connection) -> int:
     """Active stock rows whose quantity is not their ledger sum (§3, §4)."""
     return conn.execute("SELECT count(*) FROM public.check_inventory_drift()").fetchone()[0]
-
-
-def unique_across_yachts(conn: psycopg.Connection) -> list[str]:
-    """``index on table``: a unique rule one yacht's rows can collide with another's on (§11.1)."""
-    return [f"{index} on {table}" for index, table in conn.execute(_UNIQUE_ACROSS_YACHTS).fetchall()]

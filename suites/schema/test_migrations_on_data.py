@@ -14,6 +14,8 @@ import pytest
 from harness import populated
 from harness.provision import janitor
 
+from .test_privileges import UNIQUE_WITHOUT_YACHT
+
 
 @pytest.fixture(scope="module")
 def migrated(lens_settings, lens_database):
@@ -42,4 +44,5 @@ def test_drift_is_zero_after_the_backfill(migrated):
 
 
 def test_every_unique_rule_is_per_yacht(migrated):
-    assert populated.unique_across_yachts(migrated) == []
+    """The schema lint's rule, on the migrated data (a backfill may create indexes on a condition)."""
+    assert [f"{index} on {table}" for table, index, _ in migrated.execute(UNIQUE_WITHOUT_YACHT).fetchall()] == []
