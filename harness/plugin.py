@@ -218,7 +218,8 @@ def pytest_runtest_makereport(item, call):
     finding (INTERFACES item 2), not an error: one reason, reported once, not one per test.
     Otherwise record who is to blame for an error outside the test body (docs/VERDICT.md): an
     assertion in a fixture is a finding about the target; any other setup/teardown exception
-    (missing database, missing function, connection refused) means the test could not run."""
+    (missing database, missing function, connection refused) means the test could not run, and
+    so does an import error anywhere (the harness could not load what drives the target)."""
     report = (yield).get_result()
     findings = item.config.stash.get(FINDINGS, None)
     if findings and report.failed and call.excinfo is not None:
@@ -230,7 +231,8 @@ def pytest_runtest_makereport(item, call):
             report.longrepr = (str(item.path), item.location[1] or 0, f"Skipped: blocked: {finding}")
     if report.failed and call.excinfo is not None and "attached to a different loop" in str(call.excinfo.value):
         report.sections.append(("lens-harness", OTHER_LOOP))
-    if report.when != "call" and report.failed and call.excinfo is not None:
+    harness_broke = call.excinfo is not None and call.excinfo.errisinstance(ImportError)  # the harness's own code
+    if report.failed and call.excinfo is not None and (report.when != "call" or harness_broke):
         kind = "defect" if call.excinfo.errisinstance(AssertionError) else "could_not_run"
         prop = ("lens_error", f"{report.when}:{kind}:{call.excinfo.typename}")
         item.user_properties.append(prop)  # copied into the teardown report, which JUnit reads

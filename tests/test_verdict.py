@@ -164,3 +164,11 @@ def test_the_inventory_names_its_failed_cells_and_the_baseline_its_widened_ones(
     assert "## Changed since the approved run" in md and "**widened:** deckhand may now UPDATE pms_parts" in md
     assert "## Attack-surface inventory" in md and "| table | pms_parts | deckhand | update | own | denied | allowed 1 row |" in md
     assert "observed: the contract leaves this choice to the team" in md
+
+
+def test_an_import_error_in_a_test_body_is_could_not_verify(tmp_path):
+    """`ModuleNotFoundError: No module named 'examples'` is the harness failing to load a binding,
+    not a defect of the target (the plugin tags it in the body too)."""
+    v = evaluate(_run_dir(tmp_path, _case("t1", "schema", "failed", "ModuleNotFoundError: No module named 'examples'",
+                                          "call:could_not_run:ModuleNotFoundError")))
+    assert v.criterion("schema").status == NOT_RUN and v.exit_code == 2

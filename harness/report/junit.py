@@ -105,9 +105,11 @@ class TestResult:
         plugin tags the phase and exception; without the tag, pytest's own wording decides."""
         if self.target_lost:
             return True
+        tag = self.prop("lens_error")
+        if self.outcome == FAILED:  # in the body: only what the plugin tagged (an import error)
+            return bool(tag) and ":could_not_run:" in tag
         if self.outcome != ERROR:
             return False
-        tag = self.prop("lens_error")
         if tag:
             return ":could_not_run:" in tag
         return not re.search(r"AssertionError|\bassert\b", self.message + self.text[:200])
@@ -119,7 +121,7 @@ class TestResult:
 
     @property
     def is_defect(self) -> bool:
-        return (self.outcome == FAILED and not self.target_lost) or (self.outcome == ERROR and not self.could_not_run)
+        return self.outcome in (FAILED, ERROR) and not self.could_not_run
 
     def short_reason(self, limit: int = 300) -> str:
         """The failure message (or the skip reason) on one line: every line of it up to
