@@ -38,7 +38,7 @@ def _outcomes(junit) -> dict[str, tuple[str, str]]:
 def test_missing_column_is_one_finding_and_blocked_tests(tmp_path):
     sql = tmp_path / "sql"
     shutil.copytree(PROJECT_SQL_DIR, sql)
-    (sql / "309_drop_location_id.sql").write_text(DROP_LOCATION_ID)
+    (sql / "999_drop_location_id.sql").write_text(DROP_LOCATION_ID)
     junit, artifacts = tmp_path / "junit.xml", tmp_path / "artifacts"
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "suites/conformance",
                           "suites/rls", "suites/ledger", "suites/schema", f"--lens-sql-dir={sql}",
