@@ -57,6 +57,8 @@ CRITERIA: tuple[CriterionDef, ...] = (
     CriterionDef("edges", "Contract rules at their edges: every uniqueness rule with every other column "
                  "varied, every signature field omitted or changed, both sides of every bound",
                  paths=("edges",)),
+    CriterionDef("properties", "CONTRACT §11 on every path generated from the catalog: non-interference, "
+                 "immutable trail, all or nothing, attribution, authority", paths=("properties",)),
     CriterionDef("detectors", "Harness self-check: each detector fires on an injected violation "
                  "(the policy-injecting proof runs on harness-owned servers only: it is DDL)",
                  required=False, markers=("detector",)),

@@ -35,7 +35,8 @@ from harness.errors import EXIT_INTERRUPTED, HarnessError
 from harness.provision import leftovers, lifecycle, stale
 from harness.redact import redact_dsn
 
-SUITES = ("conformance", "schema", "rls", "ledger", "edges", "negative", "api", "concurrency", "reference", "surface")
+SUITES = ("conformance", "schema", "rls", "ledger", "edges", "negative", "api", "concurrency", "reference", "surface",
+          "properties")
 BANNERS = {
     "smoke": "smoke profile: a quick check, NOT a sign-off (no load, small stress); use --profile full to sign off",
     "full": "full profile: the sign-off run (full stress sizes and a locust load step)",

@@ -73,13 +73,16 @@ async def user_columns(conn: asyncpg.Connection, tables: list[str]) -> dict[str,
 
 
 async def unique_text_columns(conn: asyncpg.Connection, tables: list[str]) -> dict[str, tuple[str, ...]]:
-    """table -> text columns of any unique index: where one tenant's value can collide with
-    another's (CONTRACT §11.1: such an index must include ``yacht_id``)."""
+    """table -> text columns a unique index reads (as a key, in an expression such as
+    ``lower(name)``, or in its predicate): where one tenant's value can collide with another's
+    (CONTRACT §11.1: such an index must include ``yacht_id``)."""
     rows = await conn.fetch(
         "SELECT DISTINCT c.relname, a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid "
-        "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid "
-        "AND a.attnum = ANY(i.indkey) WHERE i.indisunique AND n.nspname = 'public' AND c.relname = ANY($1::text[]) "
-        "AND a.atttypid IN ('text'::regtype, 'varchar'::regtype) ORDER BY 1, 2", tables)
+        "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 "
+        "AND NOT a.attisdropped WHERE i.indisunique AND n.nspname = 'public' AND c.relname = ANY($1::text[]) "
+        "AND a.atttypid IN ('text'::regtype, 'varchar'::regtype) "
+        "AND (a.attnum = ANY(i.indkey) OR pg_get_indexdef(i.indexrelid) ~ ('\\m' || a.attname || '\\M')) "
+        "ORDER BY 1, 2", tables)
     return _by_table(rows, tables)
 
 

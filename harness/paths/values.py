@@ -34,6 +34,14 @@ PLAIN = re.compile(r"^[A-Za-z0-9_.:-]{2,40}$")
 ROLE_LIKE = re.compile(r"^[a-z][a-z_]{2,30}$")
 
 
+def is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+        return True
+    except ValueError:
+        return False
+
+
 def phantom_id(table: str, salt: uuid.UUID) -> uuid.UUID:
     """The id world B gives the other yacht's copy of a row of ``table`` (salted with the own
     yacht's id: concurrent tests never plant the same id)."""
@@ -86,7 +94,8 @@ class Pool:
         order = hinted + [t for t in self.own if t not in hinted]
         first = [i for t in order for i in self.own[t][:1]]
         return [*first[:1], None, *[i for t in hinted for i in self.foreign.get(t, [])[:1]],
-                *[phantom_id(t, self.own_yacht) for t in hinted[:1] or order[:1]], self.colleague, *first[1:4], self.own_yacht]
+                *[phantom_id(t, self.own_yacht) for t in hinted[:1] or order[:1]],
+                *[i for t in hinted[:1] for i in self.own[t][1:3]], self.colleague, *first[1:4], self.own_yacht]
 
     def texts(self, name: str) -> list:
         return [*self.own_texts[:1], COLLIDE, None, *self.own_texts[1:3], *self.literals]

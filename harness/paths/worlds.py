@@ -15,7 +15,7 @@ import asyncpg
 
 from harness.paths.catalog import Path
 from harness.paths.probe import function_sql, insert_sql, read_sql, relation
-from harness.paths.values import COLLIDE, Pool, examples, phantom_id
+from harness.paths.values import COLLIDE, Pool, examples, is_uuid, phantom_id
 
 
 @dataclass(frozen=True)
@@ -48,8 +48,9 @@ async def insert_copy(conn: asyncpg.Connection, table: str, row: dict) -> bool:
 async def plant(conn: asyncpg.Connection, yacht: uuid.UUID, tables: list[str], unique_text: dict,
                 salt: uuid.UUID) -> list[str]:
     """World B: copy a row of each table on ``yacht`` under its phantom id with the collision
-    literal in every text column (in its unique text columns only, when a CHECK refuses that);
-    returns the tables planted (a copy a constraint refuses is left out)."""
+    literal in every text column (in its unique text columns only, when a CHECK refuses that),
+    then deactivate the yacht's live rows (``deleted_at``); returns the tables planted (a copy a
+    constraint refuses is left out)."""
     planted = []
     for table in tables:
         for row in await rows_of(conn, table, yacht, limit=3):   # a deactivated row's copy is refused
@@ -59,15 +60,23 @@ async def plant(conn: asyncpg.Connection, yacht: uuid.UUID, tables: list[str], u
                     await insert_copy(conn, table, {**row, **{c: COLLIDE for c in unique_text.get(table, ())}}):
                 planted.append(table)
                 break
+    for table in await _soft_deletable(conn, tables):   # and its live rows deactivated
+        async with conn.transaction():
+            await conn.execute(f"UPDATE public.{table} SET deleted_at = now() WHERE yacht_id = $1 "
+                               "AND deleted_at IS NULL", yacht)
     return planted
 
 
+async def _soft_deletable(conn: asyncpg.Connection, tables: list[str]) -> list[str]:
+    rows = await conn.fetch("SELECT c.relname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+                            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' "
+                            "AND c.relname = ANY($1::text[]) AND a.attname = 'deleted_at' AND NOT a.attisdropped "
+                            "ORDER BY 1", tables)
+    return [r["relname"] for r in rows]
+
+
 def _looks_like_id(value: str) -> bool:
-    try:
-        uuid.UUID(value)
-        return True
-    except ValueError:
-        return value[:4].isdigit()   # a timestamp or date keeps its value
+    return is_uuid(value) or value[:4].isdigit()   # a timestamp or date keeps its value
 
 
 def labels(snapshot: dict, own: uuid.UUID, foreign: uuid.UUID) -> dict[str, str]:

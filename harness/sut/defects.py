@@ -289,3 +289,29 @@ class RolesAnyYachtService(InventoryService):
 
     variant = "roles_any_yacht"
     roles_on = "r.user_id = p.id AND r.is_active"
+
+
+class _ForeignPartMessageTx(Tx):
+    async def part(self, part_id, *, active: bool = True):
+        try:
+            return await super().part(part_id, active=active)
+        except ServiceError as exc:
+            if exc.code == "part_not_found" and await self._exists_anywhere(part_id):
+                raise ServiceError(404, "part_not_found", f"part {part_id} belongs to another yacht") from None
+            raise
+
+    async def _exists_anywhere(self, part_id) -> bool:
+        """The error path asks with the backend's own rights (past row-level security)."""
+        await self.conn.execute("RESET ROLE")
+        try:
+            return await self.conn.fetchval("SELECT EXISTS (SELECT 1 FROM pms_parts WHERE id = $1)", part_id)
+        finally:
+            await self.conn.execute("SET LOCAL ROLE authenticated")
+
+
+class ForeignPartMessageService(InventoryService):
+    """Another yacht's part is refused with the status and code of an unknown one, but the
+    message says it exists elsewhere: a cross-tenant existence oracle (red team round 4)."""
+
+    variant = "foreign_part_message"
+    tx_class = _ForeignPartMessageTx

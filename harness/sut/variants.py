@@ -34,5 +34,6 @@ VARIANTS = {
         defects.SignatureExtraKeysService, defects.FutureSignatureService, defects.DayAheadSignatureService,
         defects.BlankReasonService,
         defects.LeakyErrorsService, defects.PrefixUuidService, defects.StaleAdjustService,
-        defects.NoHeaderTimeoutService, defects.NoBodyTimeoutService, defects.RolesAnyYachtService)},
+        defects.NoHeaderTimeoutService, defects.NoBodyTimeoutService, defects.RolesAnyYachtService,
+        defects.ForeignPartMessageService)},
 }

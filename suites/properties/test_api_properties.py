@@ -1,0 +1,67 @@
+"""CONTRACT §11.1 and §11.3 over the HTTP API, through the implementation's API profile.
+
+Every action, run by the lowest tier it admits with a valid body, once per id field with that
+id replaced by a phantom id, and every part read the profile declares with a phantom part: in
+world A the phantom names nothing, in world B the other yacht holds a row under it.  Status,
+error code *and message* must be the same in both worlds (a message that says "belongs to
+another yacht" tells the tenant the row exists), and each refused request leaves no row.
+The API runs in its own process, so world B is committed; the rows hang off the run's own
+yachts and are purged with them (needs a database that allows writes).
+"""
+from __future__ import annotations
+
+from harness import roles, surface
+from harness.oracles import all_or_nothing, noninterference
+from harness.oracles.observation import Observation, Outcome
+from harness.paths import catalog, worlds
+from harness.paths.probe import Probe
+from harness.paths.values import phantom_id
+
+from ..surface.test_api_surface import _body, _lowest, _ship
+
+#: Which table each id field of a body names.
+ID_FIELDS = {"part_id": "pms_parts", "location_id": "pms_part_locations", "from_location_id": "pms_part_locations",
+             "to_location_id": "pms_part_locations", "transaction_id": "pms_inventory_transactions"}
+
+
+async def _requests(sut, own: dict, transaction_id) -> list[tuple]:
+    """(label, user, action or read route, body) for every action x id field, and every read."""
+    salt, out = own["yacht"].id, []
+    for action in roles.ACTIONS:
+        user = _lowest(action, own["users"])
+        body = _body(action, own, user, transaction_id)
+        out += [(f"POST {action} {field}=phantom", user, action, {**body, field: str(phantom_id(table, salt))})
+                for field, table in ID_FIELDS.items() if field in body]
+    reads = [route for route in sut.profile.reads.values() if "{part_id}" in route]
+    return out + [(f"GET {route} part=phantom", own["users"]["deckhand"], route.replace(
+        "{part_id}", str(phantom_id("pms_parts", salt))), None) for route in reads]
+
+
+async def _observe(sut, probe: Probe, requests) -> list[Observation]:
+    out = []
+    for label, user, target, body in requests:
+        before = await probe.snapshot()
+        r = await sut.call(user, target, body) if body is not None else sut.normalise(await sut.get(user, target))
+        out.append(Observation(label, (), f"user {user.id}", Outcome(value={"status": r.status, "body": r.json}),
+                               before, await probe.snapshot()))
+    return out
+
+
+async def test_api_non_interference(sut, committed_factory, lens_artifacts, record_property):
+    """§11.1 over HTTP: the same requests answer the same in world A and world B; §11.3: a
+    refused request leaves no row."""
+    conn = committed_factory.conn
+    own, foreign = await _ship(committed_factory), await _ship(committed_factory)
+    tx = await conn.fetchval("SELECT id FROM pms_inventory_transactions WHERE stock_id = $1 LIMIT 1", own["stock"].id)
+    tables = await surface.yacht_tables(conn)
+    probe = Probe(conn, [own["yacht"].id, foreign["yacht"].id], tables)
+    labels = worlds.labels(await probe.snapshot(), own["yacht"].id, foreign["yacht"].id)
+    requests = await _requests(sut, own, tx)
+    world_a = await _observe(sut, probe, requests)
+    await worlds.plant(conn, foreign["yacht"].id, tables, await catalog.unique_text_columns(conn, tables),
+                       own["yacht"].id)
+    world_b = await _observe(sut, probe, requests)
+    lines = noninterference.judge(world_a, world_b, labels, str(own["yacht"].id))
+    lines += [line for o in (*world_a, *world_b) for line in all_or_nothing.judge(o)]
+    record_property("properties[api].judged", str(len(world_a) + len(world_b)))
+    assert not lines, f"{len(lines)} of {len(world_a)} requests break CONTRACT §11 over HTTP:\n" + "\n".join(lines[:40])

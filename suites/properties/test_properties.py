@@ -1,0 +1,282 @@
+"""CONTRACT §11 on every path: calls generated from the catalog (harness/paths), judged by the
+oracles (harness/oracles) with no per-call expectation.
+
+One module fixture makes every observation once, inside one transaction that is rolled back
+(so it also runs on a verify-only DSN): two yachts as the inventory builds them, every path as
+a crew member and as a captain in world A, the same calls in world B (the other yacht holds
+colliding rows), the crew member's calls again under forged claims, without ``sub`` and as a
+stranger, as a user of every mined role string and of no tier, and the author-decision pairs.
+Each test then applies one oracle and fails listing every violation, one line each.
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+
+import pytest_asyncio
+
+from harness import roles, surface
+from harness.db import claims_for
+from harness.factories import Factory
+from harness.oracles import (
+    all_or_nothing,
+    attribution,
+    authority,
+    immutability,
+    noninterference,
+)
+from harness.oracles.observation import Observation
+from harness.paths import catalog, values, worlds
+from harness.paths.probe import Probe, relation
+
+from ..surface.test_surface import _side
+
+#: Examples per function: smoke keeps the gate fast, full varies every parameter further.
+BUDGET = {"smoke": 8, "full": 40}
+ACTORS = ("deckhand", "captain")
+COLLEAGUE = {"deckhand": "captain", "captain": "deckhand"}
+
+
+def hostile_claims(user, foreign_yacht) -> dict[str, dict]:
+    """Claims a client can forge on top of its own ``sub`` (CONTRACT §11.4)."""
+    power = {"role": "captain", "roles": ["manager"], "tier": "manager", "yacht_id": str(foreign_yacht), "is_admin": True}
+    return {"user_metadata": claims_for(user, user_metadata=power),
+            "app_metadata": claims_for(user, app_metadata={**power, "provider": "service_role"}),
+            "custom claims": claims_for(user, **{k: v for k, v in power.items() if k != "role"}, user_role="captain"),
+            "role string service_role": claims_for(user, role="service_role")}
+
+
+@dataclass
+class Runs:
+    """Every observation of the module, grouped by the comparison each oracle makes."""
+
+    labels: dict[str, str]
+    own_yacht: str
+    world_a: list[Observation] = field(default_factory=list)
+    world_b: list[Observation] = field(default_factory=list)
+    authority: list[tuple[str, list[Observation], list[Observation], dict]] = field(default_factory=list)
+    decisions: list[tuple[Observation, Observation]] = field(default_factory=list)
+    callers: dict[str, str] = field(default_factory=dict)       # actor -> user id
+    users: dict[str, tuple[str, ...]] = field(default_factory=dict)  # table -> user-naming columns
+    counts: dict = field(default_factory=dict)
+
+    def every(self) -> list[Observation]:
+        return [*self.world_a, *self.world_b, *(o for _, a, b, _ in self.authority for o in (*a, *b))]
+
+
+async def _observe_all(probe: Probe, calls, actor, before, claims) -> list[Observation]:
+    return [await probe.observe(c.path, c.args, actor, before, c.sql, c.params, claims) for c in calls]
+
+
+async def _decisions(probe: Probe, conn, side, caller, colleague, user_columns, unique_text) -> list[tuple]:
+    """Per table with user columns (and storage): the same SELECT/UPDATE/DELETE on an own row
+    naming the caller and on one naming a colleague (both planted by the owner)."""
+    pairs = []
+    for table, cols in user_columns.items():
+        rows = await worlds.rows_of(conn, table, side.yacht.id, limit=3)
+        if table == "storage.objects":   # the inventory holds no object: one under the own prefix
+            rows = [{"bucket_id": b, "name": f"{side.yacht.id}/parts/lens-author.pdf"} for b in await surface.buckets(conn)]
+        rel = relation(table)
+        for op, sql in (("select", f"SELECT count(*)::text FROM {rel} WHERE id = $1::uuid"),
+                        ("update", f'UPDATE {rel} SET "{cols[0]}" = "{cols[0]}" WHERE id = $1::uuid'),
+                        ("delete", f"DELETE FROM {rel} WHERE id = $1::uuid")) if cols else ():
+            for row in rows:
+                pair = [await _decision(probe, conn, table, row, cols, unique_text.get(table, ()), uid, caller, op, sql)
+                        for uid in (caller, colleague)]
+                if None not in pair:
+                    pairs.append(tuple(pair))
+                    break
+    return pairs
+
+
+async def _decision(probe: Probe, conn, table, row, cols, unique, author, caller, op, sql) -> Observation | None:
+    """``sql`` by the caller on a fresh copy of ``row`` whose user columns name ``author``
+    (None when the table refuses the copy)."""
+    tx = conn.transaction()
+    await tx.start()
+    try:
+        copy = {**row, "id": str(uuid.uuid4()), **{c: str(author) for c in cols},
+                **{c: f"lens-author-{uuid.uuid4()}" for c in unique}}
+        if not await worlds.insert_copy(conn, table, copy):
+            return None
+        who = "the caller" if author == caller else "a colleague"
+        return await probe.observe(f"{op} {table} (row naming {who})", (copy["id"],), "caller",
+                                   await probe.snapshot(), sql, (copy["id"],), claims_for(caller))
+    finally:
+        await tx.rollback()
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def runs(lens_pool, lens_binding, lens_profile) -> Runs:
+    async with lens_pool.acquire() as conn:
+        tx = conn.transaction()
+        await tx.start()
+        try:
+            yield await _run_everything(await _scene(conn, Factory(conn, binding=lens_binding)),
+                                        BUDGET.get(lens_profile, 8))
+        finally:
+            await tx.rollback()
+
+
+@dataclass
+class Scene:
+    """Two yachts and what the catalog says about the target, read once."""
+
+    conn: object
+    f: Factory
+    own: object
+    foreign: object
+    tables: list
+    paths: list
+    users: dict
+    unique_text: dict
+    literals: list
+    probe: Probe
+    base: dict
+
+    async def pool(self, caller, colleague) -> values.Pool:
+        """Candidate values for ``caller``: both yachts' row ids (live rows first, then oldest:
+        the first example reaches a row a call can act on), the own yacht's unique texts."""
+        ids = {}
+        for label, side in (("own", self.own), ("foreign", self.foreign)):
+            ids[label] = {t: [uuid.UUID(r[0]) for r in await self.conn.fetch(
+                f"SELECT to_jsonb(t) ->> 'id' FROM public.{t} t WHERE yacht_id = $1 ORDER BY "
+                "to_jsonb(t) ? 'deleted_at' AND to_jsonb(t) ->> 'deleted_at' IS NOT NULL, to_jsonb(t) ->> 'created_at', 1",
+                side.yacht.id)
+                if r[0] and values.is_uuid(r[0])] for t in self.tables}
+        texts = [r[0] for t, cols in self.unique_text.items() for c in cols for r in await self.conn.fetch(
+            f'SELECT DISTINCT "{c}"::text FROM public.{t} WHERE yacht_id = $1 AND "{c}" IS NOT NULL', self.own.yacht.id)]
+        return values.Pool(ids["own"], ids["foreign"], self.own.yacht.id, self.foreign.yacht.id, caller, colleague,
+                           sorted(texts), self.literals)
+
+    async def calls(self, pool: values.Pool, budget: int):
+        return await worlds.calls_for(self.conn, self.paths, pool, budget, self.users, self.unique_text)
+
+
+async def _scene(conn, f: Factory) -> Scene:
+    own, foreign = await _side(f), await _side(f)
+    tables = await surface.yacht_tables(conn)
+    users = {**await catalog.user_columns(conn, tables), "storage.objects": ("owner",)}
+    probe = Probe(conn, [own.yacht.id, foreign.yacht.id], tables)
+    return Scene(conn, f, own, foreign, tables, await catalog.discover(conn), users,
+                 await catalog.unique_text_columns(conn, tables), await values.mined_literals(conn), probe,
+                 await probe.snapshot())
+
+
+async def _run_everything(s: Scene, budget: int) -> Runs:
+    own, probe = s.own, s.probe
+    runs = Runs(worlds.labels(s.base, own.yacht.id, s.foreign.yacht.id), str(own.yacht.id), users=s.users)
+    per_actor = {}
+    for actor in ACTORS:
+        me = own.users[actor]
+        pool = await s.pool(me.id, own.users[COLLEAGUE[actor]].id)
+        per_actor[actor] = await s.calls(pool, budget)
+        runs.callers[actor] = str(me.id)
+        runs.world_a += await _observe_all(probe, per_actor[actor], actor, s.base, claims_for(me))
+    world = s.conn.transaction()
+    await world.start()
+    try:
+        planted = await worlds.plant(s.conn, s.foreign.yacht.id, s.tables, s.unique_text, own.yacht.id)
+        base_b = await probe.snapshot()
+        for actor in ACTORS:
+            runs.world_b += await _observe_all(probe, per_actor[actor], actor, base_b, claims_for(own.users[actor]))
+    finally:
+        await world.rollback()
+    await _authority(runs, s, per_actor["deckhand"])
+    for actor in ACTORS:
+        runs.decisions += await _decisions(probe, s.conn, own, own.users[actor].id, own.users[COLLEAGUE[actor]].id,
+                                           s.users, s.unique_text)
+    functions = [p for p in s.paths if p.kind == "function"]
+    runs.counts = {"paths": {k: sum(p.kind == k for p in s.paths) for k in ("read", "insert", "function", "storage")},
+                   "examples per function": {p.label(): len(values.examples(p, pool, budget)) for p in functions},
+                   "world B planted": planted, "mined literals": len(s.literals), "calls": probe.calls}
+    return runs
+
+
+async def _authority(runs: Runs, s: Scene, calls) -> None:
+    """The crew member's calls (each function's first example) under forged claims, without
+    sub against a stranger, and as every mined role string against a user of no tier."""
+    me, probe = s.own.users["deckhand"], s.probe
+    first = _first_examples(calls)
+    plain = await _observe_all(probe, first, "deckhand", s.base, claims_for(me))
+    for name, claims in hostile_claims(me, s.foreign.yacht.id).items():
+        runs.authority.append((f"plain claims | {name}", plain,
+                               await _observe_all(probe, first, f"deckhand ({name})", s.base, claims),
+                               {str(me.id): "caller"}))
+    stranger = uuid.uuid4()
+    no_sub = {k: v for k, v in claims_for(me).items() if k != "sub"}
+    runs.authority.append(("a stranger's sub | claims without sub",
+                           await _observe_all(probe, first, "stranger", s.base, claims_for(stranger)),
+                           await _observe_all(probe, first, "no sub", s.base, no_sub), {str(stranger): "caller"}))
+    guest = s.own.users["guest"]
+    for role in values.role_strings(await values.literal_sources(s.conn), roles.ALL_ROLES | roles.UNLISTED_ROLES):
+        user = await s.f.user(s.own.yacht, role)
+        before = await probe.snapshot()
+        sequences = []
+        for who in (guest, user):
+            mine = _first_examples(await s.calls(await s.pool(who.id, s.own.users["captain"].id), 1))
+            sequences.append(await _observe_all(probe, mine, "guest" if who is guest else f"role {role!r}", before,
+                                                claims_for(who)))
+        runs.authority.append((f"no tier (guest) | role string {role!r}", *sequences,
+                               {str(guest.id): "caller", str(user.id): "caller"}))
+
+
+def _first_examples(calls):
+    """Each function's first example and every other call: the authority oracle's probe set."""
+    seen, out = set(), []
+    for c in calls:
+        if c.kind != "function" or c.path not in seen:
+            out.append(c)
+            seen.add(c.path)
+    return out
+
+
+def _report(runs: Runs, oracle: str, judged: int, lines: list[str], artifacts, record_property) -> None:
+    record_property(f"properties[{oracle}].judged", str(judged))
+    record_property(f"properties[{oracle}].violations", str(len(lines)))
+    path = artifacts / "properties.json"
+    data = json.loads(path.read_text()) if path.exists() else {**runs.counts}
+    data.setdefault("oracles", {})[oracle] = {"judged": judged, "violations": len(lines)}
+    path.write_text(json.dumps(data, indent=1, default=str))
+    assert not lines, f"{len(lines)} of {judged} judged calls break CONTRACT §11 ({oracle}):\n" + "\n".join(lines[:40])
+
+
+def test_non_interference(runs, lens_artifacts, record_property):
+    """§11.1: every call of a crew member and a captain observes the same in world A and in world
+    B (the other yacht holds rows with the ids and text the calls use)."""
+    lines = noninterference.judge(runs.world_a, runs.world_b, runs.labels, runs.own_yacht)
+    _report(runs, "non-interference", len(runs.world_a), lines, lens_artifacts, record_property)
+
+
+def test_trail_is_immutable(runs, lens_artifacts, record_property):
+    """§11.2: no generated call changed or removed an existing ledger or audit row."""
+    obs = runs.every()
+    _report(runs, "immutability", len(obs), [l for o in obs for l in immutability.judge(o)], lens_artifacts,
+            record_property)
+
+
+def test_every_call_is_all_or_nothing(runs, lens_artifacts, record_property):
+    """§11.3: a refused call left nothing; transfer groups pair; no drift appeared."""
+    obs = runs.every()
+    _report(runs, "all-or-nothing", len(obs), [l for o in obs for l in all_or_nothing.judge(o)], lens_artifacts,
+            record_property)
+
+
+def test_rows_name_the_caller(runs, lens_artifacts, record_property):
+    """§11.5: user-naming columns of written rows are the caller (a colleague's id was offered in
+    each), and no operation decides on a row's author."""
+    obs = [*runs.world_a, *runs.world_b]
+    lines = [l for o in obs for l in attribution.judge(o, runs.users, runs.callers[o.actor])]
+    lines += [l for a, b in runs.decisions for l in attribution.judge_decision(a, b)]
+    _report(runs, "attribution", len(obs) + len(runs.decisions), lines, lens_artifacts, record_property)
+
+
+def test_authority_comes_from_the_database(runs, lens_artifacts, record_property):
+    """§11.4: forged claims change nothing, no sub is a stranger, a mined role string outside §2
+    is no tier."""
+    lines, judged = [], 0
+    for what, left, right, extra in runs.authority:
+        lines += authority.judge(left, right, runs.labels | extra, runs.own_yacht, tuple(what.split(" | ")))
+        judged += len(right)
+    _report(runs, "authority", judged, lines, lens_artifacts, record_property)
