@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from harness import __version__
+from harness import cli_env
 from harness.cli_env import positive_int
 from harness.config import TARGETS, Settings
 from harness.errors import EXIT_INTERRUPTED, HarnessError
@@ -208,7 +209,7 @@ RUN_DEFAULTS = {"profile": "smoke", "force": False, "quiet": False, "require_wri
 def cmd_run(args) -> int:
     """Every flag from the command line or its LENS_* variable (harness/cli_env.py); a value
     refused before the run starts still writes a report with the fix (exit 2)."""
-    from harness import cli_env, policy
+    from harness import policy
     from harness.gate import SUITES, GateOptions, execute, refuse
     from harness.report.baseline import folder_of
 
@@ -403,6 +404,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", default=None, help="no live progress")
     p.add_argument("pytest_args", nargs="*", help="extra pytest arguments after --")
     p.set_defaults(func=cmd_run, parser=p)
+    p.error = _usage_error  # only reached by `run`'s own flags: main() turns it into a report
 
     p = sub.add_parser("load", help="headless locust load with the checker's invariants verified afterwards")
     _target_args(p)
@@ -457,8 +459,39 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _usage_error(message: str):
+    raise HarnessError(f"lens-harness run: {message}", fix="lens-harness run --help lists the flags and their values")
+
+
+def _flag(argv: list[str], name: str) -> str | None:
+    """The value of ``name`` in ``argv`` (``--x v`` or ``--x=v``) without parsing the rest."""
+    for i, arg in enumerate(argv):
+        if arg == name and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith(name + "="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def _refuse_arguments(argv: list[str], exc: HarnessError) -> int:
+    """`run` with a flag argparse refuses: the same report as any refusal, in the folder the
+    command line (or LENS_REPORT_DIR) named."""
+    from harness.gate import GateOptions, refuse
+
+    report = _flag(argv, "--report-dir") or os.environ.get("LENS_REPORT_DIR") or None
+    force = "--force" in argv or os.environ.get("LENS_FORCE", "").strip().lower() in cli_env.TRUE
+    return refuse(GateOptions(report_dir=Path(report) if report else None, force=force), exc)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser()
+    if argv[:1] == ["run"]:  # every exit of the gate writes a report, an argument error's too
+        parser.error = _usage_error
+    try:
+        args = parser.parse_args(argv)
+    except HarnessError as exc:
+        return _refuse_arguments(argv, exc)
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # SIGTERM unwinds (and cleans up) like Ctrl-C
     try:
         return args.func(args)

@@ -50,6 +50,10 @@ def test_an_unknown_value_of_a_variable_is_refused_with_a_report(tmp_path, varia
 
 
 def test_argument_errors_write_a_report_with_a_fix(tmp_path):
+    result, run, _ = _refused(tmp_path / "p", "--profile", "nosuch")
+    assert "argument --profile: invalid choice: 'nosuch'" in run["stopped"]["reason"] and "--help" in run["stopped"]["fix"]
+    result, run, _ = _refused(tmp_path / "w", "--workers", "0")
+    assert "argument --workers: '0' must be 1 or more" in run["stopped"]["reason"]
     result, run, _ = _refused(tmp_path / "a", "--suites", "nosuch")
     assert "LENS_SUITES" in run["stopped"]["fix"]
     result, run, _ = _refused(tmp_path / "b", "--pg-version", "17")
