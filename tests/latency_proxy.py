@@ -61,7 +61,12 @@ class LatencyProxy:
         except OSError:
             client_w.close()
             return
-        await asyncio.gather(_pipe(client_r, server_w, self.delay, self._count), _pipe(server_r, client_w, self.delay))
+        try:
+            await asyncio.gather(_pipe(client_r, server_w, self.delay, self._count),
+                                 _pipe(server_r, client_w, self.delay))
+        except asyncio.CancelledError:  # the proxy stops: close both ends
+            client_w.close()
+            server_w.close()
 
     def _count(self) -> None:
         self.messages += 1
@@ -73,6 +78,11 @@ class LatencyProxy:
         self._ready.set()
         self._loop.run_forever()
         server.close()
+        pending = asyncio.all_tasks(self._loop)  # connections still open: closed, not abandoned
+        for task in pending:
+            task.cancel()
+        self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        self._loop.close()
 
     def start(self) -> LatencyProxy:
         self._thread.start()
