@@ -21,6 +21,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -55,6 +56,7 @@ def gate(dsn: str, port: int, rtt: float, writes: bool) -> dict:
         messages = proxy.messages
     run = json.loads((out / "run.json").read_text()) if (out / "run.json").is_file() else {}
     suites = next((s.get("note", "") for s in run.get("steps", []) if s["name"].startswith("suites")), "")
+    shutil.rmtree(out, ignore_errors=True)
     return {"exit": code, "seconds": round(wall, 1), "network": run.get("network"), "tests": suites.strip(" —"),
             "messages": messages, "tail": text.strip().splitlines()[-1:] if code else []}
 
@@ -72,6 +74,7 @@ def load(dsn: str, port: int, rtt: float, seconds: float, via: str, rate: float 
             with LatencyProxy(api_port, rtt) as proxy:
                 code, _, text = _cli(dsn, *common, "--api-url", f"http://127.0.0.1:{proxy.port}")
     summary = json.loads((out / "load_summary.json").read_text()) if (out / "load_summary.json").is_file() else {}
+    shutil.rmtree(out, ignore_errors=True)
     return {"exit": code, "rps": summary.get("rps"), "rate": summary.get("rate"),
             "valid": summary.get("checker", {}).get("valid"), "p50_ms": summary.get("p50_ms"),
             "tail": text.strip().splitlines()[-2:] if code else []}
