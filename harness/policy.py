@@ -34,8 +34,6 @@ FUNCTION_CHOICES = {
 }
 #: The tables whose rows are the trail (§11.2) and the user-naming columns (§11.5).
 TRAIL = (roles.LEDGER_TABLE, "pms_audit_log")
-#: Columns only the actions change (§11.6).
-ACTION_COLUMNS = {(roles.STOCK_TABLE, "quantity"), (roles.STOCK_TABLE, "deleted_at"), ("pms_parts", "deleted_at")}
 #: Words that would declare something about another yacht's rows: the policy has no such scope.
 FOREIGN_WORDS = ("foreign", "another_yacht", "other_yacht", "other_yachts", "all_yachts", "cross_yacht")
 
@@ -161,7 +159,7 @@ def undeclarable(table: str, column: str) -> str | None:
         return RULE_TRAIL
     if column in ("id", "yacht_id"):
         return RULE_TENANCY
-    if (table, column) in ACTION_COLUMNS:
+    if (table, column) in roles.ACTION_COLUMNS:
         return RULE_ACTIONS
     if table not in roles.IDENTITY_TABLES and (column == "user_id" or column.endswith("_by")):
         return RULE_AUTHOR

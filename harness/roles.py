@@ -202,12 +202,21 @@ def read_function_expectation(role: str) -> tuple[str, str]:
     return DENIED, "§5/§6 tenancy: a function called directly never returns another yacht's rows"
 
 
-def column_update_expectation(table: str, role: str) -> tuple[str, str]:
-    """An UPDATE of one column of the own yacht's rows: the ledger is append-only (§4); elsewhere
-    the contract names no column grants, but whatever is allowed must keep stock and ledger
-    together (checked after the write: an allowed write that leaves drift is ``inconsistent``)."""
+#: Columns only the actions change (§11.6): the quantity with its ledger row, deleted_at through
+#: deactivate/reactivate — never by a direct UPDATE.
+ACTION_COLUMNS = frozenset({("pms_inventory_stock", "quantity"), ("pms_inventory_stock", "deleted_at"),
+                            ("pms_parts", "deleted_at")})
+
+
+def column_update_expectation(table: str, role: str, column: str | None = None) -> tuple[str, str]:
+    """An UPDATE of one column of the own yacht's rows: the ledger is append-only (§4), the
+    columns of ``ACTION_COLUMNS`` change only through the actions (§11.6); elsewhere the contract
+    names no column grants, but whatever is allowed must keep stock and ledger together (checked
+    after the write: an allowed write that leaves drift is ``inconsistent``)."""
     if table == LEDGER_TABLE:
         return DENIED, "§4 append-only: no UPDATE of ledger rows for authenticated"
+    if (table, column) in ACTION_COLUMNS:
+        return DENIED, f"§11.6: {table}.{column} changes only through the actions, never by a direct UPDATE"
     return UNSPECIFIED, "no column grant stated; §4: stock and ledger never diverge"
 
 

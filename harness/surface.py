@@ -138,7 +138,7 @@ def table_cells(tables: list[str], views: list[str] = ()) -> list[Cell]:
 
 def column_cells(columns: dict[str, list[tuple[str, str]]]) -> list[Cell]:
     """Every column of every per-yacht table x role: an UPDATE of the own yacht's rows."""
-    return [Cell("column_update", f"{t}.{col}", role, "update", "own", *roles.column_update_expectation(t, role),
+    return [Cell("column_update", f"{t}.{col}", role, "update", "own", *roles.column_update_expectation(t, role, col),
                  extra={"table": t, "column": col, "value": value})
             for t, cols in columns.items() for col, value in cols for role in roles.SURFACE_ROLES.values()]
 

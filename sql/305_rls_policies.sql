@@ -8,9 +8,9 @@
 --                  INSERT on the ledger (gated by the three type policies);
 --                  INSERT on usage, shopping list, audit log, stock (operational crew);
 --                  INSERT/UPDATE on locations and parts (HOD);
---                  UPDATE on stock only for location / location_id / deleted_at /
---                  deleted_by / updated_at (HOD) -- quantity changes go through the
---                  atomic functions so stock and ledger never diverge;
+--                  UPDATE on stock only for location / location_id / updated_at (HOD):
+--                  quantity changes go through the atomic functions so stock and ledger
+--                  never diverge, deleted_at through set_part_active (§11.6);
 --                  no UPDATE/DELETE on the ledger or the audit log (append-only).
 --   service_role   ALL (it is BYPASSRLS; no policies needed).
 --   anon           nothing.
@@ -44,10 +44,15 @@ GRANT INSERT ON public.pms_part_usage TO authenticated;
 GRANT INSERT ON public.pms_shopping_list_items TO authenticated;
 GRANT INSERT ON public.pms_audit_log TO authenticated;
 GRANT INSERT ON public.pms_inventory_stock TO authenticated;
-GRANT UPDATE (location, location_id, deleted_at, deleted_by, updated_at)
+-- deleted_at / deleted_by of stock and parts change only through set_part_active (307), quantity
+-- only with its ledger row (CONTRACT §11.6): no UPDATE of those columns for an API role.
+GRANT UPDATE (location, location_id, updated_at)
   ON public.pms_inventory_stock TO authenticated;
 GRANT INSERT, UPDATE ON public.pms_part_locations TO authenticated;
-GRANT INSERT, UPDATE ON public.pms_parts TO authenticated;
+GRANT INSERT ON public.pms_parts TO authenticated;
+GRANT UPDATE (yacht_id, name, part_number, manufacturer, category, unit, minimum_quantity, desired_quantity,
+              quantity_on_hand, deletion_reason, created_at, updated_at)
+  ON public.pms_parts TO authenticated;   -- yacht_id: held to the own yacht by parts_update_hod
 
 -- ---------------------------------------------------------------------------
 -- Tenancy tables: read-only, own yacht

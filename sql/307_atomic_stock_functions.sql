@@ -535,6 +535,72 @@ AS $$
 $$;
 
 -- ===========================================================================
+-- Deactivation / reactivation (CONTRACT §7, §11.6): for an API role the only way deleted_at of
+-- a part and its stock rows changes (305 grants no UPDATE of those columns): a HOD of the
+-- caller's own yacht, a valid signature, and the audit row, in one call.
+-- ===========================================================================
+CREATE OR REPLACE FUNCTION public.set_part_active(
+  p_part_id   uuid,
+  p_active    boolean,
+  p_reason    text  DEFAULT NULL,
+  p_signature jsonb DEFAULT NULL
+)
+RETURNS TABLE (success boolean, error_code text, stock_rows integer)
+LANGUAGE plpgsql
+VOLATILE
+SECURITY DEFINER
+SET search_path = public, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+  v_uid     uuid := auth.uid();
+  v_yacht   uuid := public.get_user_yacht_id();
+  v_part    public.pms_parts%ROWTYPE;
+  v_rows    integer;
+  v_problem text;
+BEGIN
+  IF v_uid IS NULL OR v_yacht IS NULL OR NOT coalesce(public.is_hod(v_uid, v_yacht), false) THEN
+    RETURN QUERY SELECT false, 'forbidden'::text, NULL::integer;
+    RETURN;
+  END IF;
+  IF p_active IS NULL THEN
+    RETURN QUERY SELECT false, 'invalid_details'::text, NULL::integer;
+    RETURN;
+  END IF;
+  SELECT * INTO v_part FROM public.pms_parts p WHERE p.id = p_part_id AND p.yacht_id = v_yacht FOR UPDATE;
+  IF NOT FOUND THEN
+    RETURN QUERY SELECT false, 'part_not_found'::text, NULL::integer;
+    RETURN;
+  END IF;
+  v_problem := public.signature_problem(nullif(p_signature, 'null'::jsonb), v_uid, v_uid, v_yacht, true);
+  IF v_problem IS NOT NULL THEN
+    RETURN QUERY SELECT false, v_problem, NULL::integer;
+    RETURN;
+  END IF;
+  IF (v_part.deleted_at IS NULL) = p_active THEN
+    RETURN QUERY SELECT false, CASE WHEN p_active THEN 'part_not_deactivated' ELSE 'part_deactivated' END, NULL::integer;
+    RETURN;
+  END IF;
+  UPDATE public.pms_parts p
+  SET deleted_at = CASE WHEN p_active THEN NULL ELSE now() END,
+      deleted_by = CASE WHEN p_active THEN NULL ELSE v_uid END,
+      deletion_reason = CASE WHEN p_active THEN NULL ELSE p_reason END
+  WHERE p.id = v_part.id;
+  UPDATE public.pms_inventory_stock s
+  SET deleted_at = CASE WHEN p_active THEN NULL ELSE now() END,
+      deleted_by = CASE WHEN p_active THEN NULL ELSE v_uid END
+  WHERE s.part_id = v_part.id AND s.yacht_id = v_yacht AND (s.deleted_at IS NULL) <> p_active;
+  GET DIAGNOSTICS v_rows = ROW_COUNT;
+  INSERT INTO public.pms_audit_log (yacht_id, entity_type, entity_id, action, user_id, old_values, new_values, signature)
+  VALUES (v_yacht, 'part', v_part.id, CASE WHEN p_active THEN 'reactivate_part' ELSE 'deactivate_part' END, v_uid,
+          jsonb_build_object('deleted_at', v_part.deleted_at),
+          jsonb_build_object('part_id', v_part.id, 'active', p_active, 'stock_rows', v_rows, 'reason', p_reason),
+          p_signature);
+  RETURN QUERY SELECT true, NULL::text, v_rows;
+END
+$$;
+
+-- ===========================================================================
 -- Reconciliation views and drift check
 -- ===========================================================================
 -- On PostgreSQL 15+ the views are security_invoker (the caller's RLS applies).
@@ -621,7 +687,9 @@ REVOKE EXECUTE ON FUNCTION public.apply_stock_change(integer, uuid, integer, uui
 REVOKE EXECUTE ON FUNCTION public.deduct_stock_inventory(uuid, integer, uuid, text, jsonb) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION public.add_stock_inventory(uuid, integer, uuid, text, jsonb) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION public.check_inventory_drift() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION public.set_part_active(uuid, boolean, text, jsonb) FROM PUBLIC;
 
 GRANT EXECUTE ON FUNCTION public.deduct_stock_inventory(uuid, integer, uuid, text, jsonb) TO authenticated, service_role;
 GRANT EXECUTE ON FUNCTION public.add_stock_inventory(uuid, integer, uuid, text, jsonb) TO authenticated, service_role;
 GRANT EXECUTE ON FUNCTION public.check_inventory_drift() TO authenticated, service_role;
+GRANT EXECUTE ON FUNCTION public.set_part_active(uuid, boolean, text, jsonb) TO authenticated;

@@ -49,6 +49,14 @@ FUNCTION_ERRORS = {
     "signature_required": (400, "signature_required"),
 }
 
+# error_code of set_part_active -> (HTTP status, contract error)
+PART_ERRORS = {
+    **{k: FUNCTION_ERRORS[k] for k in ("forbidden", "invalid_details", "signature_invalid", "signature_required")},
+    "part_not_found": (404, "part_not_found"),
+    "part_deactivated": (409, "part_deactivated"),
+    "part_not_deactivated": (409, "part_not_deactivated"),
+}
+
 # unique indexes / check constraints of ARCHITECTURE.md -> contract errors
 CONSTRAINT_ERRORS = {
     "uq_inventory_tx_idempotency": (409, "duplicate_request"),
@@ -413,29 +421,17 @@ class InventoryService:
         return await self._set_active("reactivate_part", user_id, body, active=True)
 
     async def _set_active(self, action: str, user_id, body, *, active: bool) -> dict:
-        """Soft delete / restore of a part and all its stock rows (deleted_at set/cleared)."""
+        """Soft delete / restore of a part and all its stock rows, through the database's one path
+        for it (set_part_active: HOD, signature, audit row; no API role may UPDATE deleted_at)."""
         async with self._action(action, user_id, body) as tx:
             b = tx.body
             part = await tx.part(b["part_id"], active=False)
-            if (part["deleted_at"] is None) == active:
-                raise ServiceError(409, "part_not_deactivated" if active else "part_deactivated",
-                                   f"part {part['id']} is already {'active' if active else 'deactivated'}")
-            who = None if active else tx.caller.user_id
-            updated = await tx.conn.execute(
-                "UPDATE pms_parts SET deleted_at = CASE WHEN $3 THEN NULL ELSE now() END, "
-                "deleted_by = $4, deletion_reason = $5, updated_at = now() WHERE id = $1 AND yacht_id = $2",
-                part["id"], tx.yacht, active, who, None if active else b["reason"])
-            if updated.endswith(" 0"):  # RLS hides rows it will not let us update
-                raise ServiceError(403, "forbidden", "not allowed to change this part")
-            stock = await tx.conn.execute(
-                "UPDATE pms_inventory_stock SET deleted_at = CASE WHEN $3 THEN NULL ELSE now() END, "
-                "deleted_by = $4 WHERE part_id = $1 AND yacht_id = $2 AND (deleted_at IS NULL) <> $3",
-                part["id"], tx.yacht, active, who)
-            result = {"part_id": str(part["id"]), "active": active,
-                      "stock_rows": int(stock.rsplit(" ", 1)[-1])}
-            await tx.audit("part", part["id"], action, {"deleted_at": part["deleted_at"]},
-                           {**result, "reason": b.get("reason")}, b["signature"])
-            return result
+            row = await tx.conn.fetchrow("SELECT * FROM public.set_part_active($1, $2, $3, $4::jsonb)",
+                                         part["id"], active, b.get("reason"), json.dumps(b["signature"]))
+            if not row["success"]:
+                status, code = PART_ERRORS.get(row["error_code"], (409, row["error_code"] or "conflict"))
+                raise refusal(status, code)
+            return {"part_id": str(part["id"]), "active": active, "stock_rows": row["stock_rows"]}
 
     # -- managers --------------------------------------------------------------------------
 

@@ -44,13 +44,13 @@ async def test_trigger_refuses_direct_ledger_inserts_and_updates_for_everyone(le
 
 @pytest.mark.acceptance("A12")
 async def test_reactivation_restores_mutations(lens_tx, as_user, lens_binding, ship):
-    """Soft delete must be reversible: a HOD clears deleted_at (the reactivate_part path, under
-    RLS) and the next deduct succeeds and is booked in the ledger."""
+    """Soft delete must be reversible: clearing deleted_at (what reactivate_part does; §11.6
+    keeps it from a direct UPDATE by an API role, so the owner clears it here) lets the next
+    deduct succeed and be booked in the ledger."""
     await _deactivate(lens_tx, ship)
     before = len(await ledger_rows(lens_tx, ship.stock.id))
-    async with as_user(ship.hod, commit=True) as conn:
-        status = await conn.execute(
-            "UPDATE pms_inventory_stock SET deleted_at = NULL, deleted_by = NULL WHERE id = $1", ship.stock.id)
+    status = await lens_tx.execute(
+        "UPDATE pms_inventory_stock SET deleted_at = NULL, deleted_by = NULL WHERE id = $1", ship.stock.id)
     assert status == "UPDATE 1"
     async with as_user(ship.crew, commit=True) as conn:
         row = await lens_binding.deduct(conn, ship.stock.id, 2)

@@ -18,9 +18,13 @@ BEGIN
   END LOOP;
 END
 $grants$;
--- Quantities move only through the stock functions.
-REVOKE UPDATE ON public.pms_inventory_stock FROM authenticated;
-GRANT UPDATE (location, location_id, deleted_at, deleted_by) ON public.pms_inventory_stock TO authenticated;
+-- Quantities move only through the stock functions; deleted_at only through deactivate/reactivate
+-- (CONTRACT §11.6): no API role updates those columns directly.
+REVOKE UPDATE ON public.pms_inventory_stock, public.pms_parts FROM authenticated;
+GRANT UPDATE (location, location_id) ON public.pms_inventory_stock TO authenticated;
+GRANT UPDATE (yacht_id, name, part_number, manufacturer, category, unit, minimum_quantity, desired_quantity,
+              quantity_on_hand, primary_location_id, deletion_reason, created_at, updated_at)
+  ON public.pms_parts TO authenticated;
 
 CREATE POLICY "heads of department add parts" ON public.pms_parts FOR INSERT TO authenticated
   WITH CHECK (yacht_id = public.get_user_yacht_id() AND public.is_hod(auth.uid(), yacht_id));
