@@ -201,8 +201,9 @@ def _table_tier(policy: Policy, cell) -> str | None:
 
 
 def settled(cell) -> str | None:
-    """The §11 rule that decides a cell harness/roles.py still lists as open (a policy may not
-    declare it; it stays observed, naming the rule, until the role model judges it)."""
+    """The §11 rule that decides a cell harness/roles.py still lists as open: a policy may not
+    declare it, and the rule refuses it (the reference to another yacht's row, the direct update
+    of a trail, author or action column, the transfer leg left unpaired at commit)."""
     if cell.surface == "tenant_column":
         return RULE_TENANCY
     if cell.surface == "function_movement" and cell.operation.startswith("transferred"):
@@ -248,7 +249,7 @@ def declare(policy: Policy, cells) -> None:
             continue
         rule = settled(cell)
         if rule is not None:
-            cell.rule = f"{cell.rule} — {rule}: the contract decides, not a policy"
+            cell.expected, cell.rule = roles.DENIED, f"{cell.rule} — {rule}: the contract decides, not a policy"
             continue
         kind = cell.extra.get("kind", "table") if cell.surface == "identity" else cell.surface
         tier = DECIDERS[kind](policy, cell) if kind in DECIDERS else None

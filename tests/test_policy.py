@@ -75,7 +75,7 @@ def test_declarations_fill_only_open_cells_by_lowest_tier(tmp_path):
              Cell("table", "pms_parts", "guest", "select", "foreign", roles.DENIED, "§5")]
     policy.declare(p, cells)
     assert [c.expected for c in cells] == [roles.DENIED, roles.ALLOWED, roles.ALLOWED, roles.ALLOWED, roles.DENIED,
-                                           roles.UNSPECIFIED, roles.UNSPECIFIED, roles.DENIED]
+                                           roles.UNSPECIFIED, roles.DENIED, roles.DENIED]
     assert "declare it in lens-policy.yaml" in cells[5].rule
     assert "§11.6" in cells[6].rule and "the contract decides" in cells[6].rule
     assert cells[7].rule == "§5"   # decided by the contract: untouched
