@@ -1,113 +1,54 @@
--- 20260126080700_references_own_yacht.sql
--- CONTRACT §11.1: no row is written, by any path, to reference a row of another yacht; §11.3:
--- every transfer group holds one transferred_out and one transferred_in summing to zero,
--- committed together.
---
--- A foreign key only says the referenced row exists, on any yacht: a HOD could point its part's
--- primary_location_id at another yacht's location (its UPDATE policy checks the row's own
--- yacht_id, not what the row points at), and a definer path could book a ledger row naming
--- another yacht's location or usage.  trg_references_own_yacht, on every per-yacht table with
--- a foreign key to another per-yacht table, refuses such a row whoever writes it (the owner and
--- service_role too).  A dangling id and another yacht's id get the same refusal, so the error
--- tells a tenant nothing about another yacht's rows.
---
--- The stock functions book one leg per call, so a direct call (PostgREST /rpc) could leave a
--- transfer half booked.  trg_inventory_tx_transfer_pairs is deferred to commit: a transaction
--- that books both legs (the handler's transfer_part) commits, one that leaves a group
--- unpaired is rolled back.
-
-CREATE OR REPLACE FUNCTION public.lens_references_own_yacht()
-RETURNS trigger
-LANGUAGE plpgsql
-SECURITY DEFINER                -- reads the referenced row past RLS, to refuse it
-SET search_path = public, pg_temp
-AS $$
+-- Every reference stays on its own yacht (CONTRACT §11.1), whoever writes the row: a foreign key
+-- only proves the row exists somewhere.  An unknown id and another yacht's id are refused alike.
+CREATE FUNCTION public.sl_same_yacht() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
 DECLARE
-  i        integer;
-  v_new    jsonb := to_jsonb(NEW);
-  v_old    jsonb := CASE WHEN TG_OP = 'UPDATE' THEN to_jsonb(OLD) END;
-  v_id     uuid;
-  v_own    boolean;
+  v_row jsonb := to_jsonb(NEW);
+  v_ok  boolean;
 BEGIN
-  -- TG_ARGV: column, referenced table, column, referenced table, ...
-  FOR i IN 0 .. TG_NARGS - 1 BY 2 LOOP
-    v_id := (v_new ->> TG_ARGV[i])::uuid;
-    CONTINUE WHEN v_id IS NULL
-      OR (v_old IS NOT NULL AND v_old ->> TG_ARGV[i] IS NOT DISTINCT FROM v_new ->> TG_ARGV[i]
-          AND v_old ->> 'yacht_id' IS NOT DISTINCT FROM v_new ->> 'yacht_id');
+  FOR i IN 0 .. TG_NARGS - 1 BY 2 LOOP   -- column, referenced table, ...
+    CONTINUE WHEN v_row ->> TG_ARGV[i] IS NULL;
     EXECUTE format('SELECT EXISTS (SELECT 1 FROM public.%I WHERE id = $1 AND yacht_id = $2)', TG_ARGV[i + 1])
-      INTO v_own USING v_id, NEW.yacht_id;
-    IF NOT v_own THEN
-      RAISE EXCEPTION 'reference_not_found: %.% names no row of this yacht', TG_TABLE_NAME, TG_ARGV[i]
-        USING ERRCODE = 'foreign_key_violation';
+      INTO v_ok USING (v_row ->> TG_ARGV[i])::uuid, NEW.yacht_id;
+    IF NOT v_ok THEN
+      RAISE EXCEPTION 'reference_not_found: % is not a row of this yacht', TG_ARGV[i] USING ERRCODE = '23503';
     END IF;
   END LOOP;
   RETURN NEW;
 END
-$$;
-REVOKE ALL ON FUNCTION public.lens_references_own_yacht() FROM PUBLIC;
+$fn$;
+REVOKE ALL ON FUNCTION public.sl_same_yacht() FROM PUBLIC;
 
--- Every single-column foreign key between two public per-yacht tables, one trigger per table.
-DO $m310_references$
-DECLARE
-  r record;
-BEGIN
-  FOR r IN
-    SELECT c.conrelid::regclass AS tbl,
-           array_agg(ARRAY[a.attname::text, f.relname::text] ORDER BY a.attname) AS pairs
-    FROM pg_constraint c
-    JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
-    JOIN pg_class f ON f.oid = c.confrelid
-    JOIN pg_namespace n ON n.oid = f.relnamespace AND n.nspname = 'public'
-    WHERE c.contype = 'f' AND cardinality(c.conkey) = 1
-      AND a.attname <> 'yacht_id'
-      AND EXISTS (SELECT 1 FROM pg_attribute y WHERE y.attrelid = c.conrelid AND y.attname = 'yacht_id' AND NOT y.attisdropped)
-      AND EXISTS (SELECT 1 FROM pg_attribute y WHERE y.attrelid = c.confrelid AND y.attname = 'yacht_id' AND NOT y.attisdropped)
-    GROUP BY c.conrelid
-  LOOP
-    EXECUTE format('DROP TRIGGER IF EXISTS trg_references_own_yacht ON %s', r.tbl);
-    EXECUTE format('CREATE TRIGGER trg_references_own_yacht BEFORE INSERT OR UPDATE ON %s '
-                   'FOR EACH ROW EXECUTE FUNCTION public.lens_references_own_yacht(%s)',
-                   r.tbl, (SELECT string_agg(quote_literal(x), ', ') FROM unnest(r.pairs) x));
-  END LOOP;
-END
-$m310_references$;
+CREATE TRIGGER sl_parts_same_yacht BEFORE INSERT OR UPDATE ON public.pms_parts
+  FOR EACH ROW EXECUTE FUNCTION public.sl_same_yacht('primary_location_id', 'pms_part_locations');
+CREATE TRIGGER sl_stock_same_yacht BEFORE INSERT OR UPDATE ON public.pms_inventory_stock
+  FOR EACH ROW EXECUTE FUNCTION public.sl_same_yacht('part_id', 'pms_parts', 'location_id', 'pms_part_locations');
+CREATE TRIGGER sl_usage_same_yacht BEFORE INSERT OR UPDATE ON public.pms_part_usage
+  FOR EACH ROW EXECUTE FUNCTION public.sl_same_yacht('part_id', 'pms_parts');
+CREATE TRIGGER sl_shopping_same_yacht BEFORE INSERT OR UPDATE ON public.pms_shopping_list_items
+  FOR EACH ROW EXECUTE FUNCTION public.sl_same_yacht('part_id', 'pms_parts');
+CREATE TRIGGER sl_ledger_same_yacht BEFORE INSERT ON public.pms_inventory_transactions
+  FOR EACH ROW EXECUTE FUNCTION public.sl_same_yacht(
+    'stock_id', 'pms_inventory_stock', 'part_id', 'pms_parts', 'from_location_id', 'pms_part_locations',
+    'to_location_id', 'pms_part_locations', 'usage_id', 'pms_part_usage',
+    'reverses_transaction_id', 'pms_inventory_transactions');
 
-CREATE OR REPLACE FUNCTION public.inventory_tx_transfer_pairs()
-RETURNS trigger
-LANGUAGE plpgsql
-SECURITY DEFINER                -- counts both legs past RLS
-SET search_path = public, pg_temp
-AS $$
-DECLARE
-  v record;
+-- A transfer commits as a pair (§11.3): its group holds one leg out and one in, summing to zero.
+CREATE FUNCTION public.sl_transfer_paired() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
 BEGIN
-  IF NEW.transfer_group_id IS NULL THEN
-    RAISE EXCEPTION 'invalid_transfer: a % row needs its transfer_group_id', NEW.transaction_type
-      USING ERRCODE = 'check_violation';
-  END IF;
-  SELECT count(*) AS legs,
-         count(*) FILTER (WHERE transaction_type = 'transferred_out') AS outs,
-         count(*) FILTER (WHERE transaction_type = 'transferred_in') AS ins,
-         coalesce(sum(quantity_change), 0) AS total,
-         count(DISTINCT yacht_id) AS yachts,
-         count(DISTINCT part_id) AS parts
-  INTO v
-  FROM public.pms_inventory_transactions
-  WHERE transfer_group_id = NEW.transfer_group_id;
-  IF v.legs <> 2 OR v.outs <> 1 OR v.ins <> 1 OR v.total <> 0 OR v.yachts <> 1 OR v.parts <> 1 THEN
-    RAISE EXCEPTION 'invalid_transfer: transfer group % must hold one transferred_out and one transferred_in of one part summing to zero, committed together',
-      NEW.transfer_group_id USING ERRCODE = 'check_violation';
+  IF NEW.transfer_group_id IS NULL OR (
+       SELECT count(*) <> 2 OR sum(quantity_change) <> 0 OR count(DISTINCT transaction_type) <> 2
+           OR bool_or(transaction_type NOT IN ('transferred_out', 'transferred_in'))
+       FROM public.pms_inventory_transactions WHERE transfer_group_id = NEW.transfer_group_id) THEN
+    RAISE EXCEPTION 'invalid_transfer: transfer group % is not one leg out and one in', NEW.transfer_group_id
+      USING ERRCODE = '23514';
   END IF;
   RETURN NULL;
 END
-$$;
-REVOKE ALL ON FUNCTION public.inventory_tx_transfer_pairs() FROM PUBLIC;
-
-DROP TRIGGER IF EXISTS trg_inventory_tx_transfer_pairs ON public.pms_inventory_transactions;
-CREATE CONSTRAINT TRIGGER trg_inventory_tx_transfer_pairs
-  AFTER INSERT ON public.pms_inventory_transactions
-  DEFERRABLE INITIALLY DEFERRED
-  FOR EACH ROW
+$fn$;
+REVOKE ALL ON FUNCTION public.sl_transfer_paired() FROM PUBLIC;
+CREATE CONSTRAINT TRIGGER sl_transfer_paired AFTER INSERT ON public.pms_inventory_transactions
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
   WHEN (NEW.transfer_group_id IS NOT NULL OR NEW.transaction_type IN ('transferred_out', 'transferred_in'))
-  EXECUTE FUNCTION public.inventory_tx_transfer_pairs();
+  EXECUTE FUNCTION public.sl_transfer_paired();
