@@ -2,8 +2,9 @@
 
 A profile says, per action, the method, the route and the body envelope (a template in which
 `$action`, `$payload` and `$yacht_id` are replaced), where the result and the error code are in an
-answer, and how to authenticate (see tokens.py). Built in: `reference` (`POST /v1/actions/{action}`)
-and `envelope` (`POST /v1/actions/execute` with `{"action", "context": {"yacht_id"}, "payload"}`);
+answer, and how to authenticate (see tokens.py). Built in: `reference` (`POST /v1/actions/{action}`),
+`envelope` (`POST /v1/actions/execute` with `{"action", "context": {"yacht_id"}, "payload"}`) and
+`postgrest` (`POST /rest/v1/rpc/{action}`, the error code in PostgREST's `message`);
 `--api-profile FILE` loads a team's own. `ProfileClient` is a drop-in for SutClient: `call(user,
 action, body)` answers a Response whose `json` is the result, or `{"error": code, ...details}`,
 whatever the wire shape was, so suites compare contract codes only.
@@ -11,6 +12,7 @@ whatever the wire shape was, so suites compare contract codes only.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,6 +61,11 @@ class Profile:
         if status < 400:
             return dig(body, self.data)
         details, code = dig(body, self.details), dig(body, self.error)
+        if isinstance(details, str) and details.startswith("{"):  # PostgREST's details is text
+            try:
+                details = json.loads(details)
+            except ValueError:
+                pass
         return {**(details if isinstance(details, dict) else {}), "error": code if isinstance(code, str) else None}
 
 

@@ -49,6 +49,25 @@ async def _acting_as(conn, role: str | None = None):
 class ContractBinding(Binding):
     name = "contract"
     views_from_catalog = True
+    api_profile = "postgrest"  # the only API it can start: the actions as SQL functions over /rpc
+
+    def serve(self, dsn: str, settings):
+        """A team with no API code of its own writes §7's actions as SQL functions for PostgREST:
+        when all nine are there for `authenticated`, the platform's RPC gateway serves them
+        (harness/platform/postgrest.py, no lens logic in it); otherwise there is no API to test."""
+        import psycopg
+
+        from harness.platform import postgrest
+        from harness.roles import ACTIONS
+
+        with psycopg.connect(dsn) as conn:
+            exposed = {name for (name,) in conn.execute(
+                "SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+                "WHERE n.nspname = 'public' AND p.proname = ANY(%s) "
+                "AND has_function_privilege('authenticated', p.oid, 'EXECUTE')", [list(ACTIONS)])}
+        if not set(ACTIONS) <= exposed:
+            super().serve(dsn, settings)  # raises: no API to test
+        return postgrest.serve(dsn, settings.jwt_secret)
 
     def __init__(self):
         self.function_writes_ledger: bool | None = None  # observed on the first successful call
