@@ -36,6 +36,9 @@ from harness.sut import ServiceError
 from harness.sut.auth import bearer, verify
 
 MAX_BODY = 1_000_000
+# The database cannot be reached or went away mid-request: 503, as PostgREST answers (PGRST000/1).
+UNAVAILABLE = (OSError, asyncpg.InterfaceError, asyncpg.InternalClientError, asyncpg.PostgresConnectionError,
+               asyncpg.CannotConnectNowError, asyncpg.AdminShutdownError, asyncpg.CrashShutdownError)
 JSON_TYPES = ("json", "jsonb")
 # PostgREST's status per SQLSTATE (most specific first); anything else is 400.
 STATUS = (("PT", None), ("42501", 403), ("23503", 409), ("23505", 409), ("25006", 405), ("42883", 404),
@@ -62,6 +65,21 @@ def status_of(sqlstate: str) -> int:
 def problem(status: int, code: str, message: str, details=None, hint=None) -> JSONResponse:
     return JSONResponse({"code": code, "message": message, "details": details, "hint": hint}, status_code=status,
                         headers={"WWW-Authenticate": "Bearer"} if status == 401 else None)
+
+
+def failure(exc: Exception, storage: bool = False) -> JSONResponse:
+    """The error answer: 401 for a token, 503 when the database cannot be reached (a client
+    retries), else PostgREST's status for the SQLSTATE with the database's message (Storage
+    words its own: a policy refusal is `forbidden`, nothing else is explained)."""
+    if isinstance(exc, ServiceError):
+        return problem(exc.status, "PGRST301", exc.code, exc.message)
+    if isinstance(exc, UNAVAILABLE):
+        return problem(503, "PGRST000", "database_unavailable", "the database is unavailable, retry")
+    code = exc.sqlstate or "XX000"
+    if storage:
+        return problem(status_of(code), code, "forbidden" if code == "42501" else "the object could not be stored")
+    return problem(status_of(code), code, exc.args[0] if exc.args else "", getattr(exc, "detail", None) or None,
+                   getattr(exc, "hint", None))
 
 
 def call_sql(fn: dict, body) -> tuple[str, list] | None:
@@ -111,7 +129,7 @@ async def rpc(request: Request) -> Response:
             return problem(413, "PGRST413", "the request body is too large")
         try:
             body = json.loads(raw or b"{}")
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
             return problem(400, "PGRST102", "the request body is not valid JSON")
         async with as_caller(request) as (conn, _):
             calls = [c for fn in await _functions(request, request.path_params["fn"]) if (c := call_sql(fn, body))]
@@ -120,13 +138,8 @@ async def rpc(request: Request) -> Response:
             sql, values = calls[0]
             result = await conn.fetchval(sql, *values)
         return Response(result if result is not None else "null", media_type="application/json")
-    except ServiceError as exc:
-        return problem(exc.status, "PGRST301", exc.code, exc.message)
-    except asyncpg.PostgresError as exc:
-        return problem(status_of(exc.sqlstate or "XX000"), exc.sqlstate or "XX000", exc.args[0] if exc.args else "",
-                       getattr(exc, "detail", None) or None, getattr(exc, "hint", None))
-    except (OSError, asyncpg.InterfaceError):
-        return problem(503, "PGRST000", "the database is unavailable, retry")
+    except (ServiceError, *UNAVAILABLE, asyncpg.PostgresError) as exc:
+        return failure(exc)
 
 
 def one_name(path: str) -> bool:
@@ -158,13 +171,8 @@ async def storage(request: Request) -> Response:
                 "RETURNING id", bucket, name, claims["sub"],
                 json.dumps({"size": len(content), "mimetype": request.headers.get("content-type")}))
         return JSONResponse({"Id": str(object_id), "Key": f"{bucket}/{name}"}, status_code=201)
-    except ServiceError as exc:
-        return problem(exc.status, "PGRST301", exc.code, exc.message)
-    except asyncpg.PostgresError as exc:
-        return problem(status_of(exc.sqlstate or "XX000"), exc.sqlstate or "XX000", "refused by the storage policies"
-                       if exc.sqlstate == "42501" else "the object could not be stored")
-    except (OSError, asyncpg.InterfaceError):
-        return problem(503, "PGRST000", "the database is unavailable, retry")
+    except (ServiceError, *UNAVAILABLE, asyncpg.PostgresError) as exc:
+        return failure(exc, storage=True)
 
 
 def create_app(dsn: str, secret: str) -> Starlette:

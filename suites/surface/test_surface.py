@@ -359,7 +359,7 @@ def _hostile_args(cell: Cell, names: list[str], types: list[str], side: Side) ->
     ids = {"yacht": side.yacht.id, "user": side.users["captain"].id, "stock": side.ship.stock.id,
            "part": side.ship.part.id, "location": side.ship.here.id}
     return [next((v for k, v in ids.items() if k in (n or "")), side.yacht.id) if t == "uuid" else None
-            for n, t in zip(names, types)]
+            for n, t in zip(names + [""] * (len(types) - len(names)), types)]  # unnamed parameters: no name
 
 
 async def test_functions(lens_tx, as_user, lens_binding, sides, record_cells):
