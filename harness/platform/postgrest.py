@@ -46,7 +46,7 @@ STATUS = (("PT", None), ("42501", 403), ("23503", 409), ("23505", 409), ("25006"
           ("28", 403), ("09", 500), ("25", 500), ("2D", 500), ("38", 500), ("39", 500), ("3B", 500), ("40", 500),
           ("55", 500), ("57", 500), ("58", 500), ("F0", 500), ("HV", 500), ("P0", 500), ("XX", 500), ("42P17", 500))
 FUNCTIONS = """
-SELECT p.oid::regprocedure::text AS signature, p.proargnames AS names, p.pronargdefaults AS defaults,
+SELECT quote_ident(p.proname) AS name, p.proargnames AS names, p.pronargdefaults AS defaults,
        array(SELECT format_type(t, NULL) FROM unnest(p.proargtypes) t) AS types,
        p.proretset AS set_of, ty.typtype = 'c' OR p.prorettype = 'record'::regtype AS composite
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_type ty ON ty.oid = p.prorettype
@@ -86,25 +86,34 @@ def call_sql(fn: dict, body) -> tuple[str, list] | None:
     """The SELECT calling `fn` with `body` (text parameters cast in SQL, as PostgREST does), or
     None when its arguments do not fit."""
     types = fn["types"]
-    names = [((fn["names"] or [])[i:i + 1] or [""])[0] or "" for i in range(len(types))]
+    names = [n or "" for n in (fn["names"] or [])][:len(types)]
+    names += [""] * (len(types) - len(names))  # unnamed parameters
     if len(types) == 1 and not names[0] and types[0] in JSON_TYPES:
-        args, values = f"$1::{types[0]}", [json.dumps(body)]
+        args, values = f"$1::text::{types[0]}", [json.dumps(body)]
     elif isinstance(body, dict) and all(names) and set(body) <= set(names) \
             and set(names[:len(names) - fn["defaults"]]) <= set(body):
         given = [(n, t) for n, t in zip(names, types, strict=True) if n in body]
-        args = ", ".join(f'"{n}" => ${i}::{t}' for i, (n, t) in enumerate(given, start=1))
-        values = [json.dumps(body[n]) if t in JSON_TYPES or isinstance(body[n], (dict, list))
-                  else (None if body[n] is None else str(body[n]).lower() if isinstance(body[n], bool) else str(body[n]))
-                  for n, t in given]
+        args = ", ".join(f'"{n}" => ${i}::text::{t}' for i, (n, t) in enumerate(given, start=1))
+        values = [_as_text(body[n], t) for n, t in given]
     else:
         return None
-    call = f"{fn['signature'].split('(')[0]}({args})"
+    call = f"public.{fn['name']}({args})"
     if fn["set_of"]:
         return f"SELECT coalesce(jsonb_agg(to_jsonb(r)), '[]'::jsonb)::text FROM {call} r", values
     return (f"SELECT to_jsonb(r)::text FROM {call} r" if fn["composite"] else f"SELECT to_jsonb({call})::text"), values
 
 
+def _as_text(value, sql_type: str) -> str | None:
+    """A JSON value as the text PostgreSQL reads for `sql_type` (json as JSON, true as `true`)."""
+    if sql_type in JSON_TYPES or isinstance(value, (dict, list)):
+        return json.dumps(value)
+    if value is None:
+        return None
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
 async def _functions(request: Request, name: str) -> list:
+    """The callable overloads of `name`, read once (a run's catalog does not change under it)."""
     cache = request.app.state.functions
     if name not in cache:
         async with request.app.state.pool.acquire() as conn:
@@ -123,6 +132,7 @@ async def as_caller(request: Request):
 
 
 async def rpc(request: Request) -> Response:
+    """`POST /rest/v1/rpc/{fn}`: the function's answer as the body, or PostgREST's error."""
     try:
         raw = await request.body()
         if len(raw) > MAX_BODY:

@@ -131,14 +131,21 @@ BEGIN
 END
 $fn$;
 
--- The caller's part (404), active unless p_any (409 part_deactivated), locked.
+-- The caller's part (404), active unless p_any (409 part_deactivated). A movement shares the
+-- part row (it stays active until the movement commits); p_any (deactivate / reactivate) takes the
+-- lock its UPDATE would, which a ledger row's foreign key check (KEY SHARE) never waits for: a
+-- reversal holding a stock row cannot deadlock with it.
 CREATE FUNCTION public.inv_part(p_yacht uuid, p_part uuid, p_any boolean DEFAULT false)
 RETURNS public.pms_parts
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
 DECLARE
   v public.pms_parts;
 BEGIN
-  SELECT * INTO v FROM public.pms_parts WHERE id = p_part AND yacht_id = p_yacht FOR UPDATE;
+  IF p_any THEN
+    SELECT * INTO v FROM public.pms_parts WHERE id = p_part AND yacht_id = p_yacht FOR NO KEY UPDATE;
+  ELSE
+    SELECT * INTO v FROM public.pms_parts WHERE id = p_part AND yacht_id = p_yacht FOR SHARE;
+  END IF;
   IF NOT FOUND THEN PERFORM public.inv_refuse(404, 'part_not_found'); END IF;
   IF v.deleted_at IS NOT NULL AND NOT p_any THEN PERFORM public.inv_refuse(409, 'part_deactivated'); END IF;
   RETURN v;
