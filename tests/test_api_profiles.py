@@ -130,7 +130,7 @@ def test_bad_profiles_are_one_line_errors(tmp_path, text, message):
 
 
 def test_unknown_profile_names_the_built_ins():
-    with pytest.raises(HarnessError, match="unknown API profile 'soap': choose one of envelope, reference"):
+    with pytest.raises(HarnessError, match="unknown API profile 'soap': choose one of envelope, postgrest, reference"):
         load_profile("soap")
 
 
