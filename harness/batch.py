@@ -14,7 +14,9 @@ network, whatever the server does. Three tools, for any suite or cell engine (do
 * ``probe_all(conn, probes)`` — many "act as X, run a statement, record what happened" cells in
   one ``DO`` block: each probe runs in its own subtransaction (a plpgsql block with an
   EXCEPTION clause) that is always rolled back, with the role and JWT claims set inside it, and
-  the outcomes come back through ``set_config`` (two round trips for the whole batch). A ``DO`` block
+  the outcomes come back through ``set_config`` (two round trips for the whole batch). A probe
+  may carry a setup run as the owner before it (make a row the role's own) and a check run as
+  the owner after it (did the write leave stock and ledger apart?), inside the same rollback. A ``DO`` block
   is not DDL and writes nothing that survives, so it runs on a verify-only DSN; only
   SELECT/INSERT/UPDATE/DELETE/WITH statements are accepted (log_statement logs the block as one
   statement, so nothing else may hide inside it).
@@ -59,25 +61,40 @@ DECLARE
   probes jsonb := {probes};
   probe jsonb;
   outcomes jsonb := '[]'::jsonb;
+  arg text;
   value text;
+  checked text;
   affected bigint;
   state text;
   message text;
 BEGIN
   FOR probe IN SELECT * FROM jsonb_array_elements(probes) LOOP
     BEGIN
+      arg := probe->>'arg';
+      IF probe->>'setup' IS NOT NULL THEN
+        BEGIN  -- as the owner; a setup refused leaves the rows (and arg) as they were
+          EXECUTE probe->>'setup' INTO value USING arg;
+          arg := value;
+        EXCEPTION WHEN OTHERS THEN NULL;
+        END;
+      END IF;
       EXECUTE format('SET LOCAL ROLE %I', probe->>'role');
       PERFORM set_config('request.jwt.claims', coalesce(probe->>'claims', ''), true);
       IF (probe->>'value')::boolean THEN
-        EXECUTE probe->>'sql' INTO value;
+        EXECUTE probe->>'sql' INTO value USING arg;
         affected := NULL;
       ELSE
-        EXECUTE probe->>'sql';
+        EXECUTE probe->>'sql' USING arg;
         GET DIAGNOSTICS affected = ROW_COUNT;
         value := NULL;
       END IF;
+      checked := NULL;
+      IF probe->>'check' IS NOT NULL THEN
+        RESET ROLE;
+        EXECUTE probe->>'check' INTO checked;
+      END IF;
       RAISE EXCEPTION USING ERRCODE = 'LNS00', MESSAGE = 'lens probe done',
-        DETAIL = jsonb_build_object('value', value, 'rows', affected)::text;
+        DETAIL = jsonb_build_object('value', value, 'rows', affected, 'checked', checked)::text;
     EXCEPTION WHEN OTHERS THEN
       GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT, value = PG_EXCEPTION_DETAIL;
       IF state = 'LNS00' THEN
@@ -95,12 +112,19 @@ $lens_probe$"""
 @dataclass(frozen=True)
 class Probe:
     """Run ``sql`` as ``role`` with ``claims`` (None: no user); ``value``: keep the first
-    column of the first row, else the number of rows affected."""
+    column of the first row, else the number of rows affected.  ``sql`` gets ``arg`` as ``$1``
+    (text).  ``setup``, if any, runs first as the connection's own role (the owner) with the
+    same ``$1``; its first column becomes the new ``$1`` (a row made the role's own has a new
+    ctid), and if it fails the cell goes on with the old one.  ``check``, if any, runs after
+    a statement that did not fail, as the owner again, and its text comes back as ``checked``."""
 
     role: str
     claims: dict | None
     sql: str
     value: bool = False
+    arg: str | None = None
+    setup: str | None = None
+    check: str | None = None
 
 
 @dataclass(frozen=True)
@@ -109,6 +133,7 @@ class Outcome:
     message: str | None
     value: str | None      # first column of the first row (value probes)
     rows: int | None       # rows affected (other probes)
+    checked: str | None = None  # what the probe's check returned
 
 
 async def probe_all(conn: asyncpg.Connection, probes: list[Probe]) -> list[Outcome]:
@@ -116,13 +141,14 @@ async def probe_all(conn: asyncpg.Connection, probes: list[Probe]) -> list[Outco
     ran in a subtransaction rolled back at its end, role and claims with it)."""
     if not probes:
         return []
-    for p in probes:
-        if not _ROW_STATEMENT.match(p.sql):
-            raise ValueError(f"a probe runs row statements only, not: {p.sql[:60]}")
+    for sql in (s for p in probes for s in (p.sql, p.setup, p.check) if s is not None):
+        if not _ROW_STATEMENT.match(sql):
+            raise ValueError(f"a probe runs row statements only, not: {sql[:60]}")
     payload = json.dumps([{"role": p.role, "claims": json.dumps(p.claims) if p.claims else None, "sql": p.sql,
-                           "value": p.value} for p in probes])
+                           "value": p.value, "arg": p.arg, "setup": p.setup, "check": p.check} for p in probes])
     local = "true" if conn.is_in_transaction() else "false"
     block = _BLOCK.format(probes=f"{literal(payload)}::jsonb", result=_RESULT, local=local)
     await conn.execute(block)
     raw = json.loads(await conn.fetchval(f"SELECT current_setting('{_RESULT}')"))
-    return [Outcome(r.get("sqlstate"), r.get("message"), r.get("value"), r.get("rows")) for r in raw]
+    return [Outcome(r.get("sqlstate"), r.get("message"), r.get("value"), r.get("rows"), r.get("checked"))
+            for r in raw]

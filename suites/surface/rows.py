@@ -16,6 +16,7 @@ import asyncpg
 
 from harness import roles
 from harness.batch import catalog
+from harness.db import literal
 
 #: Columns that name who wrote a row (the other ``*_by`` columns name a signer or a deleter).
 WRITER_COLUMNS = ("user_id", "created_by", "used_by")
@@ -47,6 +48,16 @@ async def make_author(conn, table: str, user_id, *, ctid: str | None = None, yac
                                         user_id, arg)
             return moved if ctid is not None else None
     return ctid
+
+
+async def author_setup(conn, table: str, user_id) -> str | None:
+    """``make_author`` for one row as a probe's setup (harness/batch.Probe): the row's ctid in,
+    its new ctid out; None when the table names no author."""
+    columns = await author_columns(conn, table)
+    if not columns:
+        return None
+    sets = ", ".join(f'"{c}" = {literal(str(user_id))}::uuid' for c in columns)
+    return f"UPDATE public.{table} SET {sets} WHERE ctid = $1::text::tid RETURNING ctid::text"
 
 
 async def _unique_keys(conn, table: str) -> list[list[tuple[str, str, str | None]]]:

@@ -134,9 +134,19 @@ async def _drift(conn, yachts) -> Inconsistent | None:
     tables, and the target's own drift check, which must report exactly those rows (§3).
     Both in one round trip."""
     await conn.execute("RESET ROLE")
-    found = await scalars(conn, {
-        "reported": "SELECT array_agg(stock_id) FROM check_inventory_drift() WHERE yacht_id = ANY($1::uuid[])",
-        "diverged": f"SELECT array_agg(id) FROM ({UNACCOUNTED_SQL}) u"}, yachts)
+    return _diverged(json.loads(await conn.fetchval(_drift_check(yachts))))
+
+
+def _drift_check(yachts) -> str:
+    """``_drift``'s query, its yachts inlined (a probe's check takes no parameters): both id
+    lists as one JSON object."""
+    ids = literal("{" + ",".join(map(str, yachts)) + "}") + "::uuid[]"
+    return ("SELECT jsonb_build_object("
+            f"'reported', (SELECT array_agg(stock_id) FROM check_inventory_drift() WHERE yacht_id = ANY({ids})), "
+            f"'diverged', (SELECT array_agg(id) FROM ({UNACCOUNTED_SQL.replace('$1::uuid[]', ids)}) u))::text")
+
+
+def _diverged(found: dict) -> Inconsistent | None:
     reported, diverged = set(found["reported"] or ()), set(found["diverged"] or ())
     if diverged or reported:
         return Inconsistent(f"stock and ledger diverged on {sorted(map(str, diverged))}; "
@@ -252,19 +262,20 @@ async def test_columns(lens_tx, as_user, lens_binding, sides, record_cells):
     tables = await surface.yacht_tables(lens_tx)
     cells = surface.column_cells({t: await surface.mutable_columns(lens_tx, t) for t in tables})
     rows = {t: await _one_row(lens_tx, t, own.yacht.id) for t in tables}
+    tried = [c for c in cells if rows[c.extra["table"]] is not None]
     for cell in cells:
-        table, column, value = cell.extra["table"], cell.extra["column"], cell.extra["value"]
-        if rows[table] is None:
+        if rows[cell.extra["table"]] is None:
             cell.actual, cell.detail = (None if cell.expected == roles.ALLOWED else "denied"), "no row to try"
-            continue
-        sql = f'UPDATE public.{table} SET "{column}" = {value} WHERE ctid = $1::text::tid'
-        user = own.users[cell.role]
-        async with _rolled_back(lens_tx):   # a row the role wrote itself (an author's grant applies)
-            row = await cell_rows.make_author(lens_tx, table, user.id, ctid=rows[table])
-
-            async def work(conn, sql=sql, row=row):
-                return await _accounted(conn, _affected(await conn.execute(sql, row)), [own.yacht.id, foreign.yacht.id])
-            cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, user, work)
+    check = _drift_check([own.yacht.id, foreign.yacht.id])
+    probes = []
+    for cell in tried:   # each on a row the role wrote itself (an author's grant applies)
+        table, user = cell.extra["table"], own.users[cell.role]
+        probes.append(Probe(
+            "authenticated", claims_for(user),
+            f'UPDATE public.{table} SET "{cell.extra["column"]}" = {cell.extra["value"]} WHERE ctid = $1::text::tid',
+            arg=rows[table], setup=await cell_rows.author_setup(lens_tx, table, user.id), check=check))
+    for cell, outcome in zip(tried, await probe_all(lens_tx, probes)):
+        cell.actual, cell.detail = _judged(lens_binding, outcome)
     record_cells(cells, "columns")
     # a column UPDATE that can never succeed proves nothing: some grant (§5: HOD edits parts) must admit one
     assert any(c.actual == roles.ALLOWED for c in cells), "no column update took effect: the cells cannot fail"
@@ -473,12 +484,16 @@ async def _storage_cells(cells: list[tuple[Cell, str]], lens_tx, lens_binding, o
 
 def _judged(lens_binding, outcome: Outcome) -> tuple[str, str]:
     """``_attempt``'s verdict for a probe's outcome: allowed when it took effect (a count or
-    rows affected above 0), denied when refused or without effect."""
+    rows affected above 0), denied when refused or without effect, inconsistent when its drift
+    check found stock and ledger apart."""
     if outcome.sqlstate:
         kind = lens_binding.classify(outcome)
         return (("denied", f"{kind} {outcome.sqlstate} {outcome.message[:80]}") if kind
                 else ("error", f"{outcome.sqlstate} {outcome.message}"[:160]))
     took = int(outcome.value) if outcome.value is not None else outcome.rows
+    broken = _diverged(json.loads(outcome.checked)) if outcome.checked is not None else None
+    if broken:
+        return roles.INCONSISTENT, broken.why
     return ("allowed", str(took)) if took else ("denied", f"no effect ({took})")
 
 
