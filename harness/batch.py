@@ -60,6 +60,7 @@ _BLOCK = """DO $lens_probe$
 DECLARE
   probes jsonb := {probes};
   probe jsonb;
+  step text;
   outcomes jsonb := '[]'::jsonb;
   arg text;
   value text;
@@ -71,13 +72,13 @@ BEGIN
   FOR probe IN SELECT * FROM jsonb_array_elements(probes) LOOP
     BEGIN
       arg := probe->>'arg';
-      IF probe->>'setup' IS NOT NULL THEN
-        BEGIN  -- as the owner; a setup refused leaves the rows (and arg) as they were
-          EXECUTE probe->>'setup' INTO value USING arg;
+      FOR step IN SELECT * FROM jsonb_array_elements_text(probe->'setup') LOOP
+        BEGIN  -- as the owner; a step refused leaves the rows (and arg) as they were
+          EXECUTE step INTO value USING arg;
           arg := value;
         EXCEPTION WHEN OTHERS THEN NULL;
         END;
-      END IF;
+      END LOOP;
       EXECUTE format('SET LOCAL ROLE %I', probe->>'role');
       PERFORM set_config('request.jwt.claims', coalesce(probe->>'claims', ''), true);
       IF (probe->>'value')::boolean THEN
@@ -113,9 +114,9 @@ $lens_probe$"""
 class Probe:
     """Run ``sql`` as ``role`` with ``claims`` (None: no user); ``value``: keep the first
     column of the first row, else the number of rows affected.  ``sql`` gets ``arg`` as ``$1``
-    (text).  ``setup``, if any, runs first as the connection's own role (the owner) with the
-    same ``$1``; its first column becomes the new ``$1`` (a row made the role's own has a new
-    ctid), and if it fails the cell goes on with the old one.  ``check``, if any, runs after
+    (text).  ``setup``'s statements run first, in order, as the connection's own role (the
+    owner), each with ``$1`` and its first column becoming the new ``$1`` (a row made the role's
+    own has a new ctid); a step that fails is skipped and the cell goes on with the old one.  ``check``, if any, runs after
     a statement that did not fail, as the owner again, and its text comes back as ``checked``."""
 
     role: str
@@ -123,7 +124,7 @@ class Probe:
     sql: str
     value: bool = False
     arg: str | None = None
-    setup: str | None = None
+    setup: tuple[str, ...] = ()
     check: str | None = None
 
 
@@ -141,11 +142,11 @@ async def probe_all(conn: asyncpg.Connection, probes: list[Probe]) -> list[Outco
     ran in a subtransaction rolled back at its end, role and claims with it)."""
     if not probes:
         return []
-    for sql in (s for p in probes for s in (p.sql, p.setup, p.check) if s is not None):
+    for sql in (s for p in probes for s in (p.sql, *p.setup, p.check) if s is not None):
         if not _ROW_STATEMENT.match(sql):
             raise ValueError(f"a probe runs row statements only, not: {sql[:60]}")
     payload = json.dumps([{"role": p.role, "claims": json.dumps(p.claims) if p.claims else None, "sql": p.sql,
-                           "value": p.value, "arg": p.arg, "setup": p.setup, "check": p.check} for p in probes])
+                           "value": p.value, "arg": p.arg, "setup": list(p.setup), "check": p.check} for p in probes])
     local = "true" if conn.is_in_transaction() else "false"
     block = _BLOCK.format(probes=f"{literal(payload)}::jsonb", result=_RESULT, local=local)
     await conn.execute(block)

@@ -37,26 +37,26 @@ async def make_author(conn, table: str, user_id, *, ctid: str | None = None, yac
     """As the owner, make ``user_id`` the author of one row (by ``ctid``) or of every row of
     ``yacht``; returns the row's new ctid.  A guard that refuses even the owner leaves the rows
     as they were (the cell then tries somebody else's row, as before)."""
-    columns = await author_columns(conn, table)
-    if not columns:
+    setup = await author_setup(conn, table, user_id, by_yacht=ctid is None)
+    if setup is None:
         return ctid
-    where, arg = ("ctid = $2::text::tid", ctid) if ctid is not None else ("yacht_id = $2", yacht)
-    sets = ", ".join(f'"{c}" = $1' for c in columns)
     with contextlib.suppress(asyncpg.PostgresError):
         async with conn.transaction():
-            moved = await conn.fetchval(f"UPDATE public.{table} SET {sets} WHERE {where} RETURNING ctid::text",
-                                        user_id, arg)
+            moved = await conn.fetchval(setup, ctid if ctid is not None else str(yacht))
             return moved if ctid is not None else None
     return ctid
 
 
-async def author_setup(conn, table: str, user_id) -> str | None:
-    """``make_author`` for one row as a probe's setup (harness/batch.Probe): the row's ctid in,
-    its new ctid out; None when the table names no author."""
+async def author_setup(conn, table: str, user_id, *, by_yacht: bool = False) -> str | None:
+    """``make_author``'s statement, also a probe's setup step (harness/batch.Probe): ``$1`` is
+    the row's ctid (it returns the new one) or, ``by_yacht``, the yacht (returned as it came);
+    None when the table names no author."""
     columns = await author_columns(conn, table)
     if not columns:
         return None
     sets = ", ".join(f'"{c}" = {literal(str(user_id))}::uuid' for c in columns)
+    if by_yacht:
+        return f"WITH moved AS (UPDATE public.{table} SET {sets} WHERE yacht_id = $1::text::uuid) SELECT $1::text"
     return f"UPDATE public.{table} SET {sets} WHERE ctid = $1::text::tid RETURNING ctid::text"
 
 

@@ -165,9 +165,15 @@ async def _moved_away(lens_tx, user: User, table: str, left: Yacht, to: Yacht):
     moved to ``to`` (rolled back afterwards). CONTRACT §1: the yacht is the active profile's."""
     async with _rolled_back(lens_tx):
         await cell_rows.make_author(lens_tx, table, user.id, yacht=left.id)
-        await lens_tx.execute("WITH p AS (UPDATE auth_users_profiles SET yacht_id = $1 WHERE id = $2) "
-                              "UPDATE auth_users_roles SET yacht_id = $1 WHERE user_id = $2", to.id, user.id)
+        await lens_tx.execute(_move_sql(user, to), "")
         yield
+
+
+def _move_sql(user: User, to: Yacht) -> str:
+    """``user``'s profile and roles moved to yacht ``to``; a setup step (returns ``$1`` as it came)."""
+    return (f"WITH p AS (UPDATE auth_users_profiles SET yacht_id = {literal(str(to.id))} WHERE id = {literal(str(user.id))}), "
+            f"r AS (UPDATE auth_users_roles SET yacht_id = {literal(str(to.id))} WHERE user_id = {literal(str(user.id))}) "
+            "SELECT $1::text")
 
 
 @contextlib.asynccontextmanager
@@ -215,13 +221,7 @@ async def _table_command(cell: Cell, lens_tx, as_user, lens_binding, yacht, user
     copy = await cell_rows.insertable_copy(lens_tx, cell.target, json.loads(row), author=user.id)
     if cell.target == roles.LEDGER_TABLE and cell.operation == "insert" and cell.expected == roles.UNSPECIFIED:
         cell.expected, cell.rule = roles.ledger_insert_expectation(cell.role, copy["transaction_type"])
-    sql, arg = {
-        "select": (f"SELECT count(*) FROM public.{cell.target} WHERE {key} = $1", yacht),
-        "update": (f"UPDATE public.{cell.target} SET {key} = {key} WHERE {key} = $1", yacht),
-        "delete": (f"DELETE FROM public.{cell.target} WHERE {key} = $1", yacht),
-        "insert": (f"INSERT INTO public.{cell.target} SELECT * FROM jsonb_populate_record(NULL::public.{cell.target}, $1)",
-                   json.dumps(copy)),
-    }[cell.operation]
+    sql, arg = _table_sql(cell, key, yacht, copy)
 
     async def work(conn):
         if cell.operation == "select":
@@ -235,14 +235,70 @@ async def _table_command(cell: Cell, lens_tx, as_user, lens_binding, yacht, user
     cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, user, work)
 
 
+def _table_sql(cell: Cell, key: str, yacht, copy: dict) -> tuple[str, object]:
+    """The cell's statement and its ``$1`` (the yacht, or the row to insert as JSON)."""
+    table = f"public.{cell.target}"
+    return {
+        "select": (f"SELECT count(*) FROM {table} WHERE {key} = $1::text::uuid", str(yacht)),
+        "update": (f"UPDATE {table} SET {key} = {key} WHERE {key} = $1::text::uuid", str(yacht)),
+        "delete": (f"DELETE FROM {table} WHERE {key} = $1::text::uuid", str(yacht)),
+        "insert": (f"INSERT INTO {table} SELECT * FROM jsonb_populate_record(NULL::{table}, $1::text::jsonb)",
+                   json.dumps(copy)),
+    }[cell.operation]
+
+
+def _steps(*steps: str | None) -> tuple[str, ...]:
+    return tuple(s for s in steps if s is not None)
+
+
 async def test_tables(lens_tx, as_user, lens_binding, sides, record_cells):
     """Every per-yacht table x role x select/insert/update/delete x own/foreign/former yacht, and
-    every per-yacht view x role x select x the same scopes."""
+    every per-yacht view x role x select x the same scopes.  All in one probe batch but the
+    inserts of a moved user (their copy is made from a row the mover was made the author of,
+    which only a rolled-back setup shows): those run one at a time."""
     own, foreign = sides
     cells = surface.table_cells(await surface.yacht_tables(lens_tx), await surface.yacht_views(lens_tx))
-    for cell in cells:
+    moved_inserts = [c for c in cells if c.scope == "former" and c.operation == "insert"]
+    for cell in moved_inserts:
         await _table_cell(cell, lens_tx, as_user, lens_binding, own, foreign)
+    await _table_batch([c for c in cells if c not in moved_inserts], lens_tx, lens_binding, own, foreign)
     record_cells(cells, "tables")
+
+
+async def _table_batch(cells: list[Cell], lens_tx, lens_binding, own: Side, foreign: Side) -> None:
+    """``_table_cell`` for many cells in one probe batch (harness/batch.py): the rows to try are
+    read once per table and yacht; a cell's setup (rows made the role's own; a former-yacht
+    user moved) and its drift check run as the owner inside the cell's rolled-back probe."""
+    targets = sorted({c.target for c in cells})
+    found = {side.yacht.id: await scalars(lens_tx, {
+        t: f"SELECT to_jsonb(t) FROM public.{t} t WHERE yacht_id = $1 LIMIT 1" for t in targets}, side.yacht.id)
+        for side in (own, foreign)}
+    check = _drift_check([own.yacht.id, foreign.yacht.id])
+    tried, probes = [], []
+    for cell in cells:
+        side = own if cell.scope == "own" else foreign
+        user, setup = (side if cell.scope == "former" else own).users[cell.role], ()
+        if cell.scope == "former":
+            setup = _steps(await cell_rows.author_setup(lens_tx, cell.target, user.id, by_yacht=True),
+                           _move_sql(user, own.yacht))
+        elif cell.operation in ("update", "delete"):
+            setup = _steps(await cell_rows.author_setup(lens_tx, cell.target, user.id, by_yacht=True))
+        row = found[side.yacht.id][cell.target]
+        if row is None:
+            cell.actual, cell.detail = (None if cell.expected == roles.ALLOWED else "denied"), "no row of this yacht to try"
+            continue
+        copy = {}
+        if cell.operation == "insert":
+            copy = await cell_rows.insertable_copy(lens_tx, cell.target, json.loads(row), author=user.id)
+            if cell.target == roles.LEDGER_TABLE and cell.expected == roles.UNSPECIFIED:
+                cell.expected, cell.rule = roles.ledger_insert_expectation(cell.role, copy["transaction_type"])
+        sql, arg = _table_sql(cell, "yacht_id", side.yacht.id, copy)
+        drift = cell.operation != "select" and not (cell.operation == "insert" and cell.target == roles.LEDGER_TABLE)
+        tried.append(cell)
+        probes.append(Probe("authenticated", claims_for(user), sql, value=cell.operation == "select", arg=arg,
+                            setup=setup, check=check if drift else None))
+    for cell, outcome in zip(tried, await probe_all(lens_tx, probes)):
+        cell.actual, cell.detail = _judged(lens_binding, outcome)
 
 
 async def _one_row(conn, table: str, yacht) -> str | None:
@@ -273,7 +329,7 @@ async def test_columns(lens_tx, as_user, lens_binding, sides, record_cells):
         probes.append(Probe(
             "authenticated", claims_for(user),
             f'UPDATE public.{table} SET "{cell.extra["column"]}" = {cell.extra["value"]} WHERE ctid = $1::text::tid',
-            arg=rows[table], setup=await cell_rows.author_setup(lens_tx, table, user.id), check=check))
+            arg=rows[table], setup=_steps(await cell_rows.author_setup(lens_tx, table, user.id)), check=check))
     for cell, outcome in zip(tried, await probe_all(lens_tx, probes)):
         cell.actual, cell.detail = _judged(lens_binding, outcome)
     record_cells(cells, "columns")
