@@ -261,21 +261,10 @@ async def test_tables(lens_tx, as_user, lens_binding, sides, record_cells):
     moved_inserts = [c for c in cells if c.scope == "former" and c.operation == "insert"]
     for cell in moved_inserts:
         await _table_cell(cell, lens_tx, as_user, lens_binding, own, foreign)
-    await _table_batch([c for c in cells if c not in moved_inserts], lens_tx, lens_binding, own, foreign)
-    record_cells(cells, "tables")
-
-
-async def _table_batch(cells: list[Cell], lens_tx, lens_binding, own: Side, foreign: Side) -> None:
-    """``_table_cell`` for many cells in one probe batch (harness/batch.py): the rows to try are
-    read once per table and yacht; a cell's setup (rows made the role's own; a former-yacht
-    user moved) and its drift check run as the owner inside the cell's rolled-back probe."""
-    targets = sorted({c.target for c in cells})
-    found = {side.yacht.id: await scalars(lens_tx, {
-        t: f"SELECT to_jsonb(t) FROM public.{t} t WHERE yacht_id = $1 LIMIT 1" for t in targets}, side.yacht.id)
-        for side in (own, foreign)}
-    check = _drift_check([own.yacht.id, foreign.yacht.id])
-    tried, probes = [], []
+    entries = []
     for cell in cells:
+        if cell in moved_inserts:
+            continue
         side = own if cell.scope == "own" else foreign
         user, setup = (side if cell.scope == "former" else own).users[cell.role], ()
         if cell.scope == "former":
@@ -283,6 +272,24 @@ async def _table_batch(cells: list[Cell], lens_tx, lens_binding, own: Side, fore
                            _move_sql(user, own.yacht))
         elif cell.operation in ("update", "delete"):
             setup = _steps(await cell_rows.author_setup(lens_tx, cell.target, user.id, by_yacht=True))
+        entries.append((cell, side, user, setup))
+    await _table_batch(entries, lens_tx, lens_binding, own, foreign)
+    record_cells(cells, "tables")
+
+
+async def _table_batch(entries: list[tuple[Cell, Side, User, tuple[str, ...]]], lens_tx, lens_binding,
+                       own: Side, foreign: Side) -> None:
+    """``_table_command`` for many (cell, side whose rows it tries, user, setup steps) in one
+    probe batch (harness/batch.py): the rows to try are read once per table and yacht; a cell's
+    setup (rows made the role's own; a former-yacht user moved) and its drift check run as the
+    owner inside the cell's rolled-back probe."""
+    targets = sorted({cell.target for cell, *_ in entries})
+    found = {side.yacht.id: await scalars(lens_tx, {
+        t: f"SELECT to_jsonb(t) FROM public.{t} t WHERE yacht_id = $1 LIMIT 1" for t in targets}, side.yacht.id)
+        for side in (own, foreign)}
+    check = _drift_check([own.yacht.id, foreign.yacht.id])
+    tried, probes = [], []
+    for cell, side, user, setup in entries:
         row = found[side.yacht.id][cell.target]
         if row is None:
             cell.actual, cell.detail = (None if cell.expected == roles.ALLOWED else "denied"), "no row of this yacht to try"

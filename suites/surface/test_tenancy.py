@@ -15,7 +15,7 @@ from harness.factories import User
 
 from .test_surface import (  # noqa: F401  (sides: fixture)
     Side, _accounted, _affected, _attempt, _foreign_state, _hostile_args, _ledger_insert_cell, _one_row,
-    _stock_function_cell, _storage_cells, _table_command, sides)
+    _stock_function_cell, _storage_cells, _table_batch, _table_command, sides)
 
 pytestmark = pytest.mark.spread  # independent tests, each long on a remote server
 
@@ -55,16 +55,15 @@ async def test_identity_change(lens_tx, as_user, lens_binding, sides, record_cel
     for cell in sorted(cells, key=lambda c: c.extra.get("kind") != "function"):
         side, user = _side_of(cell.scope, own, foreign), own.users[cell.role]
         kind = cell.extra.get("kind")
-        if kind == "storage":
-            continue
         if kind == "ledger_insert":
             await _ledger_insert_cell(cell, lens_tx, as_user, lens_binding, side, user)
         elif kind == "function":
             await _stock_function_cell(cell, lens_tx, as_user, lens_binding, own, foreign, both)
         elif kind == "helper":
             await _helper_cell(cell, lens_tx, as_user, lens_binding, user, side.yacht.id)
-        else:
-            await _table_command(cell, lens_tx, as_user, lens_binding, side.yacht.id, user, own, foreign)
+    await _table_batch([(c, _side_of(c.scope, own, foreign), own.users[c.role], ()) for c in cells
+                        if c.extra.get("kind") not in ("storage", "ledger_insert", "function", "helper")],
+                       lens_tx, lens_binding, own, foreign)
     await _storage_cells([(c, roles.dual_scope(c.scope)) for c in cells if c.extra.get("kind") == "storage"],
                          lens_tx, lens_binding, own, foreign)
     record_cells(cells, "identity")
