@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# prove.sh NN-name [ref|pat|both]: run proofs/NN-name.(sql|py|sh) against a fresh migrated,
+# seeded database (lens-harness up) on the reference (ref) and on the patched system (pat).
+# SQL patches go to a patched copy of sql/; handler patches are applied to this worktree
+# for the run and reverted afterwards.  Output: proofs/out/NN-name.<ref|pat>.txt
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../../../.." && pwd)
+NAME=$1; WHICH=${2:-both}
+PATCH=$HERE/../$NAME.patch
+PROOF=$(ls "$HERE/$NAME".* 2>/dev/null | grep -E '\.(sql|py|sh)$' | head -1)
+[ -f "$PATCH" ] && [ -n "$PROOF" ] || { echo "no patch/proof for $NAME"; exit 2; }
+mkdir -p "$HERE/out"
+HANDLER=0; grep -q '^diff --git a/harness/' "$PATCH" && HANDLER=1
+UP_PID=""
+cleanup() {
+  [ -n "$UP_PID" ] && kill -INT "$UP_PID" 2>/dev/null && wait "$UP_PID" 2>/dev/null
+  UP_PID=""
+  if [ "${APPLIED:-0}" = 1 ]; then (cd "$ROOT" && git apply -R "$PATCH"); APPLIED=0; fi
+}
+trap cleanup EXIT INT TERM
+
+one() {  # $1 = ref | pat
+  local mode=$1 work sqldir log
+  work=$(mktemp -d /tmp/rt4-proof.XXXXXX)
+  cp -r "$ROOT/sql" "$work/sql"; sqldir=$work/sql
+  if [ "$mode" = pat ]; then
+    if [ $HANDLER = 1 ]; then (cd "$ROOT" && git apply "$PATCH") && APPLIED=1
+    else (cd "$work" && git apply "$PATCH") || { echo "patch does not apply"; return 1; }; fi
+  fi
+  log=$work/up.log
+  "$ROOT/.venv/bin/lens-harness" up --sql-dir "$sqldir" >"$log" 2>&1 &
+  UP_PID=$!
+  for _ in $(seq 1 120); do grep -q '^DSN:' "$log" && break; kill -0 $UP_PID 2>/dev/null || break; sleep 0.5; done
+  DSN=$(sed -n 's/^DSN: //p' "$log")
+  if [ -z "$DSN" ]; then echo "database did not come up:"; cat "$log"; cleanup; return 1; fi
+  out=$HERE/out/$NAME.$mode.txt
+  case "$PROOF" in
+    *.sql) (cd "$HERE" && psql "$DSN" -X -q -f "$PROOF") >"$out" 2>&1 ;;
+    *.py)  (cd "$ROOT" && DSN=$DSN SQL_DIR=$sqldir .venv/bin/python "$PROOF") >"$out" 2>&1 ;;
+    *.sh)  (cd "$HERE" && DSN=$DSN SQL_DIR=$sqldir ROOT=$ROOT bash "$PROOF") >"$out" 2>&1 ;;
+  esac
+  cleanup
+  rm -rf "$work"
+  printf '%-40s %-4s %s\n' "$NAME" "$mode" "$(grep -oE 'EXPLOITED|REFUSED' "$out" | tail -1)"
+}
+case $WHICH in ref) one ref ;; pat) one pat ;; *) one ref; one pat ;; esac
