@@ -6,6 +6,10 @@ from datetime import UTC, datetime
 
 import httpx
 
+import harness
+
+print("handler code from", harness.__file__)
+
 from harness.config import Settings
 from harness.seed import demo_id, user_id
 from harness.sut.api import create_app

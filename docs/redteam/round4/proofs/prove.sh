@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # prove.sh NN-name [ref|pat|both]: run proofs/NN-name.(sql|py|sh) against a fresh migrated,
 # seeded database (lens-harness up) on the reference (ref) and on the patched system (pat).
-# SQL patches go to a patched copy of sql/; handler patches are applied to this worktree
-# for the run and reverted afterwards.  Output: proofs/out/NN-name.<ref|pat>.txt
+# SQL patches go to a patched copy of sql/; handler patches to a patched copy of harness/
+# that the proof imports (PYTHONPATH), so the checkout is never modified.  Output: proofs/out/NN-name.<ref|pat>.txt
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../../../.." && pwd)
@@ -24,8 +24,11 @@ one() {  # $1 = ref | pat
   local mode=$1 work sqldir log
   work=$(mktemp -d /tmp/rt4-proof.XXXXXX)
   cp -r "$ROOT/sql" "$work/sql"; sqldir=$work/sql
+  # the handler runs from a copy of harness/ (PYTHONPATH shadows the editable install), so a
+  # proof never touches the checkout (a gate may be running from it)
+  mkdir -p "$work/pkg"; cp -r "$ROOT/harness" "$work/pkg/harness"
   if [ "$mode" = pat ]; then
-    if [ $HANDLER = 1 ]; then (cd "$ROOT" && git apply "$PATCH") && APPLIED=1
+    if [ $HANDLER = 1 ]; then (cd "$work/pkg" && git apply "$PATCH") || { echo "patch does not apply"; return 1; }
     else (cd "$work" && git apply "$PATCH") || { echo "patch does not apply"; return 1; }; fi
   fi
   log=$work/up.log
@@ -37,7 +40,7 @@ one() {  # $1 = ref | pat
   out=$HERE/out/$NAME.$mode.txt
   case "$PROOF" in
     *.sql) (cd "$HERE" && psql "$DSN" -X -q -f "$PROOF") >"$out" 2>&1 ;;
-    *.py)  (cd "$ROOT" && DSN=$DSN SQL_DIR=$sqldir .venv/bin/python "$PROOF") >"$out" 2>&1 ;;
+    *.py)  (cd "$ROOT" && DSN=$DSN SQL_DIR=$sqldir PYTHONPATH=$work/pkg .venv/bin/python "$PROOF") >"$out" 2>&1 ;;
     *.sh)  (cd "$HERE" && DSN=$DSN SQL_DIR=$sqldir ROOT=$ROOT bash "$PROOF") >"$out" 2>&1 ;;
   esac
   cleanup
