@@ -23,10 +23,12 @@ trap cleanup EXIT INT TERM
 one() {  # $1 = ref | pat
   local mode=$1 work sqldir log
   work=$(mktemp -d /tmp/rt4-proof.XXXXXX)
-  cp -r "$ROOT/sql" "$work/sql"; sqldir=$work/sql
+  # sql/ and harness/ as committed (HEAD), never the working tree (a gate run may have a
+  # handler patch applied to it)
+  git -C "$ROOT" archive HEAD sql | tar -x -C "$work"; sqldir=$work/sql
   # the handler runs from a copy of harness/ (PYTHONPATH shadows the editable install), so a
   # proof never touches the checkout (a gate may be running from it)
-  mkdir -p "$work/pkg"; cp -r "$ROOT/harness" "$work/pkg/harness"
+  mkdir -p "$work/pkg"; git -C "$ROOT" archive HEAD harness | tar -x -C "$work/pkg"
   if [ "$mode" = pat ]; then
     if [ $HANDLER = 1 ]; then (cd "$work/pkg" && git apply "$PATCH") || { echo "patch does not apply"; return 1; }
     else (cd "$work" && git apply "$PATCH") || { echo "patch does not apply"; return 1; }; fi
