@@ -1,8 +1,8 @@
-"""46: a manager writes off stock with a signature that has no reason, type or role."""
+"""46: a chief engineer deactivates a part with a signature of two keys (no reason, type or role)."""
 from datetime import UTC, datetime
-from api import call, part, loc, verdict
+from api import call, part, verdict
 from harness.seed import user_id
-r = call("manager@a", "write_off_part",
-         {"part_id": part("a", "filter"), "location_id": loc("a"), "quantity": 2, "reason": "lost overboard",
-          "signature": {"user_id": str(user_id("manager@a")), "signed_at": datetime.now(UTC).isoformat()}})
+r = call("chief_engineer@a", "deactivate_part",
+         {"part_id": part("a", "gasket"), "reason": "superseded",
+          "signature": {"user_id": str(user_id("chief_engineer@a")), "signed_at": datetime.now(UTC).isoformat()}})
 verdict(r.status_code == 200)
