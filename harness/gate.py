@@ -398,7 +398,7 @@ def _finish(run: GateRun, interrupted: bool) -> int:
     from harness.report.junit import tidy
     from harness.report.signoff import write_signoff
 
-    tidy(run.report_dir / "junit.xml")  # also after an interrupt: CI reads the file, not our verdict
+    tidy(run.report_dir / "junit.xml", interrupted)  # CI reads the file, not our verdict
     run.info["interrupted"] = interrupted
     run.info["finished"] = dt.datetime.now().isoformat(timespec="seconds")
     run.write_run_json()

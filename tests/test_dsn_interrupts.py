@@ -4,8 +4,10 @@ say so, children die with the harness, and `purge` removes what a SIGKILLed run 
 from __future__ import annotations
 
 import json
+import os
 import signal
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -45,6 +47,47 @@ def _settings_dir_of(pid: int) -> Path:
 
 def _has_rows_of(staging, run_id):
     return run_id and staging.rows_of_run(run_id)
+
+
+def _signal_all(pids, sig) -> None:
+    for pid in pids:
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            pass
+
+
+def _frozen_holding_rows(staging, gate: int, run_id: str) -> set[int]:
+    """SIGSTOP the gate and its children at a moment the run's committed rows are on the target;
+    its children. A test's teardown purges its yachts, so rows seen just before a kill can be gone
+    by the kill on a loaded machine, and the next gate would rightly warn of nothing."""
+    for _ in range(30):
+        wait_for(lambda: _has_rows_of(staging, run_id), what="the run's committed rows")
+        stopped = {gate}
+        os.kill(gate, signal.SIGSTOP)
+        while new := alive(descendants(gate)) - stopped:
+            _signal_all(new, signal.SIGSTOP)
+            stopped |= new
+        if staging.rows_of_run(run_id):
+            return stopped - {gate}
+        _signal_all(stopped, signal.SIGCONT)
+    raise AssertionError("the run's rows were never on the target while the gate was stopped")
+
+
+def _ppid(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _release_parents_first(stopped: set[int]) -> None:
+    """SIGCONT each frozen child once its parent is dead: its parent-death signal is then already
+    pending, so it cannot go on to commit anything (a teardown's purge) before it acts on it."""
+    deadline = time.monotonic() + 30
+    while (left := alive(stopped)) and time.monotonic() < deadline:
+        _signal_all({p for p in left if _ppid(p) not in left}, signal.SIGCONT)
+        time.sleep(0.1)
 
 
 @pytest.mark.parametrize("sig, point", [(signal.SIGINT, "suites"), (signal.SIGTERM, "suites"),
@@ -88,11 +131,11 @@ def test_sigkilled_gate_leaves_no_process_and_purge_leaves_no_row(staging, tmp_p
     before = staging.table_hashes()
     proc = cli_process(staging, "run", "--target", "dsn", "--allow-writes", "--quiet", "--report-dir", str(tmp_path / "r"))
     run_id = wait_for(lambda: _run_id(tmp_path / "r"), what="run.json")
-    wait_for(lambda: _has_rows_of(staging, run_id), what="the run's first committed rows")
-    children = descendants(proc.pid)
+    children = _frozen_holding_rows(staging, proc.pid, run_id)
     assert children, "the gate runs pytest as a child"
     proc.kill()
     proc.communicate()
+    _release_parents_first(children)
     wait_for(lambda: not alive(children), timeout=30, what="every child to die with the gate")
     secrets_dir = _settings_dir_of(proc.pid)
     assert (secrets_dir / "settings.json").stat().st_mode & 0o077 == 0  # left behind, readable by its owner only

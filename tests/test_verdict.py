@@ -12,6 +12,7 @@ import pytest
 from harness.criteria import CRITERIA, Unmapped, criterion_for
 from harness.report import NOT_RUN, evaluate
 from harness.report.criteria import BLOCKED, FAIL, NEEDS_WRITES, PASS
+from harness.report.junit import tidy
 
 
 def _case(name, criterion, outcome="passed", message="", lens_error=None):
@@ -120,6 +121,21 @@ def test_a_lost_target_is_could_not_verify_and_an_interrupt_is_130(tmp_path):
     v = evaluate(_run_dir(tmp_path, _case("t1", "schema", "failed", "assert 1 == 2"), interrupted=True,
                           stopped={**stopped, "target_lost": False, "reason": "interrupted (SIGINT/SIGTERM)"}))
     assert v.exit_code == 130 and v.label == "INTERRUPTED" and v.line.startswith("Verdict: INTERRUPTED (exit 130")
+
+
+def test_an_interrupt_leaves_no_synthetic_case_but_a_normal_run_keeps_its_unmapped_ones(tmp_path):
+    """Whatever phase a ^C lands in, the cases it makes (pytest's nameless one, xdist's "worker
+    crashed" report, a cut-short collection) carry no criterion: gone after an interrupt only."""
+    crashed = _case("t_crashed", None, "failed", "worker 'gw0' crashed while running")
+    nameless = '<testcase classname="" name=""><error message="KeyboardInterrupt"/></testcase>'
+    run = _run_dir(tmp_path, _case("t1", "schema"), crashed, nameless)
+    assert tidy(run / "junit.xml") == 1
+    v = evaluate(run)  # in a run nobody interrupted, a case without a criterion still counts
+    assert v.exit_code == 1 and v.unmapped == ["suites.schema.test_x::t_crashed: no criterion recorded"]
+    _run_dir(tmp_path, _case("t1", "schema"), crashed, nameless, interrupted=True)
+    assert tidy(run / "junit.xml", interrupted=True) == 2
+    v = evaluate(run)
+    assert v.exit_code == 130 and v.unmapped == [] and v.criterion("schema").tests == 1
 
 
 def test_failed_criteria_are_named_by_title_and_the_full_message_is_kept(tmp_path):
