@@ -5,6 +5,11 @@ switch and claims go in a nested savepoint released into it (so its writes are v
 the owner reads every row of both yachts, the storage objects under their prefixes and
 ``check_inventory_drift()``.  Nothing commits, so this also runs on a verify-only DSN, and two
 worlds are two such runs on one connection, before and after planting the other yacht's rows.
+
+Deferred constraints are what a commit would check, so they are checked after each call, inside
+its savepoint and under its role and claims (PostgREST commits that way): a violation is a call
+refused at commit, its effects rolled back.  Checks the owner's setup left pending (world B, the
+factory) are fired first as the owner (``settle``), or they would fire under the caller's claims.
 """
 from __future__ import annotations
 
@@ -33,6 +38,12 @@ class Probe:
                    "WHERE d.yacht_id = ANY($1::uuid[])")]
         self.snapshot_sql = " UNION ALL ".join(parts)
         self.calls = 0
+        self.deferred: str | None = None
+
+    async def settle_sql(self) -> str:
+        if self.deferred is None:
+            self.deferred = await initially_deferred(self.conn)
+        return settle_sql(self.deferred)
 
     async def snapshot(self) -> Rows:
         rows = await self.conn.fetch(self.snapshot_sql, self.yachts)
@@ -45,13 +56,14 @@ class Probe:
         one simple query each way: a run makes hundreds of calls and round trips dominate."""
         self.calls += 1
         text = "" if claims is None else json.dumps(claims).replace("'", "''")
-        await self.conn.execute(f"SAVEPOINT lens_observe; SAVEPOINT lens_call; SET LOCAL ROLE {role}; "
-                                f"SELECT set_config('request.jwt.claims', '{text}', true)")
+        await self.conn.execute(f"{await self.settle_sql()}; SAVEPOINT lens_observe; SAVEPOINT lens_call; "
+                                f"SET LOCAL ROLE {role}; SELECT set_config('request.jwt.claims', '{text}', true)")
         try:
             try:
                 status, rows = await _fetch(self.conn, sql, params)
+                await self.conn.execute("SAVEPOINT lens_commit; SET CONSTRAINTS ALL IMMEDIATE; ROLLBACK TO "
+                                        "SAVEPOINT lens_commit; RELEASE SAVEPOINT lens_commit; RELEASE SAVEPOINT lens_call")
                 outcome = Outcome(value=rows if rows is not None else status)
-                await self.conn.execute("RELEASE SAVEPOINT lens_call")
             except asyncpg.PostgresError as exc:
                 outcome = Outcome(sqlstate=exc.sqlstate, message=str(exc))
                 await self.conn.execute("ROLLBACK TO SAVEPOINT lens_call; RELEASE SAVEPOINT lens_call")
@@ -62,6 +74,24 @@ class Probe:
             return Observation(path, args, actor, outcome, before, await self.snapshot())
         finally:
             await self.conn.execute("ROLLBACK TO SAVEPOINT lens_observe; RELEASE SAVEPOINT lens_observe")
+
+
+async def initially_deferred(conn: asyncpg.Connection) -> str:
+    """The constraints declared INITIALLY DEFERRED, as a SET CONSTRAINTS list ('' when none)."""
+    return await conn.fetchval(
+        "SELECT coalesce(string_agg(DISTINCT format('%I.%I', n.nspname, c.conname), ', '), '') "
+        "FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE c.condeferred")
+
+
+def settle_sql(deferred: str) -> str:
+    """Fire every pending deferred check now, as the current role, then restore each
+    constraint's declared timing (``SET CONSTRAINTS ALL DEFERRED`` would also defer those
+    declared INITIALLY IMMEDIATE)."""
+    return "SET CONSTRAINTS ALL IMMEDIATE" + (f"; SET CONSTRAINTS {deferred} DEFERRED" if deferred else "")
+
+
+async def settle(conn: asyncpg.Connection) -> None:
+    await conn.execute(settle_sql(await initially_deferred(conn)))
 
 
 async def _fetch(conn, sql: str, params: tuple) -> tuple[str, list | None]:

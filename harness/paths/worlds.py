@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import asyncpg
 
 from harness.paths.catalog import Path
-from harness.paths.probe import function_sql, insert_sql, read_sql, relation
+from harness.paths.probe import function_sql, insert_sql, read_sql, relation, settle
 from harness.paths.values import COLLIDE, Pool, examples, is_uuid, phantom_id
 
 
@@ -36,10 +36,12 @@ async def rows_of(conn: asyncpg.Connection, table: str, yacht: uuid.UUID, limit:
 
 
 async def insert_copy(conn: asyncpg.Connection, table: str, row: dict) -> bool:
-    """Insert ``row`` as the owner; False when a constraint refuses it (nothing left behind)."""
+    """Insert ``row`` as the owner; False when a constraint refuses it, now or at commit
+    (nothing left behind, no check left pending)."""
     try:
         async with conn.transaction():
             await conn.execute(insert_sql(table, list(row)), json.dumps(row))
+            await settle(conn)
         return True
     except asyncpg.PostgresError:
         return False
@@ -64,6 +66,7 @@ async def plant(conn: asyncpg.Connection, yacht: uuid.UUID, tables: list[str], u
         async with conn.transaction():
             await conn.execute(f"UPDATE public.{table} SET deleted_at = now() WHERE yacht_id = $1 "
                                "AND deleted_at IS NULL", yacht)
+            await settle(conn)
     return planted
 
 

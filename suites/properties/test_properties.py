@@ -10,7 +10,9 @@ Each test then applies one oracle and fails listing every violation, one line ea
 """
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import uuid
 from dataclasses import dataclass, field
 
@@ -235,11 +237,24 @@ def _first_examples(calls):
 def _report(runs: Runs, oracle: str, judged: int, lines: list[str], artifacts, record_property) -> None:
     record_property(f"properties[{oracle}].judged", str(judged))
     record_property(f"properties[{oracle}].violations", str(len(lines)))
-    path = artifacts / "properties.json"
-    data = json.loads(path.read_text()) if path.exists() else {**runs.counts}
-    data.setdefault("oracles", {})[oracle] = {"judged": judged, "violations": len(lines)}
-    path.write_text(json.dumps(data, indent=1, default=str))
+    _merge(artifacts / "properties.json", runs.counts, oracle, {"judged": judged, "violations": len(lines)})
     assert not lines, f"{len(lines)} of {judged} judged calls break CONTRACT §11 ({oracle}):\n" + "\n".join(lines[:40])
+
+
+def _merge(path, counts: dict, oracle: str, entry: dict) -> None:
+    """Add one oracle's counts to the evidence file.  xdist workers may judge this module's tests
+    at once: a lock on the folder serialises the read-modify-write (no lost oracle, no lock file
+    left in the evidence) and the replace is atomic (a reader never sees half a file)."""
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
+        data = json.loads(path.read_text()) if path.exists() else {**counts}
+        data.setdefault("oracles", {})[oracle] = entry
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data, indent=1, default=str))
+        os.replace(tmp, path)
+    finally:
+        os.close(folder)   # and the lock with it
 
 
 def test_non_interference(runs, lens_artifacts, record_property):
