@@ -68,7 +68,13 @@ UNIQUE_WITHOUT_YACHT = """
       AND (i.indexprs IS NOT NULL OR EXISTS (
             SELECT 1 FROM unnest(i.indkey::int2[]) AS k(attnum) JOIN pg_attribute a
               ON a.attrelid = c.oid AND a.attnum = k.attnum
-            WHERE a.atttypid <> 'uuid'::regtype))
+            WHERE NOT (a.atttypid = 'uuid'::regtype AND (
+                  i.indisprimary OR a.attidentity <> ''
+               OR EXISTS (SELECT 1 FROM pg_attrdef d WHERE d.adrelid = c.oid AND d.adnum = a.attnum
+                          AND pg_get_expr(d.adbin, d.adrelid) ~ '(gen_random_uuid|uuid_generate_v[14]|nextval)\\(')
+               OR EXISTS (SELECT 1 FROM pg_constraint f JOIN pg_attribute fy
+                            ON fy.attrelid = f.confrelid AND fy.attname = 'yacht_id' AND NOT fy.attisdropped
+                          WHERE f.conrelid = c.oid AND f.contype = 'f' AND f.conkey = ARRAY[a.attnum]::int2[])))))
     ORDER BY 1, 2"""
 
 
@@ -92,8 +98,10 @@ async def test_api_roles_hold_no_privilege_beyond_rows(lens_tx):
 
 async def test_unique_rules_on_per_yacht_tables_include_the_yacht(lens_tx):
     """§11.1: every unique constraint or index of a per-yacht table includes yacht_id or is on
-    generated ids (uuid) only; otherwise one tenant's 23505 tells it another's names, keys or
-    numbers."""
+    ids only — a row's own (its primary key, a generator default or identity) or references to a per-yacht row
+    (a foreign key, whose row §11.1 keeps on the caller's yacht); otherwise one tenant's 23505
+    tells it another's names, keys or numbers.  A uuid the client chooses (a delivery reference)
+    is a value like any other: a red-team index on reference_id alone hid behind its type."""
     rows = await lens_tx.fetch(UNIQUE_WITHOUT_YACHT)
     assert [f"{r['index_name']} on {r['table_name']}: unique without yacht_id on values that are not "
             f"generated ids (§11.1) — {r['definition']}" for r in rows] == []
