@@ -103,3 +103,12 @@ def test_unrelated_project_does_not_notice_the_plugin(installed, tmp_path):
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert "1 passed" in run.stdout
     assert "warning" not in (run.stdout + run.stderr).lower()
+
+
+def test_no_harness_module_shadows_the_standard_library():
+    """An installed gate runs pytest from inside the harness package (its suites ship there), so a
+    harness module named like a standard one (``harness/platform``) is imported in its place and
+    every child dies before collecting a test (0 of 0, exit 2)."""
+    package = ROOT / "harness"
+    names = {p.stem for p in package.iterdir() if p.suffix == ".py" or (p / "__init__.py").exists()}
+    assert sorted(names & set(sys.stdlib_module_names)) == []

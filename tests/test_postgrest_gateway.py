@@ -1,4 +1,4 @@
-"""The PostgREST-shaped gateway (harness/platform/postgrest.py) on a real server, over any
+"""The PostgREST-shaped gateway (harness/emulation/postgrest.py) on a real server, over any
 function: named arguments cast to the parameter types, a lone unnamed jsonb parameter getting the
 whole body, the token's user and claims inside the function, PostgREST's status per SQLSTATE
 (`PT<status>` chosen by the function, details kept), 404 for a function `authenticated` may not
@@ -11,7 +11,7 @@ import pytest
 
 from harness import db, migrate
 from harness.config import Settings
-from harness.platform import postgrest
+from harness.emulation import postgrest
 from harness.provision.embedded import EmbeddedServer
 from harness.sut.auth import mint
 

@@ -54,10 +54,10 @@ class ContractBinding(Binding):
     def serve(self, dsn: str, settings):
         """A team with no API code of its own writes §7's actions as SQL functions for PostgREST:
         when all nine are there for `authenticated`, the platform's RPC gateway serves them
-        (harness/platform/postgrest.py, no lens logic in it); otherwise there is no API to test."""
+        (harness/emulation/postgrest.py, no lens logic in it); otherwise there is no API to test."""
         import psycopg
 
-        from harness.platform import postgrest
+        from harness.emulation import postgrest
         from harness.roles import ACTIONS
 
         with psycopg.connect(dsn) as conn:
