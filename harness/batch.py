@@ -55,6 +55,24 @@ async def scalars(conn: asyncpg.Connection, queries: dict[str, str], *args) -> d
 #: from log_statement=ddl (the block is logged once, as DO).
 _ROW_STATEMENT = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b", re.IGNORECASE)
 _RESULT = "lens.probe_outcomes"
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def row_statements_only(statements) -> None:
+    """Refuse any statement a ``DO`` block must not carry (see ``_ROW_STATEMENT``)."""
+    for sql in statements:
+        if not _ROW_STATEMENT.match(sql):
+            raise ValueError(f"a probe runs row statements only, not: {sql[:60]}")
+
+
+async def run_block(conn: asyncpg.Connection, template: str, **values: str) -> list:
+    """Run a ``DO`` block that leaves its JSON array of outcomes in ``{result}`` (transaction-local
+    when ``{local}`` says so: inside a transaction the setting goes with it) and return the array:
+    two round trips whatever the block did.  Each ``{name}`` of ``template`` becomes its SQL text
+    in ``values``, in one pass (a value holding braces is not read as a placeholder)."""
+    values |= {"result": _RESULT, "local": "true" if conn.is_in_transaction() else "false"}
+    await conn.execute(_PLACEHOLDER.sub(lambda m: values[m.group(1)], template))
+    return json.loads(await conn.fetchval(f"SELECT current_setting('{_RESULT}')"))
 
 _BLOCK = """DO $lens_probe$
 DECLARE
@@ -142,14 +160,9 @@ async def probe_all(conn: asyncpg.Connection, probes: list[Probe]) -> list[Outco
     ran in a subtransaction rolled back at its end, role and claims with it)."""
     if not probes:
         return []
-    for sql in (s for p in probes for s in (p.sql, *p.setup, p.check) if s is not None):
-        if not _ROW_STATEMENT.match(sql):
-            raise ValueError(f"a probe runs row statements only, not: {sql[:60]}")
+    row_statements_only(s for p in probes for s in (p.sql, *p.setup, p.check) if s is not None)
     payload = json.dumps([{"role": p.role, "claims": json.dumps(p.claims) if p.claims else None, "sql": p.sql,
                            "value": p.value, "arg": p.arg, "setup": list(p.setup), "check": p.check} for p in probes])
-    local = "true" if conn.is_in_transaction() else "false"
-    block = _BLOCK.format(probes=f"{literal(payload)}::jsonb", result=_RESULT, local=local)
-    await conn.execute(block)
-    raw = json.loads(await conn.fetchval(f"SELECT current_setting('{_RESULT}')"))
+    raw = await run_block(conn, _BLOCK, probes=f"{literal(payload)}::jsonb")
     return [Outcome(r.get("sqlstate"), r.get("message"), r.get("value"), r.get("rows"), r.get("checked"))
             for r in raw]

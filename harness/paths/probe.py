@@ -1,15 +1,24 @@
-"""Run one generated call the PostgREST way and record what it left behind (an Observation).
+"""Run generated calls the PostgREST way and record what each left behind (an Observation).
 
-Each call runs in a savepoint of the caller's transaction that is always rolled back: the role
-switch and claims go in a nested savepoint released into it (so its writes are visible), then
-the owner reads every row of both yachts, the storage objects under their prefixes and
+Each call runs in a subtransaction of the caller's transaction that is always rolled back: the
+role switch and claims go in a nested one kept into it (so its writes are visible), then the
+owner reads every row of both yachts, the storage objects under their prefixes and
 ``check_inventory_drift()``.  Nothing commits, so this also runs on a verify-only DSN, and two
 worlds are two such runs on one connection, before and after planting the other yacht's rows.
 
 Deferred constraints are what a commit would check, so they are checked after each call, inside
-its savepoint and under its role and claims (PostgREST commits that way): a violation is a call
-refused at commit, its effects rolled back.  Checks the owner's setup left pending (world B, the
-factory) are fired first as the owner (``settle``), or they would fire under the caller's claims.
+its subtransaction and under its role and claims (PostgREST commits that way): a violation is a
+call refused at commit, its effects rolled back.  Checks the owner's setup left pending (world B,
+the factory) are fired first as the owner (``settle``), or they would fire under the caller's
+claims.
+
+Round trips, not the server, are the cost on a staging DSN (docs/REMOTE.md): a run makes
+hundreds of calls.  So a whole sequence of calls is one ``DO`` block (harness/batch.py's
+``run_block``): per call a plpgsql subtransaction, the role and claims set inside it, the call
+``EXECUTE``d with its parameters, the deferred checks fired, the outcome (rows, row count, or
+SQLSTATE and message as asyncpg shows it) kept, and the owner's snapshot compared with
+``before`` there, so only the rows that differ travel back; ``after`` is ``before`` with them
+applied.  Two round trips per sequence instead of about six per call.
 """
 from __future__ import annotations
 
@@ -18,12 +27,75 @@ import uuid
 
 import asyncpg
 
+from harness.batch import row_statements_only, run_block
+from harness.db import literal
 from harness.oracles.observation import Observation, Outcome, Rows
 from harness.paths.catalog import Path
 
 
 def _key(table: str, row: dict) -> tuple[str, str]:
     return table, str(row.get("id") or row.get("stock_id") or json.dumps(row, sort_keys=True))
+
+
+#: A call's observation, always rolled back: ``outcome`` holds its answer (rows for a SELECT, the
+#: row count otherwise, or the error), ``changes`` the snapshot rows added and removed against
+#: ``before``.  Variables are not transactional, so the outcome outlives the rollback.
+_BLOCK = """DO $lens_observe$
+DECLARE
+  calls jsonb := {calls};
+  before jsonb := {before};
+  yachts uuid[] := {yachts};
+  c jsonb;
+  a text[];
+  found text[];
+  affected bigint;
+  outcome jsonb;
+  changes jsonb;
+  outcomes jsonb := '[]'::jsonb;
+  state text;
+  message text;
+  detail text;
+  hint text;
+BEGIN
+  {settle};  -- pending checks of the owner's setup fire as the owner
+  FOR c IN SELECT * FROM jsonb_array_elements(calls) LOOP
+    a := ARRAY(SELECT jsonb_array_elements_text(c->'params'));
+    BEGIN
+      BEGIN
+        EXECUTE format('SET LOCAL ROLE %I', c->>'role');
+        PERFORM set_config('request.jwt.claims', c->>'claims', true);
+        IF (c->>'select')::boolean THEN
+          EXECUTE format('SELECT array_agg(q.v::text) FROM (%s) q(v)', c->>'sql') INTO found USING {args};
+          outcome := jsonb_build_object('rows', coalesce(to_jsonb(found), '[]'::jsonb));
+        ELSE
+          EXECUTE c->>'sql' USING {args};
+          GET DIAGNOSTICS affected = ROW_COUNT;
+          outcome := jsonb_build_object('status', affected::text);
+        END IF;
+        BEGIN  -- what a commit would check, then back to each constraint's declared timing
+          SET CONSTRAINTS ALL IMMEDIATE;
+          RAISE EXCEPTION USING ERRCODE = 'LNS01';
+        EXCEPTION WHEN SQLSTATE 'LNS01' THEN NULL;
+        END;
+      EXCEPTION WHEN OTHERS THEN  -- the call is refused: its effects, role and claims roll back
+        GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
+          detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
+        outcome := jsonb_build_object('sqlstate', state, 'message', message
+          || CASE WHEN detail <> '' THEN E'\nDETAIL:  ' || detail ELSE '' END
+          || CASE WHEN hint <> '' THEN E'\nHINT:  ' || hint ELSE '' END);
+      END;
+      RESET ROLE;
+      PERFORM set_config('request.jwt.claims', '', true);
+      EXECUTE {diff} INTO changes USING yachts, before;
+      outcome := outcome || changes;
+      RAISE EXCEPTION USING ERRCODE = 'LNS00';
+    EXCEPTION WHEN SQLSTATE 'LNS00' THEN
+      outcomes := outcomes || jsonb_build_array(outcome);
+    END;
+  END LOOP;
+  PERFORM set_config('{result}', outcomes::text, {local});
+END
+$lens_observe$"""
 
 
 class Probe:
@@ -37,6 +109,14 @@ class Probe:
                   ("SELECT 'check_inventory_drift()', to_jsonb(d) FROM public.check_inventory_drift() d "
                    "WHERE d.yacht_id = ANY($1::uuid[])")]
         self.snapshot_sql = " UNION ALL ".join(parts)
+        self.diff_sql = (
+            f"WITH after(t, r) AS MATERIALIZED ({self.snapshot_sql}), "
+            "before(t, r) AS (SELECT e->>0, e->1 FROM jsonb_array_elements($2) e) "
+            "SELECT jsonb_build_object("
+            "'added', (SELECT coalesce(jsonb_agg(jsonb_build_array(t, r)), '[]') FROM "
+            "(SELECT t, r FROM after EXCEPT ALL SELECT t, r FROM before) x), "
+            "'removed', (SELECT coalesce(jsonb_agg(jsonb_build_array(t, r)), '[]') FROM "
+            "(SELECT t, r FROM before EXCEPT ALL SELECT t, r FROM after) y))")
         self.calls = 0
         self.deferred: str | None = None
 
@@ -49,31 +129,49 @@ class Probe:
         rows = await self.conn.fetch(self.snapshot_sql, self.yachts)
         return {_key(t, r): r for t, r in ((rec[0], json.loads(rec[1])) for rec in rows)}
 
-    async def observe(self, path: str, args: tuple, actor: str, before: Rows, sql: str, params: tuple,
-                      claims: dict | None, role: str = "authenticated") -> Observation:
-        """``sql`` as ``role`` with ``claims`` (PostgREST's SET LOCAL ROLE + request.jwt.claims),
-        then the owner's snapshot, then everything rolled back.  The switches travel batched in
-        one simple query each way: a run makes hundreds of calls and round trips dominate."""
-        self.calls += 1
-        text = "" if claims is None else json.dumps(claims).replace("'", "''")
-        await self.conn.execute(f"{await self.settle_sql()}; SAVEPOINT lens_observe; SAVEPOINT lens_call; "
-                                f"SET LOCAL ROLE {role}; SELECT set_config('request.jwt.claims', '{text}', true)")
-        try:
-            try:
-                status, rows = await _fetch(self.conn, sql, params)
-                await self.conn.execute("SAVEPOINT lens_commit; SET CONSTRAINTS ALL IMMEDIATE; ROLLBACK TO "
-                                        "SAVEPOINT lens_commit; RELEASE SAVEPOINT lens_commit; RELEASE SAVEPOINT lens_call")
-                outcome = Outcome(value=rows if rows is not None else status)
-            except asyncpg.PostgresError as exc:
-                outcome = Outcome(sqlstate=exc.sqlstate, message=str(exc))
-                await self.conn.execute("ROLLBACK TO SAVEPOINT lens_call; RELEASE SAVEPOINT lens_call")
-            except (asyncpg.DataError, ValueError) as exc:   # refused by a parameter's type before the call
-                outcome = Outcome(sqlstate="client", message=str(exc).split("\n")[0])
-                await self.conn.execute("ROLLBACK TO SAVEPOINT lens_call; RELEASE SAVEPOINT lens_call")
-            await self.conn.execute("RESET ROLE; SELECT set_config('request.jwt.claims', '', true)")
-            return Observation(path, args, actor, outcome, before, await self.snapshot())
-        finally:
-            await self.conn.execute("ROLLBACK TO SAVEPOINT lens_observe; RELEASE SAVEPOINT lens_observe")
+    async def observe_all(self, calls: list, actor: str, before: Rows, claims: dict | None,
+                          role: str = "authenticated") -> list[Observation]:
+        """Each call's ``sql`` (a ``worlds.Call``: its ``params`` are text or None, $1.. in
+        order) as ``role`` with ``claims`` (PostgREST's SET LOCAL ROLE + request.jwt.claims),
+        then the owner's snapshot against ``before`` (the rows as the calls find them), then
+        everything rolled back: one ``DO`` block for the whole sequence (module docstring)."""
+        if not calls:
+            return []
+        row_statements_only(c.sql for c in calls)
+        for value in (v for c in calls for v in c.params):
+            if value is not None and not isinstance(value, str):
+                raise TypeError(f"a call's parameters are text or None, not {value!r}")
+        self.calls += len(calls)
+        text = "" if claims is None else json.dumps(claims)
+        payload = [{"role": role, "claims": text, "sql": c.sql, "params": list(c.params),
+                    "select": c.sql.lstrip().upper().startswith("SELECT")} for c in calls]
+        width = max(1, *(len(c.params) for c in calls))
+        raw = await run_block(
+            self.conn, _BLOCK, calls=f"{literal(json.dumps(payload))}::jsonb",
+            before=f"{literal(json.dumps([[t, row] for (t, _), row in before.items()]))}::jsonb",
+            yachts=f"{literal('{' + ','.join(map(str, self.yachts)) + '}')}::uuid[]", settle=await self.settle_sql(),
+            args=", ".join(f"a[{i}]" for i in range(1, width + 1)), diff=literal(self.diff_sql))
+        return [Observation(c.path, c.args, actor, _outcome(r), before, _apply(before, r)) for c, r in zip(calls, raw)]
+
+
+def _outcome(raw: dict) -> Outcome:
+    """A SELECT answers its rows (as JSON values); any other statement its row count."""
+    if raw.get("sqlstate"):
+        return Outcome(sqlstate=raw["sqlstate"], message=raw["message"])
+    if "rows" in raw:
+        return Outcome(value=[json.loads(v) if isinstance(v, str) else v for v in raw["rows"]])
+    return Outcome(value=raw["status"])
+
+
+def _apply(before: Rows, raw: dict) -> Rows:
+    """``before`` with the rows the call's snapshot lost removed and those it gained added."""
+    after = dict(before)
+    for table, row in raw["removed"]:
+        if after.get(_key(table, row)) == row:
+            del after[_key(table, row)]
+    for table, row in raw["added"]:
+        after[_key(table, row)] = row
+    return after
 
 
 async def initially_deferred(conn: asyncpg.Connection) -> str:
@@ -92,14 +190,6 @@ def settle_sql(deferred: str) -> str:
 
 async def settle(conn: asyncpg.Connection) -> None:
     await conn.execute(settle_sql(await initially_deferred(conn)))
-
-
-async def _fetch(conn, sql: str, params: tuple) -> tuple[str, list | None]:
-    """A SELECT answers its rows (as JSON values); any other statement its row count."""
-    if sql.lstrip().upper().startswith("SELECT"):
-        return "", [json.loads(r[0]) if isinstance(r[0], str) else r[0] for r in await conn.fetch(sql, *params)]
-    status = await conn.execute(sql, *params)
-    return status.split()[-1], None
 
 
 def function_sql(path: Path) -> str:

@@ -67,10 +67,6 @@ class Runs:
         return [*self.world_a, *self.world_b, *(o for _, a, b, _ in self.authority for o in (*a, *b))]
 
 
-async def _observe_all(probe: Probe, calls, actor, before, claims) -> list[Observation]:
-    return [await probe.observe(c.path, c.args, actor, before, c.sql, c.params, claims) for c in calls]
-
-
 async def _decisions(probe: Probe, conn, side, caller, colleague, user_columns, unique_text) -> list[tuple]:
     """Per table with user columns (and storage): the same SELECT/UPDATE/DELETE on an own row
     naming the caller and on one naming a colleague (both planted by the owner)."""
@@ -103,8 +99,8 @@ async def _decision(probe: Probe, conn, table, row, cols, unique, author, caller
         if not await worlds.insert_copy(conn, table, copy):
             return None
         who = "the caller" if author == caller else "a colleague"
-        return await probe.observe(f"{op} {table} (row naming {who})", (copy["id"],), "caller",
-                                   await probe.snapshot(), sql, (copy["id"],), claims_for(caller))
+        call = worlds.Call(f"{op} {table} (row naming {who})", (copy["id"],), sql, (copy["id"],), op)
+        return (await probe.observe_all([call], "caller", await probe.snapshot(), claims_for(caller)))[0]
     finally:
         await tx.rollback()
 
@@ -175,14 +171,14 @@ async def _run_everything(s: Scene, budget: int) -> Runs:
         pool = await s.pool(me.id, own.users[COLLEAGUE[actor]].id)
         per_actor[actor] = await s.calls(pool, budget)
         runs.callers[actor] = str(me.id)
-        runs.world_a += await _observe_all(probe, per_actor[actor], actor, s.base, claims_for(me))
+        runs.world_a += await probe.observe_all(per_actor[actor], actor, s.base, claims_for(me))
     world = s.conn.transaction()
     await world.start()
     try:
         planted = await worlds.plant(s.conn, s.foreign.yacht.id, s.tables, s.unique_text, own.yacht.id)
         base_b = await probe.snapshot()
         for actor in ACTORS:
-            runs.world_b += await _observe_all(probe, per_actor[actor], actor, base_b, claims_for(own.users[actor]))
+            runs.world_b += await probe.observe_all(per_actor[actor], actor, base_b, claims_for(own.users[actor]))
     finally:
         await world.rollback()
     await _authority(runs, s, per_actor["deckhand"])
@@ -201,16 +197,16 @@ async def _authority(runs: Runs, s: Scene, calls) -> None:
     sub against a stranger, and as every mined role string against a user of no tier."""
     me, probe = s.own.users["deckhand"], s.probe
     first = _first_examples(calls)
-    plain = await _observe_all(probe, first, "deckhand", s.base, claims_for(me))
+    plain = await probe.observe_all(first, "deckhand", s.base, claims_for(me))
     for name, claims in hostile_claims(me, s.foreign.yacht.id).items():
         runs.authority.append((f"plain claims | {name}", plain,
-                               await _observe_all(probe, first, f"deckhand ({name})", s.base, claims),
+                               await probe.observe_all(first, f"deckhand ({name})", s.base, claims),
                                {str(me.id): "caller"}))
     stranger = uuid.uuid4()
     no_sub = {k: v for k, v in claims_for(me).items() if k != "sub"}
     runs.authority.append(("a stranger's sub | claims without sub",
-                           await _observe_all(probe, first, "stranger", s.base, claims_for(stranger)),
-                           await _observe_all(probe, first, "no sub", s.base, no_sub), {str(stranger): "caller"}))
+                           await probe.observe_all(first, "stranger", s.base, claims_for(stranger)),
+                           await probe.observe_all(first, "no sub", s.base, no_sub), {str(stranger): "caller"}))
     guest = s.own.users["guest"]
     for role in values.role_strings(await values.literal_sources(s.conn), roles.ALL_ROLES | roles.UNLISTED_ROLES):
         user = await s.f.user(s.own.yacht, role)
@@ -218,7 +214,7 @@ async def _authority(runs: Runs, s: Scene, calls) -> None:
         sequences = []
         for who in (guest, user):
             mine = _first_examples(await s.calls(await s.pool(who.id, s.own.users["captain"].id), 1))
-            sequences.append(await _observe_all(probe, mine, "guest" if who is guest else f"role {role!r}", before,
+            sequences.append(await probe.observe_all(mine, "guest" if who is guest else f"role {role!r}", before,
                                                 claims_for(who)))
         runs.authority.append((f"no tier (guest) | role string {role!r}", *sequences,
                                {str(guest.id): "caller", str(user.id): "caller"}))
