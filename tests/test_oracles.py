@@ -80,6 +80,25 @@ def test_normalise_labels_known_ids_and_numbers_new_ones_in_order():
     assert '"caller"' in text and text.count("new#0") == 2
 
 
+def test_authority_accepts_the_plain_answer_or_a_refusal_that_left_nothing():
+    labels = {OWN: "own yacht"}
+    plain = [obs(Outcome(value={"status": 403, "body": {"error": "forbidden"}}))]
+    door = [obs(Outcome(value={"status": 401, "body": {"error": "unauthorized"}}))]
+    assert authority.judge_or_refused(plain, door, labels, OWN, ("plain", "expired")) == []
+    assert authority.judge_or_refused(plain, plain, labels, OWN, ("plain", "expired")) == []
+    granted = [obs(Outcome(value={"status": 200, "body": {"ok": True}}))]
+    assert "expired" in authority.judge_or_refused(plain, granted, labels, OWN, ("plain", "expired"))[0]
+    wrote = [obs(door[0].outcome, after={(LEDGER, "r1"): ROW, (LEDGER, "r2"): {**ROW, "id": "r2"}})]
+    assert authority.judge_or_refused(plain, wrote, labels, OWN, ("plain", "expired")) != []
+
+
+def test_normalise_sets_aside_times_and_the_order_of_rows():
+    rows = [{"id": "11111111-1111-1111-1111-111111111111", "type": "out", "at": "2026-12-07T18:50:30.034691+00:00"},
+            {"id": "22222222-2222-2222-2222-222222222222", "type": "in", "at": "2026-12-07 18:50:31Z"}]
+    assert normalise(rows, {}) == normalise([{**r, "at": "2027-01-01T00:00:00+00:00"} for r in rows[::-1]], {})
+    assert normalise(rows, {}) != normalise([{**rows[0], "type": "in"}, rows[1]], {})
+
+
 def test_examples_vary_each_parameter_alone_within_the_budget():
     pool = Pool({"pms_inventory_stock": ["s1"]}, {"pms_inventory_stock": ["f1"]}, uuid.UUID(OWN), "fy", CALLER, COLLEAGUE,
                 ["name"], ["consumed"])

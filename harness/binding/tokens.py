@@ -83,11 +83,20 @@ def minter(kind: str, jwt_secret: str, env: Mapping[str, str] | None = None) -> 
     """user -> bearer token, for a profile's auth kind."""
     env = os.environ if env is None else env
     if kind == "hs256":
-        from harness.sut.auth import mint
-
-        return functools.partial(mint, secret=jwt_secret)
+        return forger(kind, jwt_secret)
     if kind == "static":
         return StaticTokens(env)
     if kind == "password":
         return PasswordGrant(env)
     raise HarnessError(f"unknown auth kind {kind!r}: choose one of {', '.join(KINDS)}")
+
+
+def forger(kind: str, jwt_secret: str) -> Callable[..., str]:
+    """``(user, ttl=, role=, **claims) -> token`` with claims of the harness's choosing (CONTRACT
+    §11.4's forged, expired and sub-less tokens): only for `hs256`, as a password grant or a
+    static token carries what its issuer put in it."""
+    if kind != "hs256":
+        raise HarnessError(f"forged tokens need the project's JWT secret (auth kind hs256); this API's is {kind}")
+    from harness.sut.auth import mint
+
+    return functools.partial(mint, secret=jwt_secret)

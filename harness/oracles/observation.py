@@ -12,6 +12,9 @@ import re
 from dataclasses import dataclass, field
 
 UUID_TEXT = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+#: An ISO 8601 time as JSON carries it: §11.1 compares observations "timing aside", and two runs
+#: of the same calls (another world, another token) write their rows at other instants.
+TIME_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}(:?\d{2})?|Z)?")
 Rows = dict[tuple[str, str], dict]
 
 
@@ -60,15 +63,31 @@ def delta(before: Rows, after: Rows) -> tuple[list, list, list]:
 
 
 def normalise(value, labels: dict[str, str]):
-    """``value`` with every id replaced by its label (unknown ids: ``new#n`` in order seen)."""
-    text = json.dumps(value, sort_keys=True, default=str)
+    """``value`` with every id replaced by its label (unknown ids: ``new#n`` in order seen) and
+    every time by ``<time>``."""
+    text = json.dumps(_unordered(value, labels), sort_keys=True, default=str)
 
     def label(m: re.Match) -> str:
         key = m.group(0).lower()
         if key not in labels:
             labels[key] = f"new#{sum(v.startswith('new#') for v in labels.values())}"
         return labels[key]
-    return UUID_TEXT.sub(label, text)
+    return TIME_TEXT.sub("<time>", UUID_TEXT.sub(label, text))
+
+
+def _unordered(value, labels: dict[str, str]):
+    """Lists of rows in an order of their content (known ids by label; new ids and times aside):
+    rows ordered by a random id (two transfer legs of one instant) compare as the same set."""
+    if isinstance(value, dict):
+        return {k: _unordered(v, labels) for k, v in value.items()}
+    if not isinstance(value, list):
+        return value
+    items = [_unordered(v, labels) for v in value]
+
+    def content(row) -> str:
+        text = UUID_TEXT.sub(lambda m: labels.get(m.group(0).lower(), ""), json.dumps(row, sort_keys=True, default=str))
+        return TIME_TEXT.sub("", text)
+    return sorted(items, key=content) if items and all(isinstance(v, dict) for v in items) else items
 
 
 def footprint(obs: Observation, yacht: str) -> dict:

@@ -20,11 +20,12 @@ AUDIENCE = "authenticated"
 
 
 def mint(user, secret: str, ttl: int = 3600, role: str = "authenticated", **claims) -> str:
-    """A token for ``user`` (factory User, UUID or its string); negative ttl = expired."""
+    """A token for ``user`` (factory User, UUID or its string); negative ttl = expired; a claim
+    given as None is left out (e.g. ``sub=None``: a token that names nobody)."""
     now = int(time.time())
     payload = {"sub": str(user_id_of(user)), "role": role, "aud": AUDIENCE,
                "iat": now, "exp": now + ttl, **claims}
-    return jwt.encode(payload, secret, algorithm=ALGORITHM)
+    return jwt.encode({k: v for k, v in payload.items() if v is not None}, secret, algorithm=ALGORITHM)
 
 
 def unauthorized(message: str) -> ServiceError:
@@ -51,7 +52,7 @@ def verify(token: str, secret: str, rules: InputRules = STRICT) -> dict:
     sub = rules.uuid(claims.get("sub"))
     if claims.get("role") != "authenticated" or sub is None or not rules.numeric_claims(claims):
         raise unauthorized(RULE)
-    return {**claims, "sub": str(sub)}
+    return {**claims, "sub": str(rules.subject(claims, sub))}
 
 
 def bearer(header: str | None) -> str:

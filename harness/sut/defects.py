@@ -315,3 +315,17 @@ class ForeignPartMessageService(InventoryService):
 
     variant = "foreign_part_message"
     tx_class = _ForeignPartMessageTx
+
+
+class _ClaimedUserRules(InputRules):
+    def subject(self, claims, sub):
+        return self.uuid(claims.get("user_id")) or sub
+
+
+class ClaimedUserService(InventoryService):
+    """A ``user_id`` claim, when the token carries one, names the caller instead of ``sub`` (an
+    admin tool "acting for" a crew member): any client that adds the claim to its own token is
+    that user (CONTRACT §11.4; the class of red team round 4's 43 and 44, another claim)."""
+
+    variant = "claimed_user_id"
+    rules = _ClaimedUserRules()

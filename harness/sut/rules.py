@@ -106,5 +106,9 @@ class InputRules:
         return all(isinstance(claims[k], (int, float)) and not isinstance(claims[k], bool)
                    for k in ("exp", "iat", "nbf") if k in claims)
 
+    def subject(self, claims: dict, sub: uuid.UUID) -> uuid.UUID:
+        """Who a verified token names: its ``sub``, whatever else it claims (CONTRACT §11.4)."""
+        return sub
+
 
 STRICT = InputRules()

@@ -35,5 +35,5 @@ VARIANTS = {
         defects.BlankReasonService,
         defects.LeakyErrorsService, defects.PrefixUuidService, defects.StaleAdjustService,
         defects.NoHeaderTimeoutService, defects.NoBodyTimeoutService, defects.RolesAnyYachtService,
-        defects.ForeignPartMessageService)},
+        defects.ForeignPartMessageService, defects.ClaimedUserService)},
 }

@@ -29,7 +29,7 @@ from harness.oracles import (
     noninterference,
 )
 from harness.oracles.observation import Observation
-from harness.paths import catalog, values, worlds
+from harness.paths import catalog, claims, values, worlds
 from harness.paths.probe import Probe, relation
 
 from ..surface.test_surface import _side
@@ -40,13 +40,14 @@ ACTORS = ("deckhand", "captain")
 COLLEAGUE = {"deckhand": "captain", "captain": "deckhand"}
 
 
-def hostile_claims(user, foreign_yacht) -> dict[str, dict]:
-    """Claims a client can forge on top of its own ``sub`` (CONTRACT §11.4)."""
-    power = {"role": "captain", "roles": ["manager"], "tier": "manager", "yacht_id": str(foreign_yacht), "is_admin": True}
-    return {"user_metadata": claims_for(user, user_metadata=power),
-            "app_metadata": claims_for(user, app_metadata={**power, "provider": "service_role"}),
-            "custom claims": claims_for(user, **{k: v for k, v in power.items() if k != "role"}, user_role="captain"),
-            "role string service_role": claims_for(user, role="service_role")}
+async def hostile_claims(conn, user, colleague, foreign_yacht) -> dict[str, dict]:
+    """Claims a client can forge on top of its own ``sub`` (CONTRACT §11.4): a colleague's identity
+    and every authority word at its most powerful (harness/paths/claims.py), in each metadata
+    object and at the top level, and another role string."""
+    payload = claims.powers(colleague.id, await claims.identity(conn, colleague.id), foreign_yacht)
+    forged = {name: claims_for(user, **extra) for name, extra in claims.hostile(payload).items()
+              if name != "every forged claim"}
+    return forged | {"role string service_role": claims_for(user, role="service_role")}
 
 
 @dataclass
@@ -154,6 +155,7 @@ class Scene:
 
 async def _scene(conn, f: Factory) -> Scene:
     own, foreign = await _side(f), await _side(f)
+    await claims.name_users(conn, [u.id for u in own.users.values()])
     tables = await surface.yacht_tables(conn)
     users = {**await catalog.user_columns(conn, tables), "storage.objects": ("owner",)}
     probe = Probe(conn, [own.yacht.id, foreign.yacht.id], tables)
@@ -198,9 +200,9 @@ async def _authority(runs: Runs, s: Scene, calls) -> None:
     me, probe = s.own.users["deckhand"], s.probe
     first = _first_examples(calls)
     plain = await probe.observe_all(first, "deckhand", s.base, claims_for(me))
-    for name, claims in hostile_claims(me, s.foreign.yacht.id).items():
+    for name, forged in (await hostile_claims(s.conn, me, s.own.users["captain"], s.foreign.yacht.id)).items():
         runs.authority.append((f"plain claims | {name}", plain,
-                               await probe.observe_all(first, f"deckhand ({name})", s.base, claims),
+                               await probe.observe_all(first, f"deckhand ({name})", s.base, forged),
                                {str(me.id): "caller"}))
     stranger = uuid.uuid4()
     no_sub = {k: v for k, v in claims_for(me).items() if k != "sub"}

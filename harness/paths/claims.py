@@ -1,0 +1,66 @@
+"""Claims a client can forge on top of its own token (CONTRACT §11.4), shared by the SQL paths
+(``request.jwt.claims``) and the HTTP API (minted tokens).
+
+An implementation that takes authority from a claim reads it under a name the harness cannot
+know (``user_metadata.role``, ``app_metadata.acting_roles``, a top-level ``email``...).  So the
+forgery is not one name per known defect: every word authority is made of in §1/§2 (``role``,
+``tier``, ``yacht_id``, ``user_id``, the tier flags, ``admin``) is set, bare, plural and under
+the usual modifiers, to the most it could grant — a manager-tier role (all of them, as a list),
+the other yacht, a colleague's id — beside the colleague's identity (the text columns of its
+profile: ``email``, ``name`` ...).  The payload stays a few kB: a token is a header.
+The same payload goes in ``user_metadata``, ``app_metadata`` and at the top level; the caller's
+answers must not move (authority comes from ``sub`` and the database only).
+"""
+from __future__ import annotations
+
+import json
+
+import asyncpg
+
+from harness import roles
+
+#: Claims the token's issuer sets; the variations change these one at a time, never as a payload.
+RESERVED = frozenset({"sub", "role", "aud", "exp", "iat", "nbf", "iss", "jti"})
+#: How projects name a claim they read authority from, around the word itself.
+MODIFIERS = ("", "acting_", "effective_", "user_", "app_")
+#: Where Supabase Auth (GoTrue) keeps claims a client or an admin panel may set.
+METADATA = ("user_metadata", "app_metadata")
+PROFILES = "auth_users_profiles"
+
+
+async def name_users(conn: asyncpg.Connection, user_ids) -> None:
+    """Fill the users' empty profile text columns (``email``, ``name`` ...) with distinct,
+    email-shaped values, so a forged identity claim names someone who exists."""
+    for (column,) in await conn.fetch("SELECT column_name FROM information_schema.columns WHERE table_schema = "
+                                      "'public' AND table_name = $1 AND data_type = 'text'", PROFILES):
+        await conn.execute(f'UPDATE public.{PROFILES} SET "{column}" = id::text || \'@lens.invalid\' '
+                           f'WHERE id = ANY($1::uuid[]) AND "{column}" IS NULL', list(user_ids))
+
+
+async def identity(conn: asyncpg.Connection, user_id) -> dict:
+    """The text columns of a user's profile (e.g. ``email``, ``name``): what a token would say
+    about them, as claims of the same names."""
+    row = await conn.fetchval(f"SELECT to_jsonb(p) FROM public.{PROFILES} p WHERE p.id = $1", user_id)
+    return {k: v for k, v in json.loads(row or "{}").items()
+            if isinstance(v, str) and k not in ("id", "yacht_id") and not k.endswith("_at")}
+
+
+def powers(colleague, who: dict, yacht) -> dict:
+    """Every authority word at its most powerful (see the module): a role or tier (one, or a list
+    of the manager tier's), another yacht and a colleague's id, bare and under each modifier; the
+    tier flags; the colleague's identity and an admin provider."""
+    top = sorted(roles.TIER_ROLES[roles.Tier.MANAGER])
+    lists = {"role": top, "tier": [roles.Tier.MANAGER.name.lower()]}
+    single = {"role": top[0], "tier": lists["tier"][0], "yacht_id": str(yacht), "user_id": str(colleague)}
+    out = {mod + word: value for word, value in single.items() for mod in MODIFIERS}
+    out |= {f"{mod}{word}s": value for word, value in lists.items() for mod in MODIFIERS}
+    flags = {f"is_{tier.name.lower()}": True for tier in roles.TIER_ROLES} | {"is_admin": True, "admin": True}
+    return out | flags | {"id": str(colleague), "provider": "service_role", **who}
+
+
+def hostile(payload: dict) -> dict[str, dict]:
+    """Extra claims per forgery: the payload in each metadata object, at the top level (the
+    issuer's claims left alone), and all at once."""
+    top = {k: v for k, v in payload.items() if k not in RESERVED}
+    sets = {name: {name: payload} for name in METADATA} | {"custom claims": top}
+    return sets | {"every forged claim": {k: v for s in sets.values() for k, v in s.items()}}
