@@ -139,17 +139,19 @@ DECLARE
   v_stock   public.pms_inventory_stock%ROWTYPE;
   v_problem text;
 BEGIN
+  -- only the row's own yacht is looked at (and locked): another yacht's stock row is refused
+  -- exactly as an unknown id, so the answer tells a tenant nothing of it (CONTRACT §11.1)
   SELECT * INTO v_stock
   FROM public.pms_inventory_stock s
-  WHERE s.id = NEW.stock_id
+  WHERE s.id = NEW.stock_id AND s.yacht_id = NEW.yacht_id
   FOR UPDATE;
 
   IF NOT FOUND THEN
-    RETURN NEW;  -- NOT NULL / foreign key report it
-  END IF;
-  IF v_stock.yacht_id IS DISTINCT FROM NEW.yacht_id THEN
-    RAISE EXCEPTION 'stock_yacht_mismatch: stock % does not belong to yacht %', NEW.stock_id, NEW.yacht_id
-      USING ERRCODE = '23514';
+    IF NEW.stock_id IS NOT NULL THEN
+      RAISE EXCEPTION 'reference_not_found: pms_inventory_transactions.stock_id names no row of this yacht'
+        USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    RETURN NEW;  -- NOT NULL reports it
   END IF;
   IF NEW.part_id IS NULL THEN
     NEW.part_id := v_stock.part_id;

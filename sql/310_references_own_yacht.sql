@@ -29,13 +29,14 @@ DECLARE
   v_id     uuid;
   v_own    boolean;
 BEGIN
-  -- TG_ARGV: column, referenced table, column, referenced table, ...
+  -- TG_ARGV: column, referenced table(s, comma-separated: a row of any), column, referenced table, ...
   FOR i IN 0 .. TG_NARGS - 1 BY 2 LOOP
     v_id := (v_new ->> TG_ARGV[i])::uuid;
     CONTINUE WHEN v_id IS NULL
       OR (v_old IS NOT NULL AND v_old ->> TG_ARGV[i] IS NOT DISTINCT FROM v_new ->> TG_ARGV[i]
           AND v_old ->> 'yacht_id' IS NOT DISTINCT FROM v_new ->> 'yacht_id');
-    EXECUTE format('SELECT EXISTS (SELECT 1 FROM public.%I WHERE id = $1 AND yacht_id = $2)', TG_ARGV[i + 1])
+    EXECUTE format('SELECT EXISTS (%s)', (SELECT string_agg(format('SELECT 1 FROM public.%I WHERE id = $1 AND yacht_id = $2', t), ' UNION ALL ')
+                                          FROM unnest(string_to_array(TG_ARGV[i + 1], ',')) t))
       INTO v_own USING v_id, NEW.yacht_id;
     IF NOT v_own THEN
       RAISE EXCEPTION 'reference_not_found: %.% names no row of this yacht', TG_TABLE_NAME, TG_ARGV[i]
@@ -72,6 +73,21 @@ BEGIN
   END LOOP;
 END
 $m310_references$;
+
+-- The audit log names its entity by type and id, with no foreign key to follow: entity_id must
+-- be a row of this yacht in some per-yacht table (the tables, at migration time, as one argument).
+DO $m310_audit$
+BEGIN
+  EXECUTE 'DROP TRIGGER IF EXISTS trg_audit_entity_own_yacht ON public.pms_audit_log';
+  EXECUTE format('CREATE TRIGGER trg_audit_entity_own_yacht BEFORE INSERT ON public.pms_audit_log '
+                 'FOR EACH ROW EXECUTE FUNCTION public.lens_references_own_yacht(''entity_id'', %L)',
+                 (SELECT string_agg(c.relname, ',' ORDER BY c.relname)
+                  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'id' AND a.atttypid = 'uuid'::regtype
+                  JOIN pg_attribute y ON y.attrelid = c.oid AND y.attname = 'yacht_id' AND NOT y.attisdropped
+                  WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname <> 'pms_audit_log'));
+END
+$m310_audit$;
 
 CREATE OR REPLACE FUNCTION public.inventory_tx_transfer_pairs()
 RETURNS trigger

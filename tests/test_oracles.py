@@ -13,6 +13,7 @@ from harness.oracles import (
     authority,
     immutability,
     noninterference,
+    references,
 )
 from harness.oracles.observation import Observation, Outcome, normalise
 from harness.paths.catalog import Path
@@ -30,6 +31,18 @@ OK = Outcome(value=[{"success": True}])
 def obs(outcome=OK, before=None, after=None) -> Observation:
     before = {(LEDGER, "r1"): ROW} if before is None else before
     return Observation("f(x)", ("a",), "deckhand", outcome, before, dict(before) if after is None else after)
+
+
+def test_references_names_a_written_row_holding_another_yachts_row_id():
+    foreign = "00000000-0000-0000-0000-00000000000b"
+    location = {"id": "l9", "yacht_id": foreign}
+    base = {(LEDGER, "r1"): ROW, ("pms_part_locations", "l9"): location}
+    own_ref = obs(before=base, after={**base, ("pms_part_usage", "u1"): {"id": "u1", "yacht_id": OWN, "part_id": "r1"}})
+    assert references.judge(own_ref) == []
+    crossed = obs(before=base, after={**base, ("pms_shopping_list_items", "s1"): {
+        "id": "s1", "yacht_id": OWN, "deliver_to_location_id": "l9"}})
+    assert "pms_shopping_list_items.deliver_to_location_id = l9" in references.judge(crossed)[0]
+    assert references.judge(obs(before=base, after={**base, ("pms_part_locations", "l9"): {**location, "id": "l9"}})) == []
 
 
 def test_immutability_names_a_changed_or_deleted_trail_row():

@@ -6,6 +6,7 @@ observations, the module judges them afterwards) and returns one readable line p
 the path, the arguments, the actor, and both sides of the comparison.
 
 - ``noninterference`` (§11.1): world A and world B differ only in another yacht's data;
+- ``references`` (§11.1): no written row holds another yacht's row id;
 - ``immutability`` (§11.2): ledger and audit rows before and after each call;
 - ``all_or_nothing`` (§11.3): a refused call's footprint, transfer pairs, drift;
 - ``attribution`` (§11.5): user-naming columns of written rows, decisions on them;

@@ -97,6 +97,12 @@ class Pool:
                 *[phantom_id(t, self.own_yacht) for t in hinted[:1] or order[:1]],
                 *[i for t in hinted[:1] for i in self.own[t][1:3]], self.colleague, *first[1:4], self.own_yacht]
 
+    def table_named(self, column: str) -> str | None:
+        """The per-yacht table a ``*_id`` column's name points at (``to_location_id`` ->
+        ``pms_part_locations``), if one."""
+        stem = column.lower().removesuffix("_id")
+        return next((t for t in self.own if column.lower().endswith("_id") and _stem(t) and _stem(t) in stem), None)
+
     def texts(self, name: str) -> list:
         return [*self.own_texts[:1], COLLIDE, None, *self.own_texts[1:3], *self.literals]
 

@@ -126,10 +126,11 @@ async def calls_for(conn: asyncpg.Connection, paths: list[Path], pool: Pool, bud
 async def _inserts(conn, table: str, pool: Pool, users: tuple, unique: tuple) -> list[Call]:
     """A copy of each of a few own rows (every row, not one picked at random: the ids differ
     per run, the set does not), text of unique columns colliding, user columns naming the
-    caller and then a colleague."""
+    caller and then a colleague; then the first copy with each reference column in turn naming
+    the phantom row of the table it references (unknown in world A, the other yacht's in B)."""
     columns = await insertable_columns(conn, table)
     out = []
-    for row in await rows_of(conn, table, pool.own_yacht, limit=3) if columns else []:
+    for n, row in enumerate(await rows_of(conn, table, pool.own_yacht, limit=3) if columns else []):
         row.pop("id", None)
         row.update({c: COLLIDE for c in unique})
         for who, uid in (("caller", pool.caller), ("colleague", pool.colleague))[:2 if users else 1]:
@@ -137,4 +138,22 @@ async def _inserts(conn, table: str, pool: Pool, users: tuple, unique: tuple) ->
             cols = [c for c in columns if c in values]
             out.append(Call(f"insert {table}", (f"copy, user columns = {who}",), insert_sql(table, cols),
                             (json.dumps(values),), "insert"))
+        for col, ref in references(row, [c for c in columns if c not in users], pool) if n == 0 else ():
+            values = {**row, **{c: str(pool.caller) for c in users}, col: str(phantom_id(ref, pool.own_yacht))}
+            out.append(Call(f"insert {table}", (f"copy, {col} = phantom:{ref}",),
+                            insert_sql(table, [c for c in columns if c in values]), (json.dumps(values),), "insert"))
+    return out
+
+
+def references(row: dict, columns: list[str], pool: Pool) -> list[tuple[str, str]]:
+    """(column, referenced table) for each column of ``row`` that references a per-yacht row,
+    declared or not: its value is the id of an own row of that table, or, when NULL, its name
+    reads as one (``preferred_location_id``)."""
+    owner = {str(i): t for t, ids in pool.own.items() for i in ids}
+    out = []
+    for col in columns:
+        value = row.get(col)
+        ref = owner.get(str(value).lower()) if value is not None else pool.table_named(col)
+        if col not in ("id", "yacht_id") and ref:
+            out.append((col, ref))
     return out

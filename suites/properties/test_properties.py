@@ -27,6 +27,7 @@ from harness.oracles import (
     authority,
     immutability,
     noninterference,
+    references,
 )
 from harness.oracles.observation import Observation
 from harness.paths import catalog, claims, values, worlds
@@ -260,6 +261,14 @@ def test_non_interference(runs, lens_artifacts, record_property):
     B (the other yacht holds rows with the ids and text the calls use)."""
     lines = noninterference.judge(runs.world_a, runs.world_b, runs.labels, runs.own_yacht)
     _report(runs, "non-interference", len(runs.world_a), lines, lens_artifacts, record_property)
+
+
+def test_no_row_references_another_yacht(runs, lens_artifacts, record_property):
+    """§11.1: no row a call wrote holds the id of another yacht's row (each reference column of
+    each insert path was offered the other yacht's row in world B)."""
+    obs = runs.every()
+    _report(runs, "references", len(obs), [l for o in obs for l in references.judge(o)], lens_artifacts,
+            record_property)
 
 
 def test_trail_is_immutable(runs, lens_artifacts, record_property):

@@ -32,6 +32,10 @@ CREATE TRIGGER sl_ledger_same_yacht BEFORE INSERT ON public.pms_inventory_transa
     'stock_id', 'pms_inventory_stock', 'part_id', 'pms_parts', 'from_location_id', 'pms_part_locations',
     'to_location_id', 'pms_part_locations', 'usage_id', 'pms_part_usage',
     'reverses_transaction_id', 'pms_inventory_transactions');
+-- The audit log's entity is a part (the only entity this implementation audits): no foreign key,
+-- the same check.
+CREATE TRIGGER sl_audit_same_yacht BEFORE INSERT ON public.pms_audit_log
+  FOR EACH ROW EXECUTE FUNCTION public.sl_same_yacht('entity_id', 'pms_parts');
 
 -- A transfer commits as a pair (§11.3): its group holds one leg out and one in, summing to zero.
 CREATE FUNCTION public.sl_transfer_paired() RETURNS trigger
