@@ -3,6 +3,7 @@ named, deliberate deviation from the reference handler; none is ever a default."
 
 from __future__ import annotations
 
+import base64
 import json
 import uuid
 from datetime import timedelta
@@ -329,3 +330,22 @@ class ClaimedUserService(InventoryService):
 
     variant = "claimed_user_id"
     rules = _ClaimedUserRules()
+
+
+class PrinterBucketsOnPoolService(InventoryService):
+    """Objects of the ``pms-*`` buckets (printer-facing, "not sensitive") are looked up on the
+    pool's own login once the token is verified: past row-level security, any yacht's object is
+    served.  A bucket served another way than the others (CONTRACT §5, §11.1)."""
+
+    variant = "printer_buckets_on_pool"
+
+    async def get_object(self, user_id, bucket: str, path: str) -> tuple[bytes, str, dict]:
+        if not bucket.startswith("pms-"):
+            return await super().get_object(user_id, bucket, path)
+        self.object_name(bucket, path)
+        meta = await self.pool.fetchval("SELECT metadata FROM storage.objects WHERE bucket_id = $1 AND name = $2",
+                                        bucket, path)
+        if meta is None:
+            raise ServiceError(404, "object_not_found", "no such object readable by the caller")
+        meta = json.loads(meta)
+        return base64.b64decode(meta.get("content_base64", "")), "application/octet-stream", self.rules.served_headers()

@@ -35,5 +35,6 @@ VARIANTS = {
         defects.BlankReasonService,
         defects.LeakyErrorsService, defects.PrefixUuidService, defects.StaleAdjustService,
         defects.NoHeaderTimeoutService, defects.NoBodyTimeoutService, defects.RolesAnyYachtService,
-        defects.ForeignPartMessageService, defects.ClaimedUserService)},
+        defects.ForeignPartMessageService, defects.ClaimedUserService,
+        defects.PrinterBucketsOnPoolService)},
 }

@@ -20,13 +20,12 @@ async def test_api_identity(sut, committed_factory, ledger, record_cells):
             user.id, foreign["yacht"].id, roles.SECOND_YACHT_ROLE)
     tx = {side: await ledger.pool.fetchval("SELECT id FROM pms_inventory_transactions WHERE stock_id = $1 LIMIT 1",
                                            ship["stock"].id) for side, ship in (("own", own), ("foreign", foreign))}
-    reads, storage_read, foreign_object = await _reads(sut, foreign)
+    reads, objects = await _reads(sut, foreign, committed_factory.conn)
     cells = surface_tenancy.api_identity_cells(reads)
     snapshots = [await ledger.snapshot(own["yacht"].id), await ledger.snapshot(foreign["yacht"].id)]
     for cell in cells:
         side = "own" if cell.scope == "dual_own" else "foreign"
-        await _api_cell(cell, sut, own["users"][cell.role], own if side == "own" else foreign, tx[side],
-                        storage_read, foreign_object)
+        await _api_cell(cell, sut, own["users"][cell.role], own if side == "own" else foreign, tx[side], objects)
     if [await ledger.snapshot(own["yacht"].id), await ledger.snapshot(foreign["yacht"].id)] != snapshots:
         for cell in cells:
             cell.actual, cell.detail = "allowed", cell.detail + "; rows moved on a yacht"
