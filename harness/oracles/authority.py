@@ -6,7 +6,9 @@ not list observes what a user of no tier observes.
 
 Some tokens may instead be turned away at the door (another ``role`` string, no ``sub``,
 expired, not yet valid): what they must never do is get more.  ``judge_or_refused`` accepts,
-per call, the plain observation or a refusal that left every row as it was."""
+per call, the plain observation or a refusal that left every row as it was; ``anon`` with no
+claims is judged so against a stranger's ``sub`` (§11's closed world: a signed-out client sees
+and changes no yacht)."""
 from __future__ import annotations
 
 from harness.oracles.observation import Observation, delta, differences, tenant_view

@@ -2,11 +2,19 @@
 
 The inventory's cells were written against the objects someone listed; a blind red team got
 through with objects a later migration added (a yes/no lookup, a unique index, a policy).  Here
-nothing is named: every relation ``authenticated`` may read or write, every function ``anon`` or
-``authenticated`` may EXECUTE whatever its name or signature, and every storage bucket is a path.
+nothing is named: every relation ``authenticated`` or ``anon`` may read, every per-yacht table
+``authenticated`` may insert into, update (a table or a column grant: each granted column is a
+path of its own) or delete from, every function ``anon`` or ``authenticated`` may EXECUTE
+whatever its name or signature, and every storage bucket is a path.
+
+A function's body is read too: the keys it takes out of a jsonb argument (``->>``, ``->``,
+``jsonb_to_recordset(...) AS x(key type, ...)``) and whether it walks an array, so a batch RPC
+gets batches of those keys rather than ``{}`` (red team round 4, 10: a bulk receive that books
+the first line and answers failure for the second never ran a line).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import asyncpg
@@ -16,24 +24,43 @@ from harness import surface
 
 @dataclass(frozen=True)
 class Path:
-    kind: str                     # read | insert | function | storage
+    kind: str                     # read | insert | update | delete | function | storage
     name: str                     # relation, function or bucket
-    arg_names: tuple[str, ...] = ()
+    arg_names: tuple[str, ...] = ()   # a function's parameters; an update's column
     arg_types: tuple[str, ...] = ()
     anon: bool = False
+    json_keys: tuple[str, ...] = ()   # keys the body reads out of its jsonb arguments
+    json_array: bool = False          # ... element by element (a batch)
 
     def label(self) -> str:
         if self.kind == "function":
             return f"{self.name}({', '.join(f'{n} {t}' for n, t in zip(self.arg_names, self.arg_types))})"
+        if self.kind == "update":
+            return f"update {self.name}.{self.arg_names[0]}"
         return f"{self.kind} {self.name}"
 
 
+JSON_KEY = re.compile(r"->>?\s*'([A-Za-z_][A-Za-z0-9_]*)'")
+RECORDSET = re.compile(r"jsonb?_to_record(set)?\s*\([^)]*\)\s*(?:AS\s+)?\w+\s*\(([^)]*)\)", re.IGNORECASE)
+ARRAY_WALK = re.compile(r"jsonb?_array_elements|jsonb?_to_recordset", re.IGNORECASE)
+
+
+def json_shape(body: str) -> tuple[tuple[str, ...], bool]:
+    """The keys a function body reads out of jsonb and whether it walks an array of them."""
+    keys = JSON_KEY.findall(body or "")
+    for _, columns in RECORDSET.findall(body or ""):
+        keys += [c.split()[0].strip('"') for c in columns.split(",") if c.split()]
+    return tuple(dict.fromkeys(keys)), bool(ARRAY_WALK.search(body or ""))
+
+
 async def readable_relations(conn: asyncpg.Connection) -> list[str]:
-    """Public tables, views and materialized views ``authenticated`` may SELECT."""
+    """Public tables, views and materialized views ``authenticated`` may SELECT, or ``anon`` may
+    SELECT a column of (a directory for the login screen is a column grant)."""
     rows = await conn.fetch(
         "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
         "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm') "
-        "AND has_table_privilege('authenticated', c.oid, 'SELECT') ORDER BY 1")
+        "AND (has_table_privilege('authenticated', c.oid, 'SELECT') "
+        "     OR has_any_column_privilege('anon', c.oid, 'SELECT')) ORDER BY 1")
     return [r["relname"] for r in rows]
 
 
@@ -46,14 +73,45 @@ async def insertable_tables(conn: asyncpg.Connection) -> list[str]:
     return [r["relname"] for r in rows]
 
 
+async def updatable_columns(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    """(table, column, type) of every column of a per-yacht table ``authenticated`` may UPDATE."""
+    return await conn.fetch(
+        "SELECT c.relname, a.attname, format_type(a.atttypid, NULL) AS type FROM pg_attribute a "
+        "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname = ANY($1::text[]) AND a.attnum > 0 "
+        "AND NOT a.attisdropped AND a.attgenerated = '' "
+        "AND has_column_privilege('authenticated', c.oid, a.attnum, 'UPDATE') ORDER BY 1, a.attnum",
+        await surface.yacht_tables(conn))
+
+
+async def deletable_tables(conn: asyncpg.Connection) -> list[str]:
+    rows = await conn.fetch(
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname = ANY($1::text[]) "
+        "AND has_table_privilege('authenticated', c.oid, 'DELETE') ORDER BY 1", await surface.yacht_tables(conn))
+    return [r["relname"] for r in rows]
+
+
+async def readable_columns(conn: asyncpg.Connection, relation: str, role: str) -> list[str]:
+    """The columns of ``relation`` ``role`` may SELECT (a column grant reads no other)."""
+    rows = await conn.fetch(
+        "SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped "
+        "AND has_column_privilege($2, attrelid, attnum, 'SELECT') ORDER BY attnum", f"public.{relation}", role)
+    return [r["attname"] for r in rows]
+
+
 async def discover(conn: asyncpg.Connection) -> list[Path]:
     paths = [Path("read", r) for r in await readable_relations(conn)]
     paths += [Path("insert", t) for t in await insertable_tables(conn)]
+    paths += [Path("update", r["relname"], (r["attname"],), (r["type"],)) for r in await updatable_columns(conn)]
+    paths += [Path("delete", t) for t in await deletable_tables(conn)]
     for fn in await surface.executable_functions(conn):
-        names = await conn.fetchval("SELECT coalesce(proargnames, '{}') FROM pg_proc WHERE oid = $1", fn["oid"])
+        names, body = await conn.fetchrow("SELECT coalesce(proargnames, '{}'), prosrc FROM pg_proc WHERE oid = $1",
+                                          fn["oid"])
         types = tuple(fn["types"])
         names = tuple(list(names)[:len(types)]) + tuple(f"${i}" for i in range(len(names) + 1, len(types) + 1))
-        paths.append(Path("function", fn["proname"], names, types, fn["anon"]))
+        keys, array = json_shape(body) if any(t in ("jsonb", "json") for t in types) else ((), False)
+        paths.append(Path("function", fn["proname"], names, types, fn["anon"], keys, array))
     paths += [Path("storage", b) for b in await surface.buckets(conn)]
     return paths
 
@@ -83,6 +141,16 @@ async def unique_text_columns(conn: asyncpg.Connection, tables: list[str]) -> di
         "AND a.atttypid IN ('text'::regtype, 'varchar'::regtype) "
         "AND (a.attnum = ANY(i.indkey) OR pg_get_indexdef(i.indexrelid) ~ ('\\m' || a.attname || '\\M')) "
         "ORDER BY 1, 2", tables)
+    return _by_table(rows, tables)
+
+
+async def text_columns(conn: asyncpg.Connection, tables: list[str]) -> dict[str, tuple[str, ...]]:
+    """table -> its text columns (where world B's other yacht can hold what a text argument names)."""
+    rows = await conn.fetch(
+        "SELECT c.relname, a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relname = ANY($1::text[]) "
+        "AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '' "
+        "AND a.atttypid IN ('text'::regtype, 'varchar'::regtype) ORDER BY 1, a.attnum", tables)
     return _by_table(rows, tables)
 
 

@@ -6,7 +6,9 @@ ids (the parameter's name, e.g. ``p_stock_id``, ranks the matching table's ids f
 caller and a colleague, a *phantom* id per table (unknown in world A, another yacht's row in
 world B), every string literal of the function bodies, policies and CHECK constraints (role
 names, transaction types, statuses), the collision literal world B plants, boundary numbers and
-NULL.
+NULL.  A jsonb parameter whose function reads keys out of it gets objects of those keys (values
+by key name: ids, quantities, texts) and, when the body walks an array, batches: one valid
+element, then one made invalid (a phantom id, another yacht's id, a negative quantity).
 
 Examples are enumerated, not drawn: the first is the best guess for every parameter, then each
 parameter is varied alone over its candidates (one at a time, as red team round 3, 30 showed
@@ -17,6 +19,7 @@ purpose: a mutant only a lucky draw catches starts to survive when the draw chan
 from __future__ import annotations
 
 import json
+import random
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -32,6 +35,9 @@ BOUNDARY_INTS = ("1", "0", "-1", "2", str(2**31 - 1), None)
 LITERAL = re.compile(r"'((?:[^']|'')*)'")
 PLAIN = re.compile(r"^[A-Za-z0-9_.:-]{2,40}$")
 ROLE_LIKE = re.compile(r"^[a-z][a-z_]{2,30}$")
+#: Role strings nobody mined: a helper that counts "any role but guest" as crew lets them in.
+PLAUSIBLE_ROLES = ("owner_representative", "contractor", "charter_guest", "shore_manager", "yard_engineer")
+QUANTITY = re.compile(r"qty|quantit|amount|count|number_of")
 
 
 def is_uuid(text: str) -> bool:
@@ -64,10 +70,14 @@ async def mined_literals(conn: asyncpg.Connection) -> list[str]:
     return sorted(set().union(*await literal_sources(conn)))
 
 
-def role_strings(sources: list[set[str]], contract_roles) -> list[str]:
+def role_strings(sources: list[set[str]], contract_roles, seed: str) -> list[str]:
     """Role-like literals that share a body, policy or constraint with a CONTRACT §2 role name
-    (a role list) and are not one of §2's: each must be a role of no tier."""
+    (a role list) and are not one of §2's, plus two names no list holds (a plausible one and a
+    random one, drawn from ``seed``: another each run, the same when a run is repeated): each must be a role of no tier, whatever
+    its name — a deny-list helper passes every string it mentions."""
     found = {v for lits in sources if lits & set(contract_roles) for v in lits if ROLE_LIKE.match(v)}
+    draw = random.Random(seed)
+    found |= {draw.choice(PLAUSIBLE_ROLES), "".join(draw.choices("abcdefghijklmnopqrstuvwxyz", k=10))}
     return sorted(found - set(contract_roles))
 
 
@@ -106,10 +116,36 @@ class Pool:
     def texts(self, name: str) -> list:
         return [*self.own_texts[:1], COLLIDE, None, *self.own_texts[1:3], *self.literals]
 
-    def jsons(self) -> list:
+    def jsons(self, keys: tuple[str, ...] = (), array: bool = False) -> list:
         others = {"user_id": str(self.colleague), "signed_by": str(self.colleague), "created_by": str(self.colleague),
                   "used_by": str(self.colleague), "owner": str(self.colleague)}
-        return ["{}", None, json.dumps({**others, "idempotency_key": COLLIDE}), json.dumps({"yacht_id": str(self.foreign_yacht)})]
+        plain = ["{}", None, json.dumps({**others, "idempotency_key": COLLIDE}), json.dumps({"yacht_id": str(self.foreign_yacht)})]
+        if not keys:
+            return plain
+        valid = self.element(keys, 1)
+        spoilt = [{**valid, **bad, **{k: f"lens-{k}-2" for k in keys if isinstance(valid[k], str) and k.endswith("key")}}
+                  for bad in self.spoilers(keys)]
+        shapes = [[valid], *([valid, s] for s in spoilt)] if array else [valid, *spoilt]
+        return [json.dumps(v) for v in shapes] + plain
+
+    def element(self, keys: tuple[str, ...], n: int) -> dict:
+        """An object of ``keys``, each the best guess its name suggests."""
+        out = {}
+        for k in keys:
+            name = k.lower()
+            if "yacht" in name or name.endswith(("id", "_by")) or "user" in name:
+                out[k] = str(self.ids(name)[0])
+            elif QUANTITY.search(name):
+                out[k] = 1
+            else:
+                out[k] = f"lens-{k}-{n}"
+        return out
+
+    def spoilers(self, keys: tuple[str, ...]) -> list[dict]:
+        """One key at a time made invalid: a phantom id, the other yacht's id, a negative quantity."""
+        ids = [k for k in keys if k.lower().endswith("id") and "yacht" not in k.lower()]
+        out = [{k: str(v)} for k in ids[:1] for v in self.ids(k.lower())[2:4] if v is not None]
+        return out + [{k: -1} for k in keys if QUANTITY.search(k.lower())][:1]
 
 
 def _stem(table: str) -> str:
@@ -119,7 +155,7 @@ def _stem(table: str) -> str:
             "log": "audit", "registry": "yacht"}.get(word, word)
 
 
-def candidates(pool: Pool, name: str, type_: str) -> list:
+def candidates(pool: Pool, name: str, type_: str, path: Path | None = None) -> list:
     """Text forms of the values a parameter can take (NULL as None), best guess first."""
     t = type_.lower()
     if t == "uuid":
@@ -131,7 +167,7 @@ def candidates(pool: Pool, name: str, type_: str) -> list:
     elif t == "boolean":
         values = ["true", "false", None]
     elif t in ("jsonb", "json"):
-        values = pool.jsons()
+        values = pool.jsons(path.json_keys, path.json_array) if path else pool.jsons()
     elif t.startswith("timestamp") or t == "date":
         values = ["now", "-infinity", None]
     else:
@@ -147,7 +183,7 @@ def candidates(pool: Pool, name: str, type_: str) -> list:
 
 def examples(path: Path, pool: Pool, budget: int) -> list[tuple]:
     """At most ``budget`` argument tuples: the best guess, then each parameter varied alone."""
-    options = [candidates(pool, n, t) for n, t in zip(path.arg_names, path.arg_types)]
+    options = [candidates(pool, n, t, path) for n, t in zip(path.arg_names, path.arg_types)]
     first = tuple(o[0] for o in options)
     out, depth = [first], 1
     while len(out) < budget and any(depth < len(o) for o in options):
@@ -156,3 +192,14 @@ def examples(path: Path, pool: Pool, budget: int) -> list[tuple]:
                 out.append(first[:i] + (o[depth],) + first[i + 1:])
         depth += 1
     return out
+
+
+def update_values(pool: Pool, column: str, type_: str, user_columns: tuple, n: int) -> list:
+    """What an UPDATE of an own row sets ``column`` to, alone: a colleague in a user-naming
+    column, the other yacht in ``yacht_id``, else the column's candidates past the best guess
+    (another yacht's or a phantom id, the collision text, boundary numbers), at most ``n``."""
+    if column in user_columns:
+        return [str(pool.colleague)]
+    if column == "yacht_id":
+        return [str(pool.foreign_yacht)]
+    return [v for v in candidates(pool, column, type_)[1:] if v is not None][:n]

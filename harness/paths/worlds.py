@@ -1,9 +1,11 @@
 """The calls of one actor over every path, and world B: the other yacht holding colliding rows.
 
-World B plants, as the owner, one copy of a row of every per-yacht table on the other yacht,
-with the table's phantom id and the collision literal in every unique text column.  The calls
-pass those ids and that literal, so in world A they name nothing and in world B another
-yacht's row: a tenant whose observations change has observed the other yacht.
+World B plants, as the owner, copies of a row of every per-yacht table on the other yacht:
+one with the table's phantom id and the collision literal in every text column (in its unique
+text columns only, when a CHECK refuses that), one with the own yacht's texts.  The calls pass
+those ids and texts, so in world A they name nothing of the other yacht and in world B one of
+its live rows: a tenant whose observations change has observed the other yacht (a lookup that
+skips deactivated rows is a lookup too, red team round 4, 02).
 """
 from __future__ import annotations
 
@@ -13,9 +15,10 @@ from dataclasses import dataclass
 
 import asyncpg
 
+from harness.paths import catalog
 from harness.paths.catalog import Path
 from harness.paths.probe import function_sql, insert_sql, read_sql, relation, settle
-from harness.paths.values import COLLIDE, Pool, examples, is_uuid, phantom_id
+from harness.paths.values import COLLIDE, Pool, examples, phantom_id, update_values
 
 
 @dataclass(frozen=True)
@@ -49,25 +52,50 @@ async def insert_copy(conn: asyncpg.Connection, table: str, row: dict) -> bool:
 
 async def plant(conn: asyncpg.Connection, yacht: uuid.UUID, tables: list[str], unique_text: dict,
                 salt: uuid.UUID) -> list[str]:
-    """World B: copy a row of each table on ``yacht`` under its phantom id with the collision
-    literal in every text column (in its unique text columns only, when a CHECK refuses that),
-    then deactivate the yacht's live rows (``deleted_at``); returns the tables planted (a copy a
-    constraint refuses is left out)."""
-    planted = []
+    """World B: copy a row of each table onto ``yacht``: under its phantom id with the collision
+    literal in every text column a constraint lets hold it (its unique text columns at least),
+    and under a second id with the texts of a row of the own yacht (``salt``); then deactivate
+    the yacht's other live rows (``deleted_at``), the copies stay live.  Returns the tables
+    planted (a copy a constraint refuses is left out)."""
+    planted, ids, texts = [], [], await catalog.text_columns(conn, tables)
     for table in tables:
         for row in await rows_of(conn, table, yacht, limit=3):   # a deactivated row's copy is refused
             row.update({"id": str(phantom_id(table, salt))} if "id" in row else {})
-            texts = {c: COLLIDE for c, v in row.items() if isinstance(v, str) and not _looks_like_id(v)}
-            if await insert_copy(conn, table, {**row, **texts}) or \
-                    await insert_copy(conn, table, {**row, **{c: COLLIDE for c in unique_text.get(table, ())}}):
+            unique = {c: COLLIDE for c in unique_text.get(table, ())}
+            collide = await _widest(conn, table, {**row, **unique}, texts[table], COLLIDE)
+            if await insert_copy(conn, table, collide):
                 planted.append(table)
+                own = (await rows_of(conn, table, salt) or [{}])[0]
+                copy = {**collide, **{c: own[c] for c in texts[table] if own.get(c) is not None}}
+                await insert_copy(conn, table, copy | ({"id": str(phantom_id(table, yacht))} if "id" in row else {}))
+                ids += [phantom_id(table, salt), phantom_id(table, yacht)]
                 break
-    for table in await _soft_deletable(conn, tables):   # and its live rows deactivated
+    for table in await _soft_deletable(conn, tables):
         async with conn.transaction():
             await conn.execute(f"UPDATE public.{table} SET deleted_at = now() WHERE yacht_id = $1 "
-                               "AND deleted_at IS NULL", yacht)
+                               "AND deleted_at IS NULL AND NOT id = ANY($2::uuid[])", yacht, ids)
             await settle(conn)
     return planted
+
+
+async def _widest(conn: asyncpg.Connection, table: str, row: dict, columns: tuple, value: str) -> dict:
+    """``row`` with ``value`` in as many of ``columns`` as its constraints accept: all at once,
+    else one at a time (a CHECK on a type or status column refuses only that one)."""
+    if await _fits(conn, table, {**row, **{c: value for c in columns}}):
+        return {**row, **{c: value for c in columns}}
+    for c in columns:
+        if row.get(c) != value and await _fits(conn, table, {**row, c: value}):
+            row = {**row, c: value}
+    return row
+
+
+async def _fits(conn: asyncpg.Connection, table: str, row: dict) -> bool:
+    tx = conn.transaction()
+    await tx.start()
+    try:
+        return await insert_copy(conn, table, row)
+    finally:
+        await tx.rollback()
 
 
 async def _soft_deletable(conn: asyncpg.Connection, tables: list[str]) -> list[str]:
@@ -76,10 +104,6 @@ async def _soft_deletable(conn: asyncpg.Connection, tables: list[str]) -> list[s
                             "AND c.relname = ANY($1::text[]) AND a.attname = 'deleted_at' AND NOT a.attisdropped "
                             "ORDER BY 1", tables)
     return [r["relname"] for r in rows]
-
-
-def _looks_like_id(value: str) -> bool:
-    return is_uuid(value) or value[:4].isdigit()   # a timestamp or date keeps its value
 
 
 def labels(snapshot: dict, own: uuid.UUID, foreign: uuid.UUID) -> dict[str, str]:
@@ -102,14 +126,41 @@ async def insertable_columns(conn: asyncpg.Connection, table: str) -> list[str]:
     return [r["attname"] for r in rows]
 
 
+def update_sql(table: str, column: str, type_: str) -> str:
+    return f'UPDATE public.{table} SET "{column}" = $2::text::{type_} WHERE id = $1::uuid'
+
+
+def delete_sql(table: str) -> str:
+    return f"DELETE FROM public.{table} WHERE id = $1::uuid"
+
+
+def columns_read_sql(relation: str, columns: list[str]) -> str:
+    """``read_sql`` over only ``columns`` (what a column grant lets a role read)."""
+    cols = ", ".join(f'"{c}"' for c in columns)
+    return (f"SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY to_jsonb(x)::text), '[]')::text "
+            f"FROM (SELECT {cols} FROM public.{relation}) x")
+
+
 async def calls_for(conn: asyncpg.Connection, paths: list[Path], pool: Pool, budget: int,
                     user_columns: dict, unique_text: dict) -> list[Call]:
     """Every path as one actor: reads, each function's examples, an insert of a copy of an own
-    row (colliding text, user columns naming the caller, then a colleague), storage writes."""
+    row (colliding text, user columns naming the caller, then a colleague), each updatable
+    column of an own row set alone to each of its candidates, a DELETE of an own row and of the
+    phantom one, storage writes."""
     calls = []
     for p in paths:
         if p.kind == "read":
             calls.append(Call(p.label(), (), read_sql(p.name), (), "read"))
+        elif p.kind == "update":
+            (column,), (type_,) = p.arg_names, p.arg_types
+            calls += [Call(p.label(), (f"own row, {column} = {v}",), update_sql(p.name, column, type_),
+                           (str(row), v), "update")
+                      for row in pool.own.get(p.name, [])[:1]
+                      for v in update_values(pool, column, type_, user_columns.get(p.name, ()), max(3, budget // 4))]
+        elif p.kind == "delete":
+            calls += [Call(p.label(), (who,), delete_sql(p.name), (str(row),), "delete") for who, row in
+                      (("own row", (pool.own.get(p.name) or [None])[0]), ("phantom row", phantom_id(p.name, pool.own_yacht)))
+                      if row is not None]
         elif p.kind == "function":
             calls += [Call(p.label(), args, function_sql(p), args, "function") for args in examples(p, pool, budget)]
         elif p.kind == "insert":

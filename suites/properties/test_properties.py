@@ -4,8 +4,9 @@ oracles (harness/oracles) with no per-call expectation.
 One module fixture makes every observation once, inside one transaction that is rolled back
 (so it also runs on a verify-only DSN): two yachts as the inventory builds them, every path as
 a crew member and as a captain in world A, the same calls in world B (the other yacht holds
-colliding rows), the crew member's calls again under forged claims, without ``sub`` and as a
-stranger, as a user of every mined role string and of no tier, and the author-decision pairs.
+colliding rows), the crew member's calls again under forged claims, without ``sub``, as a
+stranger and as ``anon`` with no claims, as a user of every mined role string (and of two no
+list holds) and of no tier, and the author-decision pairs.
 Each test then applies one oracle and fails listing every violation, one line each.
 """
 from __future__ import annotations
@@ -14,13 +15,14 @@ import fcntl
 import json
 import os
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+import asyncpg
 import pytest_asyncio
 
 from harness import roles, surface
 from harness.db import claims_for
-from harness.factories import Factory
+from harness.factories import Factory, run_id
 from harness.oracles import (
     all_or_nothing,
     attribution,
@@ -61,12 +63,14 @@ class Runs:
     world_b: list[Observation] = field(default_factory=list)
     authority: list[tuple[str, list[Observation], list[Observation], dict]] = field(default_factory=list)
     decisions: list[tuple[Observation, Observation]] = field(default_factory=list)
+    closed: list[tuple[str, list[Observation], list[Observation], dict]] = field(default_factory=list)
     callers: dict[str, str] = field(default_factory=dict)       # actor -> user id
     users: dict[str, tuple[str, ...]] = field(default_factory=dict)  # table -> user-naming columns
     counts: dict = field(default_factory=dict)
 
     def every(self) -> list[Observation]:
-        return [*self.world_a, *self.world_b, *(o for _, a, b, _ in self.authority for o in (*a, *b))]
+        return [*self.world_a, *self.world_b, *(o for _, a, b, _ in self.authority for o in (*a, *b)),
+                *(o for _, a, b, _ in self.closed for o in (*a, *b))]
 
 
 async def _decisions(probe: Probe, conn, side, caller, colleague, user_columns, unique_text) -> list[tuple]:
@@ -189,15 +193,17 @@ async def _run_everything(s: Scene, budget: int) -> Runs:
         runs.decisions += await _decisions(probe, s.conn, own, own.users[actor].id, own.users[COLLEAGUE[actor]].id,
                                            s.users, s.unique_text)
     functions = [p for p in s.paths if p.kind == "function"]
-    runs.counts = {"paths": {k: sum(p.kind == k for p in s.paths) for k in ("read", "insert", "function", "storage")},
+    runs.counts = {"paths": {k: sum(p.kind == k for p in s.paths)
+                             for k in ("read", "insert", "update", "delete", "function", "storage")},
                    "examples per function": {p.label(): len(values.examples(p, pool, budget)) for p in functions},
-                   "world B planted": planted, "mined literals": len(s.literals), "calls": probe.calls}
+                   "world B planted": planted, "mined literals": len(s.literals), "calls": probe.calls,
+                   "role strings": len([a for a in runs.authority if a[0].startswith("no tier")])}
     return runs
 
 
 async def _authority(runs: Runs, s: Scene, calls) -> None:
-    """The crew member's calls (each function's first example) under forged claims, without
-    sub against a stranger, and as every mined role string against a user of no tier."""
+    """The crew member's calls (one example per path) under forged claims, without sub and as
+    ``anon`` against a stranger, and as every mined role string against a user of no tier."""
     me, probe = s.own.users["deckhand"], s.probe
     first = _first_examples(calls)
     plain = await probe.observe_all(first, "deckhand", s.base, claims_for(me))
@@ -210,26 +216,50 @@ async def _authority(runs: Runs, s: Scene, calls) -> None:
     runs.authority.append(("a stranger's sub | claims without sub",
                            await probe.observe_all(first, "stranger", s.base, claims_for(stranger)),
                            await probe.observe_all(first, "no sub", s.base, no_sub), {str(stranger): "caller"}))
+    closed = await _anon_reads(s, first)
+    runs.closed.append(("a stranger's sub | anon (no claims)",
+                        await probe.observe_all(closed, "stranger", s.base, claims_for(stranger)),
+                        await probe.observe_all(closed, "anon (no claims)", s.base, None, "anon"),
+                        {str(stranger): "caller"}))
     guest = s.own.users["guest"]
-    for role in values.role_strings(await values.literal_sources(s.conn), roles.ALL_ROLES | roles.UNLISTED_ROLES):
-        user = await s.f.user(s.own.yacht, role)
-        before = await probe.snapshot()
-        sequences = []
-        for who in (guest, user):
-            mine = _first_examples(await s.calls(await s.pool(who.id, s.own.users["captain"].id), 1))
-            sequences.append(await probe.observe_all(mine, "guest" if who is guest else f"role {role!r}", before,
-                                                claims_for(who)))
-        runs.authority.append((f"no tier (guest) | role string {role!r}", *sequences,
+    users = {}
+    for role in values.role_strings(await values.literal_sources(s.conn), roles.ALL_ROLES | roles.UNLISTED_ROLES,
+                                    run_id()):
+        try:
+            async with s.conn.transaction():
+                users[role] = await s.f.user(s.own.yacht, role)
+        except asyncpg.PostgresError:   # the schema refuses the role string: it holds no tier
+            continue
+    before = await probe.snapshot()
+
+    async def as_user(who, actor):
+        mine = _first_examples(await s.calls(await s.pool(who.id, s.own.users["captain"].id), 1))
+        return await probe.observe_all(mine, actor, before, claims_for(who))
+    as_guest = await as_user(guest, "guest")
+    for role, user in users.items():
+        runs.authority.append((f"no tier (guest) | role string {role!r}", as_guest, await as_user(user, f"role {role!r}"),
                                {str(guest.id): "caller", str(user.id): "caller"}))
 
 
+async def _anon_reads(s: Scene, first) -> list:
+    """``first`` with each read over only the columns ``anon`` may read (all when none: refused)."""
+    out = []
+    for c in first:
+        name = c.path.removeprefix("read ")
+        columns = await catalog.readable_columns(s.conn, name, "anon") if c.kind == "read" else []
+        out.append(replace(c, sql=worlds.columns_read_sql(name, columns)) if columns else c)
+    return out
+
+
 def _first_examples(calls):
-    """Each function's first example and every other call: the authority oracle's probe set."""
+    """Each function's first example, each table's first update and delete, and every read,
+    insert and storage call: the authority oracle's probe set."""
     seen, out = set(), []
     for c in calls:
-        if c.kind != "function" or c.path not in seen:
+        path = c.path.split(".")[0] if c.kind == "update" else c.path
+        if c.kind not in ("function", "update", "delete") or path not in seen:
             out.append(c)
-            seen.add(c.path)
+            seen.add(path)
     return out
 
 
@@ -295,10 +325,13 @@ def test_rows_name_the_caller(runs, lens_artifacts, record_property):
 
 
 def test_authority_comes_from_the_database(runs, lens_artifacts, record_property):
-    """§11.4: forged claims change nothing, no sub is a stranger, a mined role string outside §2
-    is no tier."""
+    """§11.4: forged claims change nothing, no sub is a stranger, ``anon`` observes and changes
+    no more than a stranger, a role string outside §2 (mined or never seen) is no tier."""
     lines, judged = [], 0
     for what, left, right, extra in runs.authority:
         lines += authority.judge(left, right, runs.labels | extra, runs.own_yacht, tuple(what.split(" | ")))
         judged += len(right)
+    for what, stranger, anon, extra in runs.closed:   # refused outright, or no more than a stranger
+        lines += authority.judge_or_refused(stranger, anon, runs.labels | extra, runs.own_yacht, tuple(what.split(" | ")))
+        judged += len(anon)
     _report(runs, "authority", judged, lines, lens_artifacts, record_property)
