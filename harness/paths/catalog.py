@@ -64,32 +64,27 @@ async def readable_relations(conn: asyncpg.Connection) -> list[str]:
     return [r["relname"] for r in rows]
 
 
-async def insertable_tables(conn: asyncpg.Connection) -> list[str]:
-    """Per-yacht tables ``authenticated`` may INSERT into (some column at least)."""
+async def granted_tables(conn: asyncpg.Connection, privilege: str) -> list[str]:
+    """Per-yacht tables ``authenticated`` holds ``privilege`` on (on some column at least)."""
     rows = await conn.fetch(
         "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
         "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname = ANY($1::text[]) "
-        "AND has_any_column_privilege('authenticated', c.oid, 'INSERT') ORDER BY 1", await surface.yacht_tables(conn))
+        "AND (has_table_privilege('authenticated', c.oid, $2) OR $2 <> 'DELETE' "
+        "     AND has_any_column_privilege('authenticated', c.oid, $2)) ORDER BY 1",
+        await surface.yacht_tables(conn), privilege)
     return [r["relname"] for r in rows]
 
 
-async def updatable_columns(conn: asyncpg.Connection) -> list[asyncpg.Record]:
-    """(table, column, type) of every column of a per-yacht table ``authenticated`` may UPDATE."""
-    return await conn.fetch(
-        "SELECT c.relname, a.attname, format_type(a.atttypid, NULL) AS type FROM pg_attribute a "
-        "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname = ANY($1::text[]) AND a.attnum > 0 "
-        "AND NOT a.attisdropped AND a.attgenerated = '' "
-        "AND has_column_privilege('authenticated', c.oid, a.attnum, 'UPDATE') ORDER BY 1, a.attnum",
-        await surface.yacht_tables(conn))
-
-
-async def deletable_tables(conn: asyncpg.Connection) -> list[str]:
-    rows = await conn.fetch(
-        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname = ANY($1::text[]) "
-        "AND has_table_privilege('authenticated', c.oid, 'DELETE') ORDER BY 1", await surface.yacht_tables(conn))
-    return [r["relname"] for r in rows]
+async def updatable_columns(conn: asyncpg.Connection) -> list[tuple[str, str, str]]:
+    """(table, column, type) of every column ``authenticated`` may UPDATE on a per-yacht table."""
+    out = []
+    for table in await granted_tables(conn, "UPDATE"):
+        rows = await conn.fetch(
+            "SELECT attname, format_type(atttypid, NULL) FROM pg_attribute WHERE attrelid = $1::regclass "
+            "AND attnum > 0 AND NOT attisdropped AND attgenerated = '' "
+            "AND has_column_privilege('authenticated', attrelid, attnum, 'UPDATE') ORDER BY attnum", f"public.{table}")
+        out += [(table, *r) for r in rows]
+    return out
 
 
 async def readable_columns(conn: asyncpg.Connection, relation: str, role: str) -> list[str]:
@@ -102,9 +97,9 @@ async def readable_columns(conn: asyncpg.Connection, relation: str, role: str) -
 
 async def discover(conn: asyncpg.Connection) -> list[Path]:
     paths = [Path("read", r) for r in await readable_relations(conn)]
-    paths += [Path("insert", t) for t in await insertable_tables(conn)]
-    paths += [Path("update", r["relname"], (r["attname"],), (r["type"],)) for r in await updatable_columns(conn)]
-    paths += [Path("delete", t) for t in await deletable_tables(conn)]
+    paths += [Path("insert", t) for t in await granted_tables(conn, "INSERT")]
+    paths += [Path("update", t, (c,), (type_,)) for t, c, type_ in await updatable_columns(conn)]
+    paths += [Path("delete", t) for t in await granted_tables(conn, "DELETE")]
     for fn in await surface.executable_functions(conn):
         names, body = await conn.fetchrow("SELECT coalesce(proargnames, '{}'), prosrc FROM pg_proc WHERE oid = $1",
                                           fn["oid"])
