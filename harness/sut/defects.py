@@ -213,6 +213,18 @@ class DayAheadSignatureService(InventoryService):
     rules = _DayAheadSignatureRules()
 
 
+class _StaleSignatureRules(InputRules):
+    signature_max_age = timedelta(days=36500)
+
+
+class StaleSignatureService(InventoryService):
+    """``signed_at`` may lie a century back: a signature kept from an earlier approval passes
+    (paired with a database that re-stamps it, so only the actions whose path does show it)."""
+
+    variant = "signature_stale_signed_at"
+    rules = _StaleSignatureRules()
+
+
 class _StripBlankRules(InputRules):
     def blank(self, text):
         return not text.strip()

@@ -32,6 +32,7 @@ VARIANTS = {
         defects.LenientUuidService, defects.UnicodeDigitService, defects.EchoedKeyService,
         defects.ActiveContentService, defects.LooseObjectNameService, defects.StringExpService,
         defects.SignatureExtraKeysService, defects.FutureSignatureService, defects.DayAheadSignatureService,
+        defects.StaleSignatureService,
         defects.BlankReasonService,
         defects.LeakyErrorsService, defects.PrefixUuidService, defects.StaleAdjustService,
         defects.NoHeaderTimeoutService, defects.NoBodyTimeoutService, defects.RolesAnyYachtService,

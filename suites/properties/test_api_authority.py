@@ -34,7 +34,6 @@ from harness.factories import User
 from harness.oracles import all_or_nothing, attribution, authority
 from harness.paths import catalog, claims
 from harness.paths.probe import Probe
-from harness.roles import Tier
 
 from ..surface.test_api_surface import _body, _lowest
 from .test_api_properties import _observe
@@ -126,7 +125,8 @@ async def test_api_authority_comes_from_sub_and_the_database(sut, committed_fact
     # smoke: one run, the door's tokens in turn; full: one run per token
     for names in ([[n] for n in DOOR] if full else [list(DOOR)]):
         turn = itertools.cycle(names)
-        runs[" / ".join(names)] = await run(lambda u: forge(u, **DOOR[next(turn)](now, every)), users["deckhand"])
+        runs[" / ".join(names)] = await run(lambda u, turn=turn: forge(u, **DOOR[next(turn)](now, every)),
+                                            users["deckhand"])
         lines += authority.judge_or_refused(runs["stranger"], runs[" / ".join(names)], labels, own,
                                             ("a stranger's sub", " / ".join(names)))
     columns = {**await catalog.user_columns(f.conn, tables), "storage.objects": ("owner",)}
