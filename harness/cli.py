@@ -448,7 +448,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--implementation", default="reference", help="reference (default) or second "
                    "(examples/second_lens with its own catalogue of seeded defects)")
     p.add_argument("--all-suites", action="store_true", help="run every suite against every mutant (complete matrix, slower)")
-    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--workers", type=positive_int, default=os.cpu_count() or 2,
+                   help="pytest runs at a time (default: the machine's cores)")
     p.add_argument("--report-dir", default=None)
     p.set_defaults(func=cmd_selftest)
 

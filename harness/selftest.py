@@ -1,29 +1,30 @@
 """Self-test: the mutation kill matrix.
 
 The reference system must pass; each catalogued mutant must make at least one check fail.
-One embedded server hosts a migrated template per variant; the suites run in a pytest
-subprocess attached to it (the same path as the gate), and JUnit says which IDs failed.
+One embedded server hosts a migrated template per variant; the suites run in pytest attached
+to it (the same path as the gate), and JUnit says which IDs failed.
 
 Focused mode (default) is killers-first with early stop: for each mutant, pytest runs only the
-tests carrying the IDs or test names of its `expect_killed_by` (learned from the reference run's
-JUnit) and stops at the first failure (`-x`); only when none of them fails do all the suites
-run (still stopping at the first failure). Mutants run in parallel (`--workers` at a time, one
-pytest process each), each on a clone of its own migrated template — handler-only mutants reuse
-the reference's. `--all-suites` runs everything against every mutant for the complete matrix.
-Why: the catalogue keeps growing; a kill needs one failing check, not the whole gate.
+tests carrying the IDs or test names of its `expect_killed_by` (found by collecting the suites)
+and stops at the first failure (`-x`); only when none of them fails do all the suites run
+(still stopping at the first failure). `--all-suites` runs everything against every mutant for
+the complete matrix. The reference and the mutants run `--workers` at a time, the costly ones
+first, each on a clone of its own migrated template (handler-only mutants reuse the
+reference's), each in a fork of a warm pytest (harness/warm.py) that imported and collected
+the suites once.
+Why: the catalogue keeps growing and the self-test must stay minutes long; a kill needs one
+failing check, not the whole gate, and most of a cold pytest's time went to starting up.
 """
 
 from __future__ import annotations
 
 import html
 import json
-import os
-import subprocess
-import sys
+import queue
 import tempfile
 import time
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,8 +35,12 @@ from harness.gate import SUITES
 from harness.provision import janitor
 from harness.provision.embedded import EmbeddedServer
 from harness.report.junit import parse_junit
+from harness.warm import WarmPytest
 
 DEFAULT_SUITES = SUITES  # the gate's suites, in the gate's order
+ROOT = SUITES_DIR.parent
+REFERENCE = "the shipped system under test"
+COMMON_ARGS = ["-q", "-c", str(SUITES_PYTEST_INI), "--rootdir", str(ROOT)]
 
 
 @dataclass
@@ -61,45 +66,27 @@ def _test_ids(case) -> list[str]:
     return [i for i in ids if i] or [case.name]
 
 
-def _run_pytest(admin_dsn: str, template: str, sut: str, targets: list[str], junit: Path, workers: int,
-                binding: str = "reference", first_failure: bool = False,
-                sql_dir: Path | None = None) -> subprocess.CompletedProcess:
-    """The suites on a clone of `template`. The variant's own migrations (`sql_dir`) and binding go
-    along: tests that migrate a private server (the nemesis) or build data without a fixture
-    (stress, load helpers: LENS_BINDING) must meet the same implementation as the template."""
-    cmd = [sys.executable, "-m", "pytest", *targets, "-q", "-c", str(SUITES_PYTEST_INI), f"--junitxml={junit}",
-           f"--lens-attach={admin_dsn}", f"--lens-template={template}", f"--lens-sut={sut}",
-           f"--lens-binding={binding}", "--rootdir", str(SUITES_DIR.parent)]
-    if sql_dir is not None:
-        cmd.append(f"--lens-sql-dir={sql_dir}")
-    if workers > 1:
-        cmd += ["-n", str(workers), "--dist", "loadfile"]
-    if first_failure:
-        cmd += ["-x"]
-    return subprocess.run(cmd, capture_output=True, text=True, cwd=SUITES_DIR.parent,
-                          env={**os.environ, "LENS_BINDING": binding})
-
-
-def _nodeid(case) -> str:
-    """pytest node id of a JUnit case: file::[Class::]name."""
-    module = case.file.removesuffix(".py").replace("/", ".")
-    inner = case.classname[len(module) + 1:].split(".") if case.classname.startswith(module + ".") else []
-    return "::".join([case.file, *inner, case.name])
-
-
-def _failures(junit: Path) -> tuple[list[str], dict[str, list[str]], int]:
-    """(failed IDs, ID or test name -> node ids of the tests carrying it, number of tests)."""
+def _failures(junit: Path) -> tuple[list[str], int]:
+    """(failed IDs or test names, number of tests)."""
     report = parse_junit(junit)
     if report is None:
-        return [], {}, 0
-    failed, tests = [], defaultdict(list)
+        return [], 0
+    failed = []
     for case in report.tests:
         for test_id in _test_ids(case):
-            tests[test_id].append(_nodeid(case))
             if case.outcome in ("failed", "error") and test_id not in failed:
                 failed.append(test_id)
-        tests[case.name.split("[")[0]].append(_nodeid(case))
-    return failed, dict(tests), len(report.tests)
+    return failed, len(report.tests)
+
+
+def _id_tests(collected: Path) -> dict[str, list[str]]:
+    """ID or test name (with and without its parameters) -> node ids of the tests carrying it,
+    in collection order."""
+    tests = defaultdict(list)
+    for t in json.loads(collected.read_text()):
+        for key in dict.fromkeys([*(t["ids"] or [t["name"]]), t["name"].split("[")[0]]):
+            tests[key].append(t["nodeid"])
+    return dict(tests)
 
 
 class SelfTest:
@@ -117,76 +104,132 @@ class SelfTest:
         return template
 
     def _killer_tests(self, mutant: mutants.Mutant) -> list[str]:
-        """Node ids of the tests expected to kill it, in the reference run's order."""
+        """Node ids of the tests expected to kill it, in collection order."""
         wanted = {n for i in mutant.expect_killed_by for n in self.id_tests.get(i, [])}
         ordered = dict.fromkeys(n for ids in self.id_tests.values() for n in ids if n in wanted)
-        return [str(SUITES_DIR.parent / n) for n in ordered]
+        return [str(ROOT / n) for n in ordered]
 
-    def _attack(self, server, mutant: mutants.Mutant, template: str, work: Path,
-                sql_dir: Path) -> tuple[subprocess.CompletedProcess, Path]:
+    def _cost(self, mutant: mutants.Mutant) -> int:
+        """Rough order of a mutant's run, to start the long ones first: none expected (all the
+        suites), then by how many test modules its killers span."""
+        killers = self._killer_tests(mutant)
+        return len(self.suite_paths) * 100 if not killers else len({k.split("::")[0] for k in killers})
+
+    def _pytest(self, warm: WarmPytest, server, template: str, sut: str, targets: list[str], work: Path,
+                stem: str, first_failure: bool, sql_dir: Path) -> tuple[int, Path]:
+        """The suites on a clone of `template`. The variant's own migrations (`sql_dir`) and binding
+        go along: tests that migrate a private server (the nemesis) or build data without a
+        fixture (stress, load helpers: LENS_BINDING) must meet the same implementation."""
+        junit = work / f"{stem}.xml"
+        args = [*targets, *COMMON_ARGS, f"--junitxml={junit}", f"--lens-attach={server.admin_dsn}",
+                f"--lens-template={template}", f"--lens-sut={sut}", f"--lens-binding={self.settings.binding}",
+                f"--lens-sql-dir={sql_dir}", *(["-x"] if first_failure else [])]
+        return warm.run(args, {"LENS_BINDING": self.settings.binding}, junit.with_suffix(".log")), junit
+
+    def _attack(self, warm, server, mutant: mutants.Mutant, template: str, work: Path, sql_dir: Path) -> tuple[int, Path]:
         """Killers first, stop at the first failure; everything only if they all pass."""
-        def pytest(targets, junit, first_failure=True):
-            return _run_pytest(server.admin_dsn, template, mutant.sut, targets, junit, 1, self.settings.binding,
-                               first_failure, sql_dir)
-
         if self.all_suites:
-            return pytest(self.suite_paths, work / "junit.xml", first_failure=False), work / "junit.xml"
+            return self._pytest(warm, server, template, mutant.sut, self.suite_paths, work, "junit", False, sql_dir)
         killers = self._killer_tests(mutant)
         if killers:
-            proc = pytest(killers, work / "junit-killers.xml")
-            if proc.returncode != 0:
-                return proc, work / "junit-killers.xml"
-        return pytest(self.suite_paths, work / "junit.xml"), work / "junit.xml"
+            code, junit = self._pytest(warm, server, template, mutant.sut, killers, work, "junit-killers", True, sql_dir)
+            if code != 0:
+                return code, junit
+        return self._pytest(warm, server, template, mutant.sut, self.suite_paths, work, "junit", True, sql_dir)
 
-    def run_one(self, server: EmbeddedServer, mutant: mutants.Mutant | None) -> Outcome:
-        name = mutant.name if mutant else "reference"
-        outcome = Outcome(name, mutant.description if mutant else "the shipped system under test",
-                          mutant.expect_killed_by if mutant else [])
+    def reference_part(self, server: EmbeddedServer, warm: WarmPytest, suite: str) -> Outcome:
+        """One suite against the reference: the reference runs a suite a job, so that its
+        longest suites spread over the workers like the mutants do."""
         started = time.perf_counter()
-        work = self.out_dir / name
+        work = self.out_dir / "reference" / Path(suite).name
         work.mkdir(parents=True, exist_ok=True)
-        own_template = mutant is None or mutant.touches_sql
-        sql_dir = self.settings.sql_dir
+        code, junit = self._pytest(warm, server, self.reference_template, self.settings.sut, [suite], work, "junit",
+                                   False, self.settings.sql_dir)
+        outcome = Outcome("reference", REFERENCE, [])
+        outcome.killers, outcome.tests = _failures(junit)
+        if code not in (0, 1, 5):  # 5: a suite with nothing to collect
+            outcome.error = f"pytest exit {code} (see {junit.with_suffix('.log')})"
+        outcome.seconds = round(time.perf_counter() - started, 1)
+        return outcome
+
+    def run_one(self, server: EmbeddedServer, warm: WarmPytest, mutant: mutants.Mutant) -> Outcome:
+        outcome = Outcome(mutant.name, mutant.description, mutant.expect_killed_by)
+        started = time.perf_counter()
+        work = self.out_dir / mutant.name
+        work.mkdir(parents=True, exist_ok=True)
+        sql_dir, template = self.settings.sql_dir, self.reference_template
         try:
-            if own_template:
-                if mutant is not None:
-                    sql_dir = mutants.materialize(mutant, sql_dir, Path(tempfile.mkdtemp(prefix=f"lens-mutant-{name}-")))
-                template = self._template(server, name, sql_dir)
-            else:
-                template = self.reference_template
+            if mutant.touches_sql:
+                sql_dir = mutants.materialize(mutant, sql_dir, Path(tempfile.mkdtemp(prefix=f"lens-mutant-{mutant.name}-")))
+                template = self._template(server, mutant.name, sql_dir)
         except Exception as exc:  # noqa: BLE001 - reported as "could not run", never a kill
             outcome.error = f"mutant could not be applied: {str(exc).splitlines()[0][:200]}"
             outcome.seconds = round(time.perf_counter() - started, 1)
             return outcome
-        if mutant is None:
-            junit = work / "junit.xml"
-            proc = _run_pytest(server.admin_dsn, template, self.settings.sut, self.suite_paths, junit, self.workers,
-                               self.settings.binding, sql_dir=sql_dir)
-        else:
-            proc, junit = self._attack(server, mutant, template, work, sql_dir)
-        (work / "pytest.log").write_text(proc.stdout + proc.stderr)
-        failed, tests, outcome.tests = _failures(junit)
-        if mutant is None:
-            self.id_tests, self.reference_template = tests, template
-        if proc.returncode not in (0, 1):
-            outcome.error = f"pytest exit {proc.returncode} (see {work / 'pytest.log'})"
-        outcome.killers = failed
-        if mutant is not None and own_template:
+        code, junit = self._attack(warm, server, mutant, template, work, sql_dir)
+        outcome.killers, outcome.tests = _failures(junit)
+        if code not in (0, 1):
+            outcome.error = f"pytest exit {code} (see {junit.with_suffix('.log')})"
+        if mutant.touches_sql:
             janitor.drop_database(server.admin_dsn, template)
         outcome.seconds = round(time.perf_counter() - started, 1)
         return outcome
 
+    def _warm_servers(self, scratch: Path) -> list[WarmPytest]:
+        """One warm pytest per worker, warming up at once; the first one's collection names the
+        tests behind each ID."""
+        servers = [WarmPytest([*self.suite_paths, *COMMON_ARGS], ROOT, scratch / f"collected-{i}.json",
+                              self.out_dir / f"warm-{i}.log") for i in range(max(1, self.workers))]
+        try:
+            for warm in servers:
+                warm.wait_ready()
+        except BaseException:
+            for warm in servers:
+                warm.close()
+            raise
+        self.id_tests = _id_tests(scratch / "collected-0.json")
+        return servers
+
     def run(self, selected: list[mutants.Mutant], progress=print) -> list[Outcome]:
-        """The reference (all suites, xdist), then the mutants `workers` at a time."""
-        with EmbeddedServer(self.settings.pg_bin) as server:
-            reference = self.run_one(server, None)
-            progress(_line(reference, reference=True))
-            outcomes = [reference]
-            with ThreadPoolExecutor(max(1, self.workers)) as pool:
-                for outcome in pool.map(lambda m: self.run_one(server, m), selected):
-                    outcomes.append(outcome)
-                    progress(_line(outcome))
-        return outcomes
+        """The reference (a suite a job) and the mutants (costly ones first), `workers` at a time."""
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        with EmbeddedServer(self.settings.pg_bin) as server, tempfile.TemporaryDirectory(prefix="lens-selftest-") as tmp:
+            self.reference_template = self._template(server, "reference", self.settings.sql_dir)
+            servers = self._warm_servers(Path(tmp))
+            idle: queue.Queue[WarmPytest] = queue.Queue()
+            for warm in servers:
+                idle.put(warm)
+
+            def on_a_server(work, *args):
+                warm = idle.get()
+                try:
+                    return work(server, warm, *args)
+                finally:
+                    idle.put(warm)
+
+            try:
+                with ThreadPoolExecutor(len(servers)) as pool:
+                    parts = [pool.submit(on_a_server, self.reference_part, suite) for suite in self.suite_paths]
+                    jobs = [pool.submit(on_a_server, self.run_one, m) for m in sorted(selected, key=self._cost, reverse=True)]
+                    pending = set(parts)
+                    for job in as_completed([*parts, *jobs]):
+                        pending.discard(job)
+                        if job not in parts:
+                            progress(_line(job.result()))
+                        elif not pending:
+                            reference = _merged([p.result() for p in parts])
+                            progress(_line(reference, reference=True))
+            finally:
+                for warm in servers:
+                    warm.close()
+        return [reference, *sorted((j.result() for j in jobs), key=lambda o: o.name)]
+
+
+def _merged(parts: list[Outcome]) -> Outcome:
+    """The reference's outcome from its suites' (the time is the sum of theirs)."""
+    return Outcome("reference", REFERENCE, [], [k for p in parts for k in p.killers],
+                   next((p.error for p in parts if p.error), None), round(sum(p.seconds for p in parts), 1),
+                   sum(p.tests for p in parts))
 
 
 def _line(o: Outcome, reference: bool = False) -> str:
