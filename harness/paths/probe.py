@@ -39,7 +39,8 @@ def _key(table: str, row: dict) -> tuple[str, str]:
 
 #: A call's observation, always rolled back: ``outcome`` holds its answer (rows for a SELECT, the
 #: row count otherwise, or the error), ``changes`` the snapshot rows added and removed against
-#: ``before``.  Variables are not transactional, so the outcome outlives the rollback.
+#: ``before`` (``staged``: those of the call's setup).  Variables are not transactional, so the
+#: outcome outlives the rollback.
 _BLOCK = """DO $lens_observe$
 DECLARE
   calls jsonb := {calls};
@@ -51,6 +52,7 @@ DECLARE
   affected bigint;
   outcome jsonb;
   changes jsonb;
+  staged jsonb;
   outcomes jsonb := '[]'::jsonb;
   state text;
   message text;
@@ -59,18 +61,31 @@ DECLARE
 BEGIN
   {settle};  -- pending checks of the owner's setup fire as the owner
   FOR c IN SELECT * FROM jsonb_array_elements(calls) LOOP
-    a := ARRAY(SELECT jsonb_array_elements_text(c->'params'));
     BEGIN
+      outcome := '{}'::jsonb;
+      IF jsonb_typeof(c->'setup') = 'object' THEN
+        a := ARRAY(SELECT jsonb_array_elements_text(c->'setup'->'params'));
+        BEGIN  -- as the owner, its checks fired now: a row the tables refuse ends the observation
+          EXECUTE c->'setup'->>'sql' USING {args};
+          {settle};
+        EXCEPTION WHEN OTHERS THEN
+          outcome := jsonb_build_object('setup refused', true);
+          RAISE EXCEPTION USING ERRCODE = 'LNS00';
+        END;
+        EXECUTE {diff} INTO staged USING yachts, before;
+        outcome := jsonb_build_object('staged', staged);
+      END IF;
+      a := ARRAY(SELECT jsonb_array_elements_text(c->'params'));
       BEGIN
         EXECUTE format('SET LOCAL ROLE %I', c->>'role');
         PERFORM set_config('request.jwt.claims', c->>'claims', true);
         IF (c->>'select')::boolean THEN
           EXECUTE format('SELECT array_agg(q.v::text) FROM (%s) q(v)', c->>'sql') INTO found USING {args};
-          outcome := jsonb_build_object('rows', coalesce(to_jsonb(found), '[]'::jsonb));
+          outcome := outcome || jsonb_build_object('rows', coalesce(to_jsonb(found), '[]'::jsonb));
         ELSE
           EXECUTE c->>'sql' USING {args};
           GET DIAGNOSTICS affected = ROW_COUNT;
-          outcome := jsonb_build_object('status', affected::text);
+          outcome := outcome || jsonb_build_object('status', affected::text);
         END IF;
         BEGIN  -- what a commit would check, then back to each constraint's declared timing
           SET CONSTRAINTS ALL IMMEDIATE;
@@ -80,7 +95,7 @@ BEGIN
       EXCEPTION WHEN OTHERS THEN  -- the call is refused: its effects, role and claims roll back
         GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
           detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
-        outcome := jsonb_build_object('sqlstate', state, 'message', message
+        outcome := outcome || jsonb_build_object('sqlstate', state, 'message', message
           || CASE WHEN detail <> '' THEN E'\nDETAIL:  ' || detail ELSE '' END
           || CASE WHEN hint <> '' THEN E'\nHINT:  ' || hint ELSE '' END);
       END;
@@ -130,28 +145,36 @@ class Probe:
         return {_key(t, r): r for t, r in ((rec[0], json.loads(rec[1])) for rec in rows)}
 
     async def observe_all(self, calls: list, actor: str, before: Rows, claims: dict | None,
-                          role: str = "authenticated") -> list[Observation]:
+                          role: str = "authenticated", setups: list | None = None) -> list[Observation | None]:
         """Each call's ``sql`` (a ``worlds.Call``: its ``params`` are text or None, $1.. in
         order) as ``role`` with ``claims`` (PostgREST's SET LOCAL ROLE + request.jwt.claims),
         then the owner's snapshot against ``before`` (the rows as the calls find them), then
-        everything rolled back: one ``DO`` block for the whole sequence (module docstring)."""
+        everything rolled back: one ``DO`` block for the whole sequence (module docstring).
+        ``setups``, one per call (or None), is a statement run as the owner first, inside the
+        same rollback, its deferred checks fired: the observation's ``before`` then holds what
+        it wrote, and a setup the tables refuse makes the observation None."""
         if not calls:
             return []
-        row_statements_only(c.sql for c in calls)
-        for value in (v for c in calls for v in c.params):
+        staged = setups or [None] * len(calls)
+        steps = [*calls, *(s for s in staged if s is not None)]
+        row_statements_only(c.sql for c in steps)
+        for value in (v for c in steps for v in c.params):
             if value is not None and not isinstance(value, str):
                 raise TypeError(f"a call's parameters are text or None, not {value!r}")
         self.calls += len(calls)
         text = "" if claims is None else json.dumps(claims)
         payload = [{"role": role, "claims": text, "sql": c.sql, "params": list(c.params),
-                    "select": c.sql.lstrip().upper().startswith("SELECT")} for c in calls]
-        width = max(1, *(len(c.params) for c in calls))
+                    "select": c.sql.lstrip().upper().startswith("SELECT"),
+                    "setup": s and {"sql": s.sql, "params": list(s.params)}} for c, s in zip(calls, staged)]
+        width = max(1, *(len(c.params) for c in steps))
         raw = await run_block(
             self.conn, _BLOCK, calls=f"{literal(json.dumps(payload))}::jsonb",
             before=f"{literal(json.dumps([[t, row] for (t, _), row in before.items()]))}::jsonb",
             yachts=f"{literal('{' + ','.join(map(str, self.yachts)) + '}')}::uuid[]", settle=await self.settle_sql(),
             args=", ".join(f"a[{i}]" for i in range(1, width + 1)), diff=literal(self.diff_sql))
-        return [Observation(c.path, c.args, actor, _outcome(r), before, _apply(before, r)) for c, r in zip(calls, raw)]
+        return [None if r.get("setup refused") else Observation(
+            c.path, c.args, actor, _outcome(r), _apply(before, r["staged"]) if "staged" in r else before,
+            _apply(before, r)) for c, r in zip(calls, raw)]
 
 
 def _outcome(raw: dict) -> Outcome:

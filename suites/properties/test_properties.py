@@ -33,7 +33,7 @@ from harness.oracles import (
 )
 from harness.oracles.observation import Observation
 from harness.paths import catalog, claims, values, worlds
-from harness.paths.probe import Probe, relation
+from harness.paths.probe import Probe, insert_sql, relation
 
 from ..surface.test_surface import _side
 
@@ -75,8 +75,10 @@ class Runs:
 
 async def _decisions(probe: Probe, conn, side, caller, colleague, user_columns, unique_text) -> list[tuple]:
     """Per table with user columns (and storage): the same SELECT/UPDATE/DELETE on an own row
-    naming the caller and on one naming a colleague (both planted by the owner)."""
-    pairs = []
+    naming the caller and on one naming a colleague (both planted by the owner, each copy
+    inside its own rolled-back observation), on the first row whose two copies the table takes.
+    Every candidate goes in one batch: round trips, not calls, are the cost."""
+    calls, setups, cases = [], [], []
     for table, cols in user_columns.items():
         rows = await worlds.rows_of(conn, table, side.yacht.id, limit=3)
         if table == "storage.objects":   # the inventory holds no object: one under the own prefix
@@ -86,29 +88,21 @@ async def _decisions(probe: Probe, conn, side, caller, colleague, user_columns, 
                         ("update", f'UPDATE {rel} SET "{cols[0]}" = "{cols[0]}" WHERE id = $1::uuid'),
                         ("delete", f"DELETE FROM {rel} WHERE id = $1::uuid")) if cols else ():
             for row in rows:
-                pair = [await _decision(probe, conn, table, row, cols, unique_text.get(table, ()), uid, caller, op, sql)
-                        for uid in (caller, colleague)]
-                if None not in pair:
-                    pairs.append(tuple(pair))
-                    break
+                for author in (caller, colleague):
+                    copy = {**row, "id": str(uuid.uuid4()), **{c: str(author) for c in cols},
+                            **{c: f"lens-author-{uuid.uuid4()}" for c in unique_text.get(table, ())}}
+                    who = "the caller" if author == caller else "a colleague"
+                    calls.append(worlds.Call(f"{op} {table} (row naming {who})", (copy["id"],), sql, (copy["id"],), op))
+                    setups.append(worlds.Call(f"copy into {table}", (), insert_sql(table, list(copy)),
+                                              (json.dumps(copy),), "insert"))
+                cases.append((table, op))
+    observed = await probe.observe_all(calls, "caller", await probe.snapshot(), claims_for(caller), setups=setups)
+    pairs, decided = [], set()
+    for case, pair in zip(cases, zip(observed[::2], observed[1::2])):
+        if case not in decided and None not in pair:
+            pairs.append(pair)
+            decided.add(case)
     return pairs
-
-
-async def _decision(probe: Probe, conn, table, row, cols, unique, author, caller, op, sql) -> Observation | None:
-    """``sql`` by the caller on a fresh copy of ``row`` whose user columns name ``author``
-    (None when the table refuses the copy)."""
-    tx = conn.transaction()
-    await tx.start()
-    try:
-        copy = {**row, "id": str(uuid.uuid4()), **{c: str(author) for c in cols},
-                **{c: f"lens-author-{uuid.uuid4()}" for c in unique}}
-        if not await worlds.insert_copy(conn, table, copy):
-            return None
-        who = "the caller" if author == caller else "a colleague"
-        call = worlds.Call(f"{op} {table} (row naming {who})", (copy["id"],), sql, (copy["id"],), op)
-        return (await probe.observe_all([call], "caller", await probe.snapshot(), claims_for(caller)))[0]
-    finally:
-        await tx.rollback()
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
