@@ -66,6 +66,28 @@ async def literal_sources(conn: asyncpg.Connection) -> list[set[str]]:
     return [{m.replace("''", "'") for m in LITERAL.findall(r["t"] or "") if PLAIN.match(m)} for r in texts]
 
 
+async def insert_policy_variations(conn: asyncpg.Connection, table: str, fixed: str) -> list[tuple[str, str]]:
+    """(column, value) pairs that could open a permissive INSERT policy of ``table`` other than
+    by ``fixed``: each text column the client may write that a policy reads, with each literal of
+    that policy and of the public functions it calls.  Only a permissive policy can admit a row
+    (triggers and CHECKs only refuse), so a rule tried with these, one at a time, is tried with
+    every other column varied where it could matter (red team round 4, 15: crew admitted to
+    ``adjusted`` when ``reference_type = 'stocktake'``)."""
+    rows = await conn.fetch(
+        "SELECT coalesce(p.with_check, p.qual) AS expr, (SELECT array_agg(a.attname::text) FROM pg_attribute a "
+        "  WHERE a.attrelid = format('public.%I', p.tablename)::regclass AND a.attnum > 0 AND NOT a.attisdropped "
+        "  AND a.atttypid IN ('text'::regtype, 'varchar'::regtype) AND a.attname <> $2 "
+        "  AND has_column_privilege('authenticated', a.attrelid, a.attname, 'INSERT') "
+        "  AND coalesce(p.with_check, p.qual) ~ ('\\m' || a.attname || '\\M')) AS columns, "
+        " (SELECT string_agg(f.prosrc, ' ') FROM pg_proc f JOIN pg_namespace n ON n.oid = f.pronamespace "
+        "  WHERE n.nspname = 'public' AND coalesce(p.with_check, p.qual) ~ ('\\m' || f.proname || '\\s*\\(')) AS bodies "
+        "FROM pg_policies p WHERE p.schemaname = 'public' AND p.tablename = $1 AND p.cmd IN ('INSERT', 'ALL') "
+        "AND p.permissive = 'PERMISSIVE' ORDER BY p.policyname", table, fixed)
+    pairs = {(c, m.replace("''", "'")) for r in rows for c in r["columns"] or ()
+             for m in LITERAL.findall(f"{r['expr']} {r['bodies'] or ''}") if PLAIN.match(m.replace("''", "'"))}
+    return sorted(pairs)
+
+
 async def mined_literals(conn: asyncpg.Connection) -> list[str]:
     return sorted(set().union(*await literal_sources(conn)))
 

@@ -22,6 +22,7 @@ from harness.batch import Outcome, Probe, catalog, probe_all, scalars
 from harness.binding import UNSET
 from harness.db import as_service_role, claims_for, literal
 from harness.factories import Factory, Stock, User, Yacht
+from harness.paths import values
 from harness.surface import Cell
 
 from ..lens_sql import UNACCOUNTED_SQL, Ship, insert_ledger
@@ -385,6 +386,11 @@ async def test_ledger_inserts(lens_tx, as_user, lens_binding, sides, record_cell
     cells = surface.ledger_insert_cells()
     cells += [Cell("ledger_insert", c.target, c.role, c.operation, "foreign", roles.DENIED,
                    "§5 tenancy: no ledger row on another yacht's stock") for c in list(cells)]
+    # each refused type again with every other column a policy reads set to each of its literals
+    varied = await values.insert_policy_variations(lens_tx, roles.LEDGER_TABLE, "transaction_type")
+    cells += [Cell("ledger_insert", c.target, c.role, f"{c.operation} {col}={value}", "own", roles.DENIED,
+                   f"{c.rule}, whatever {col}", extra={"type": c.operation, "columns": {col: value}})
+              for c in list(cells) if c.scope == "own" and c.expected == roles.DENIED for col, value in varied]
     for cell in cells:
         await _ledger_insert_cell(cell, lens_tx, as_user, lens_binding, own if cell.scope == "own" else foreign,
                                   own.users[cell.role])
@@ -392,12 +398,15 @@ async def test_ledger_inserts(lens_tx, as_user, lens_binding, sides, record_cell
 
 
 async def _ledger_insert_cell(cell: Cell, lens_tx, as_user, lens_binding, side: Side, user: User) -> None:
-    """``user`` inserts a ledger row of the cell's type on ``side``'s stock."""
-    extra = _ledger_links(cell.operation, side, await lens_tx.fetchval(
+    """``user`` inserts a ledger row of the cell's type on ``side``'s stock (with the cell's other
+    column values, if it varies some)."""
+    ttype = cell.extra.get("type", cell.operation)
+    extra = _ledger_links(ttype, side, await lens_tx.fetchval(
         "SELECT id FROM pms_inventory_transactions WHERE stock_id = $1 LIMIT 1", side.ship.stock.id))
 
     async def work(conn):
-        return _affected(await insert_ledger(conn, side.ship, user, cell.operation, returning=False, **extra))
+        return _affected(await insert_ledger(conn, side.ship, user, ttype, returning=False,
+                                             **extra, **cell.extra.get("columns", {})))
     cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, user, work)
 
 
