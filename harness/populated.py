@@ -22,16 +22,24 @@ from harness.provision import janitor
 
 LEGACY_FLEET = Path(__file__).parent / "fleet" / "legacy_fleet.sql"
 
-#: Every single-column foreign key between two per-yacht tables: (table, column, referenced).
-_REFERENCES = """
-SELECT c.conrelid::regclass::text, a.attname, c.confrelid::regclass::text
-FROM pg_constraint c
-JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
-WHERE c.contype = 'f' AND cardinality(c.conkey) = 1 AND c.connamespace = 'public'::regnamespace
-  AND a.attname <> 'yacht_id'
-  AND EXISTS (SELECT 1 FROM pg_attribute y WHERE y.attrelid = c.conrelid AND y.attname = 'yacht_id' AND NOT y.attisdropped)
-  AND EXISTS (SELECT 1 FROM pg_attribute y WHERE y.attrelid = c.confrelid AND y.attname = 'yacht_id' AND NOT y.attisdropped)
+#: Every uuid column of a per-yacht table that could hold another row's id (not the row's own id,
+#: its yacht, or a user: a person may hold roles on two yachts), declared a foreign key or not.
+_COLUMNS = """
+SELECT c.relname, a.attname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.atttypid = 'uuid'::regtype
+WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND a.attname NOT IN ('id', 'yacht_id', 'user_id', 'owner')
+  AND a.attname NOT LIKE '%\\_by'
+  AND EXISTS (SELECT 1 FROM pg_attribute y WHERE y.attrelid = c.oid AND y.attname = 'yacht_id' AND NOT y.attisdropped)
 ORDER BY 1, 2"""
+
+#: The id of every row of every per-yacht table, with its yacht and table.
+_ROWS = """
+SELECT string_agg(format('SELECT %L AS tbl, id::text AS id, yacht_id FROM public.%I', c.relname, c.relname), ' UNION ALL ')
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
+  AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'id' AND NOT a.attisdropped)
+  AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'yacht_id' AND NOT a.attisdropped)"""
+
 
 def build(dsn: str, settings: Settings, name: str) -> str:
     """Create database ``name`` on the server of ``dsn`` and migrate it over the pre-lens data;
@@ -48,14 +56,15 @@ def yachts(conn: psycopg.Connection) -> int:
 
 
 def foreign_references(conn: psycopg.Connection) -> list[str]:
-    """``table.column -> referenced: n rows`` for every foreign key that points a row at a row of
-    another yacht (§11.1)."""
+    """``table.column -> referenced: n rows`` for every column that holds the id of another
+    yacht's row (§11.1), after every migration ran.  Followed by value, not by declared key: a
+    backfill into a uuid column a later migration added, with no foreign key, crosses all the same."""
+    rows = conn.execute(_ROWS).fetchone()[0]
     out = []
-    for table, column, referenced in conn.execute(_REFERENCES).fetchall():
-        n = conn.execute(f'SELECT count(*) FROM {table} c JOIN {referenced} r ON r.id = c."{column}" '
-                         "WHERE r.yacht_id IS DISTINCT FROM c.yacht_id").fetchone()[0]
-        if n:
-            out.append(f"{table}.{column} -> {referenced}: {n} row(s) on another yacht")
+    for table, column in conn.execute(_COLUMNS).fetchall() if rows else ():
+        found = conn.execute(f'SELECT r.tbl, count(*) FROM public."{table}" c JOIN ({rows}) r ON r.id = c."{column}"::text '
+                             "WHERE r.yacht_id IS DISTINCT FROM c.yacht_id GROUP BY r.tbl ORDER BY 1").fetchall()
+        out += [f"{table}.{column} -> {referenced}: {n} row(s) on another yacht" for referenced, n in found]
     return out
 
 
