@@ -21,7 +21,9 @@ from __future__ import annotations
 import html
 import json
 import queue
+import shutil
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -95,13 +97,37 @@ class SelfTest:
         self.suite_paths = [str(SUITES_DIR / s) for s in suites if (SUITES_DIR / s).is_dir()]
         self.id_tests: dict[str, list[str]] = {}
         self.reference_template: str | None = None
+        self._prefixes: dict[int, str] = {}
+        self._prefix_lock = threading.Lock()
 
-    def _template(self, server: EmbeddedServer, name: str, sql_dir: Path) -> str:
+    def _template(self, server: EmbeddedServer, name: str, sql_dir: Path, base: str | None = None) -> str:
         template = f"lens_tmpl_{name}"[:60]
-        janitor.create_database(server.admin_dsn, template)
+        if base:
+            janitor.clone_database(server.admin_dsn, base, template)
+        else:
+            janitor.create_database(server.admin_dsn, template)
         migrate.apply(server.dsn_for(template), sql_dir)
         janitor.mark_template(server.admin_dsn, template)
         return template
+
+    def _base(self, server: EmbeddedServer, sql_dir: Path) -> str | None:
+        """A template of the longest run of the reference's migrations that `sql_dir` leaves as
+        they are (built once per length), so that a mutant's template applies only the rest:
+        most mutants edit one of the last files or append one."""
+        reference, mine = migrate.discover(self.settings.sql_dir), migrate.discover(sql_dir)
+        same = 0
+        while same < min(len(reference), len(mine)) and reference[same].path.name == mine[same].path.name \
+                and reference[same].sha256 == mine[same].sha256:
+            same += 1
+        if same in (0, len(reference)):
+            return self.reference_template if same else None
+        with self._prefix_lock:
+            if same not in self._prefixes:
+                prefix = Path(tempfile.mkdtemp(prefix="lens-prefix-"))
+                for m in reference[:same]:
+                    shutil.copy(m.path, prefix)
+                self._prefixes[same] = self._template(server, f"upto_{reference[same - 1].version}", prefix)
+            return self._prefixes[same]
 
     def _killer_tests(self, mutant: mutants.Mutant) -> list[str]:
         """Node ids of the tests expected to kill it, in collection order."""
@@ -161,7 +187,7 @@ class SelfTest:
         try:
             if mutant.touches_sql:
                 sql_dir = mutants.materialize(mutant, sql_dir, Path(tempfile.mkdtemp(prefix=f"lens-mutant-{mutant.name}-")))
-                template = self._template(server, mutant.name, sql_dir)
+                template = self._template(server, mutant.name, sql_dir, self._base(server, sql_dir))
         except Exception as exc:  # noqa: BLE001 - reported as "could not run", never a kill
             outcome.error = f"mutant could not be applied: {str(exc).splitlines()[0][:200]}"
             outcome.seconds = round(time.perf_counter() - started, 1)
