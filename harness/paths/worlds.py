@@ -174,6 +174,14 @@ async def calls_for(conn: asyncpg.Connection, paths: list[Path], pool: Pool, bud
     return calls
 
 
+async def optional_columns(conn: asyncpg.Connection, table: str) -> list[str]:
+    """The columns of ``table`` that may be NULL and have no default."""
+    rows = await conn.fetch(
+        "SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped "
+        "AND NOT attnotnull AND NOT atthasdef ORDER BY attnum", f"public.{table}")
+    return [r["attname"] for r in rows]
+
+
 async def _inserts(conn, table: str, pool: Pool, users: tuple, unique: tuple) -> list[Call]:
     """A copy of each of a few own rows (every row, not one picked at random: the ids differ
     per run, the set does not), text of unique columns colliding, user columns naming the
@@ -189,6 +197,11 @@ async def _inserts(conn, table: str, pool: Pool, users: tuple, unique: tuple) ->
             cols = [c for c in columns if c in values]
             out.append(Call(f"insert {table}", (f"copy, user columns = {who}",), insert_sql(table, cols),
                             (json.dumps(values),), "insert"))
+        if n == 0 and users:
+            values = {**row, **{c: 0 for c, v in row.items() if type(v) in (int, float)},
+                      **dict.fromkeys(await optional_columns(conn, table)), **{c: str(pool.colleague) for c in users}}
+            out.append(Call(f"insert {table}", ("fresh copy (numbers 0), user columns = colleague",),
+                            insert_sql(table, [c for c in columns if c in values]), (json.dumps(values),), "insert"))
         for col, ref in references(row, [c for c in columns if c not in users], pool) if n == 0 else ():
             values = {**row, **{c: str(pool.caller) for c in users}, col: str(phantom_id(ref, pool.own_yacht))}
             out.append(Call(f"insert {table}", (f"copy, {col} = phantom:{ref}",),
