@@ -18,6 +18,7 @@ from psycopg.conninfo import make_conninfo
 
 from harness import migrate
 from harness.config import Settings
+from harness.errors import HarnessError
 from harness.provision import janitor
 
 LEGACY_FLEET = Path(__file__).parent / "fleet" / "legacy_fleet.sql"
@@ -41,12 +42,24 @@ WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
   AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'yacht_id' AND NOT a.attisdropped)"""
 
 
+class DoesNotApply(Exception):
+    """A migration failed over the fleet's data (a defect, §11.8), not the data itself."""
+
+
 def build(dsn: str, settings: Settings, name: str) -> str:
     """Create database ``name`` on the server of ``dsn`` and migrate it over the pre-lens data;
-    returns its DSN. DDL: harness-owned servers only."""
+    returns its DSN. DDL: harness-owned servers only.  A migration that fails on the data raises
+    ``DoesNotApply`` (a backfill a reference check refuses); data that does not load stays a
+    ``HarnessError`` (could not run)."""
     janitor.create_database(dsn, name)
     target = make_conninfo(dsn, dbname=name)
-    migrate.apply(target, settings.sql_dir, settings.base_schema, settings.base_data or LEGACY_FLEET)
+    data = settings.base_data or LEGACY_FLEET
+    try:
+        migrate.apply(target, settings.sql_dir, settings.base_schema, data)
+    except HarnessError as exc:
+        if str(exc).startswith(f"migration {Path(data).name} failed"):
+            raise
+        raise DoesNotApply(str(exc).split("\n")[0]) from None
     return target
 
 

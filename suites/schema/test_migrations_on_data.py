@@ -24,25 +24,32 @@ def migrated(lens_settings, lens_database):
             yield conn
         return
     name = f"lens_populated_{os.getpid()}"
-    dsn = populated.build(lens_database.dsn, lens_settings, name)
     try:
-        with psycopg.connect(dsn) as conn:
+        with psycopg.connect(populated.build(lens_database.dsn, lens_settings, name)) as conn:
             yield conn
+    except populated.DoesNotApply as exc:   # every check fails on it: a defect, not a setup error
+        yield exc
     finally:
         janitor.drop_database(lens_database.dsn, name)
+
+
+def _conn(migrated) -> psycopg.Connection:
+    if isinstance(migrated, populated.DoesNotApply):
+        pytest.fail(f"the migrations do not apply over several yachts' data (§11.8): {migrated}", pytrace=False)
+    return migrated
 
 
 def test_no_row_references_another_yachts_row(migrated, record_property):
     """A history that builds its schema from empty has no pre-lens rows to carry (the count is
     recorded: 0 yachts means only what the migrations themselves insert was checked)."""
-    record_property("pre_lens_yachts", str(populated.yachts(migrated)))
+    record_property("pre_lens_yachts", str(populated.yachts(_conn(migrated))))
     assert populated.foreign_references(migrated) == []
 
 
 def test_drift_is_zero_after_the_backfill(migrated):
-    assert populated.drifting(migrated) == 0
+    assert populated.drifting(_conn(migrated)) == 0
 
 
 def test_every_unique_rule_is_per_yacht(migrated):
     """The schema lint's rule, on the migrated data (a backfill may create indexes on a condition)."""
-    assert [f"{index} on {table}" for table, index, _ in migrated.execute(UNIQUE_WITHOUT_YACHT).fetchall()] == []
+    assert [f"{index} on {table}" for table, index, _ in _conn(migrated).execute(UNIQUE_WITHOUT_YACHT).fetchall()] == []
