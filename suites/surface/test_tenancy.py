@@ -13,10 +13,9 @@ import pytest
 from harness import roles, surface, surface_tenancy
 from harness.batch import Probe, probe_all
 from harness.db import claims_for, literal
-from harness.factories import User
 
 from .test_surface import (  # noqa: F401  (sides: fixture)
-    Side, _accounted, _affected, _attempt, _foreign_state, _hostile_args, _ledger_insert_cell, _one_row,
+    Side, _accounted, _affected, _attempt, _foreign_state, _hostile_args, _judged, _ledger_insert_cell, _one_row,
     _stock_function_cell, _storage_cells, _table_batch, _table_command, sides)
 
 pytestmark = pytest.mark.spread  # independent tests, each long on a remote server
@@ -34,11 +33,18 @@ def _side_of(scope: str, own: Side, foreign: Side) -> Side:
     return own if roles.dual_scope(scope) == "own" else foreign
 
 
-async def _helper_cell(cell, lens_tx, as_user, lens_binding, user: User, yacht) -> None:
-    """The user asks a role helper about itself on a yacht (PostgREST exposes the helpers)."""
-    async def work(conn):
-        return await conn.fetchval(f"SELECT public.{cell.target}($1::uuid, $2::uuid)", user.id, yacht)
-    cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, user, work)
+async def _helper_cells(cells, lens_tx, lens_binding, own: Side, foreign: Side) -> None:
+    """Each user asks a role helper about itself on a yacht (PostgREST exposes the helpers):
+    one probe per cell, all in one batch."""
+    probes = []
+    for cell in cells:
+        user, yacht = own.users[cell.role], _side_of(cell.scope, own, foreign).yacht.id
+        probes.append(Probe("authenticated", claims_for(user), f"SELECT public.{cell.target}("
+                            f"{literal(str(user.id))}::uuid, {literal(str(yacht))}::uuid)::text", value=True))
+    for cell, outcome in zip(cells, await probe_all(lens_tx, probes)):
+        took = {"true": True, "false": False}.get(outcome.value, outcome.value)
+        cell.actual, cell.detail = _judged(lens_binding, outcome) if outcome.sqlstate else \
+            (("allowed", str(took)) if took else ("denied", f"no effect ({took})"))
 
 
 async def test_identity_change(lens_tx, as_user, lens_binding, sides, record_cells):
@@ -61,13 +67,12 @@ async def test_identity_change(lens_tx, as_user, lens_binding, sides, record_cel
             await _ledger_insert_cell(cell, lens_tx, as_user, lens_binding, side, user)
         elif kind == "function":
             await _stock_function_cell(cell, lens_tx, as_user, lens_binding, own, foreign, both)
-        elif kind == "helper":
-            await _helper_cell(cell, lens_tx, as_user, lens_binding, user, side.yacht.id)
     await _table_batch([(c, _side_of(c.scope, own, foreign), own.users[c.role], ()) for c in cells
                         if c.extra.get("kind") not in ("storage", "ledger_insert", "function", "helper")],
                        lens_tx, lens_binding, own, foreign)
     await _storage_cells([(c, roles.dual_scope(c.scope)) for c in cells if c.extra.get("kind") == "storage"],
                          lens_tx, lens_binding, own, foreign)
+    await _helper_cells([c for c in cells if c.extra.get("kind") == "helper"], lens_tx, lens_binding, own, foreign)
     record_cells(cells, "identity")
 
 
