@@ -10,7 +10,7 @@ yacht's rows to whoever may read it.  And a unique constraint without ``yacht_id
 tenant learn another's names from a 23505 (and refuses it a name another yacht uses).  So anon,
 authenticated and PUBLIC may hold only the four row privileges, no CREATE anywhere, and nothing
 on a relation without RLS; every unique index of a per-yacht table includes ``yacht_id`` or
-is on ids (uuid) only.  Read-only: each lint reads the catalog, every failure names the object
+is on ids (uuid) only; no per-yacht column draws from a sequence every yacht shares.  Read-only: each lint reads the catalog, every failure names the object
 and the rule.
 """
 
@@ -77,6 +77,18 @@ UNIQUE_WITHOUT_YACHT = """
                           WHERE f.conrelid = c.oid AND f.contype = 'f' AND f.conkey = ARRAY[a.attnum]::int2[])))))
     ORDER BY 1, 2"""
 
+#: Columns of per-yacht tables whose values a sequence draws (an identity, or a nextval default):
+#: one counter for every yacht.
+FLEET_COUNTERS = """
+    SELECT c.relname AS table_name, a.attname AS column_name,
+           CASE WHEN a.attidentity <> '' THEN 'identity' ELSE pg_get_expr(d.adbin, d.adrelid) END AS source
+    FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+    LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
+    WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+      AND EXISTS (SELECT 1 FROM pg_attribute y WHERE y.attrelid = c.oid AND y.attname = 'yacht_id' AND NOT y.attisdropped)
+      AND (a.attidentity <> '' OR pg_get_expr(d.adbin, d.adrelid) ~ 'nextval\\(')
+    ORDER BY 1, 2"""
+
 
 async def test_api_roles_hold_only_row_privileges(lens_tx):
     grants = await lens_tx.fetch(GRANTS)
@@ -105,3 +117,13 @@ async def test_unique_rules_on_per_yacht_tables_include_the_yacht(lens_tx):
     rows = await lens_tx.fetch(UNIQUE_WITHOUT_YACHT)
     assert [f"{r['index_name']} on {r['table_name']}: unique without yacht_id on values that are not "
             f"generated ids (§11.1) — {r['definition']}" for r in rows] == []
+
+
+async def test_per_yacht_rows_draw_no_fleet_wide_counter(lens_tx):
+    """§11.1: no column of a per-yacht table takes its value from a sequence (an identity, a
+    serial, a nextval default).  One counter serves every yacht, so the gap between two of a
+    tenant's numbers counts the other yachts' rows (red team round 5, 02: request numbers on
+    shopping-list lines); a per-yacht number is computed per yacht, an id is a uuid."""
+    rows = await lens_tx.fetch(FLEET_COUNTERS)
+    assert [f"{r['table_name']}.{r['column_name']}: drawn from a fleet-wide counter ({r['source']}); the gaps "
+            "between one yacht's numbers count the other yachts' rows (§11.1)" for r in rows] == []
