@@ -13,6 +13,7 @@ on a relation without RLS; every unique index of a per-yacht table includes ``ya
 is on ids (uuid) only; no per-yacht column draws from a sequence every yacht shares.  Read-only: each lint reads the catalog, every failure names the object
 and the rule.
 """
+from harness.policy import TRAIL
 
 ROW_PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE")
 API_GRANTEES = "(a.grantee = 0 OR r.rolname IN ('anon', 'authenticated'))"
@@ -89,6 +90,30 @@ FLEET_COUNTERS = """
       AND (a.attidentity <> '' OR pg_get_expr(d.adbin, d.adrelid) ~ 'nextval\\(')
     ORDER BY 1, 2"""
 
+#: Referential actions that write the trail (CONTRACT §11.2): a foreign key of a ledger or audit
+#: table that deletes or rewrites its rows when the referenced row goes (CASCADE, SET NULL, SET
+#: DEFAULT), followed back through ON DELETE CASCADE chains, ending at a table an API role may
+#: delete from (the privilege, and a permissive DELETE policy when row-level security is on).
+TRAIL_ACTIONS = """
+    WITH RECURSIVE reach(relid, via) AS (
+        SELECT f.confrelid, format('%s.%s ON DELETE %s', f.conrelid::regclass, f.conname,
+               CASE f.confdeltype WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' ELSE 'SET DEFAULT' END)
+        FROM pg_constraint f WHERE f.contype = 'f' AND f.confdeltype IN ('c', 'n', 'd')
+          AND f.conrelid = ANY ($1::regclass[])
+      UNION
+        SELECT f.confrelid, format('%s.%s ON DELETE CASCADE, then %s', f.conrelid::regclass, f.conname, r.via)
+        FROM pg_constraint f JOIN reach r ON f.conrelid = r.relid
+        WHERE f.contype = 'f' AND f.confdeltype = 'c' AND f.confrelid <> f.conrelid
+    )
+    SELECT DISTINCT r.relid::regclass::text AS deletable, g.grantee, r.via FROM reach r
+    JOIN pg_class c ON c.oid = r.relid CROSS JOIN (VALUES ('anon'), ('authenticated')) g(grantee)
+    WHERE has_table_privilege(g.grantee, r.relid, 'DELETE')
+      AND (NOT c.relrowsecurity OR EXISTS (
+            SELECT 1 FROM pg_policy p WHERE p.polrelid = r.relid AND p.polpermissive AND p.polcmd IN ('d', '*')
+              AND (p.polroles = '{0}' OR EXISTS (SELECT 1 FROM pg_roles o WHERE o.oid = ANY (p.polroles)
+                                                   AND o.rolname = g.grantee))))
+    ORDER BY 1, 2, 3"""
+
 
 async def test_api_roles_hold_only_row_privileges(lens_tx):
     grants = await lens_tx.fetch(GRANTS)
@@ -127,3 +152,13 @@ async def test_per_yacht_rows_draw_no_fleet_wide_counter(lens_tx):
     rows = await lens_tx.fetch(FLEET_COUNTERS)
     assert [f"{r['table_name']}.{r['column_name']}: drawn from a fleet-wide counter ({r['source']}); the gaps "
             "between one yacht's numbers count the other yachts' rows (§11.1)" for r in rows] == []
+
+
+async def test_no_delete_an_api_role_may_make_writes_the_trail(lens_tx):
+    """§11.2: no row an API role may delete takes ledger or audit rows with it or rewrites them
+    through a foreign key's action (ON DELETE CASCADE / SET NULL / SET DEFAULT, directly or down a
+    cascade chain).  Deleting a location must not clear where past transfers went (red team round
+    5, 06); a yacht's cascade is the platform's, not an API role's, and stays allowed."""
+    rows = await lens_tx.fetch(TRAIL_ACTIONS, list(TRAIL))
+    assert [f"{r['grantee']} may delete from {r['deletable']}, which writes the trail: {r['via']} (§11.2)"
+            for r in rows] == []
