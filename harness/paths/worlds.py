@@ -156,7 +156,7 @@ async def calls_for(conn: asyncpg.Connection, paths: list[Path], pool: Pool, bud
             calls += [Call(p.label(), (f"own row, {column} = {v}",), update_sql(p.name, column, type_),
                            (str(row), v), "update")
                       for row in pool.own.get(p.name, [])[:1]
-                      for v in update_values(pool, column, type_, user_columns.get(p.name, ()), max(3, budget // 4))]
+                      for v in update_values(pool, column, type_, user_columns.get(p.name, ()), max(2, budget // 4))]
         elif p.kind == "delete":
             calls += [Call(p.label(), (who,), delete_sql(p.name), (str(row),), "delete") for who, row in
                       (("own row", (pool.own.get(p.name) or [None])[0]), ("phantom row", phantom_id(p.name, pool.own_yacht)))

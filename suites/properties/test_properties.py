@@ -246,12 +246,14 @@ async def _anon_reads(s: Scene, first) -> list:
 
 
 def _first_examples(calls):
-    """Each function's first example, each table's first update and delete, and every read,
-    insert and storage call: the authority oracle's probe set."""
+    """Each path's first call (a function's first example, a table's first insert, update and
+    delete), every read and storage call: the authority oracle's probe set.  Authority asks
+    whether a caller may act at all; the variations of a path are the other oracles' business
+    (and would multiply the sequences' cost by every forged claim and role string)."""
     seen, out = set(), []
     for c in calls:
         path = c.path.split(".")[0] if c.kind == "update" else c.path
-        if c.kind not in ("function", "update", "delete") or path not in seen:
+        if c.kind == "read" or c.path.startswith("storage ") or path not in seen:
             out.append(c)
             seen.add(path)
     return out
