@@ -9,6 +9,7 @@ the path, the arguments, the actor, and both sides of the comparison.
 - ``references`` (§11.1): no written row holds another yacht's row id;
 - ``immutability`` (§11.2): ledger and audit rows before and after each call;
 - ``all_or_nothing`` (§11.3): a refused call's footprint, transfer pairs, drift;
+- ``movements`` (§5/§7): each booked ledger row's type against the caller's tier, its signature;
 - ``attribution`` (§11.5): user-naming columns of written rows, decisions on them;
 - ``authority`` (§11.4): the plain caller against forged claims and mined role strings.
 

@@ -21,13 +21,14 @@ import asyncpg
 import pytest_asyncio
 
 from harness import roles, surface
-from harness.db import claims_for
+from harness.db import as_user, claims_for
 from harness.factories import Factory, run_id
 from harness.oracles import (
     all_or_nothing,
     attribution,
     authority,
     immutability,
+    movements,
     noninterference,
     references,
 )
@@ -134,14 +135,16 @@ class Scene:
     base: dict
 
     async def pool(self, caller, colleague) -> values.Pool:
-        """Candidate values for ``caller``: both yachts' row ids (live rows first, then oldest:
-        the first example reaches a row a call can act on), the own yacht's unique texts."""
+        """Candidate values for ``caller``: both yachts' row ids (rows naming the caller first,
+        then live rows, then oldest: the first example reaches a row a call can act on), the own
+        yacht's unique texts."""
         ids = {}
         for label, side in (("own", self.own), ("foreign", self.foreign)):
             ids[label] = {t: [uuid.UUID(r[0]) for r in await self.conn.fetch(
                 f"SELECT to_jsonb(t) ->> 'id' FROM public.{t} t WHERE yacht_id = $1 ORDER BY "
+                "NOT jsonb_path_exists(to_jsonb(t) - 'id', '$.* ? (@ == $me)', jsonb_build_object('me', $2::text)), "
                 "to_jsonb(t) ? 'deleted_at' AND to_jsonb(t) ->> 'deleted_at' IS NOT NULL, to_jsonb(t) ->> 'created_at', 1",
-                side.yacht.id)
+                side.yacht.id, str(caller))
                 if r[0] and values.is_uuid(r[0])] for t in self.tables}
         texts = [r[0] for t, cols in self.unique_text.items() for c in cols for r in await self.conn.fetch(
             f'SELECT DISTINCT "{c}"::text FROM public.{t} WHERE yacht_id = $1 AND "{c}" IS NOT NULL', self.own.yacht.id)]
@@ -155,12 +158,22 @@ class Scene:
 async def _scene(conn, f: Factory) -> Scene:
     own, foreign = await _side(f), await _side(f)
     await claims.name_users(conn, [u.id for u in own.users.values()])
+    await _booked_by_each_actor(conn, f, own)
     tables = await surface.yacht_tables(conn)
     users = {**await catalog.user_columns(conn, tables), "storage.objects": ("owner",)}
     probe = Probe(conn, [own.yacht.id, foreign.yacht.id], tables)
     return Scene(conn, f, own, foreign, tables, await catalog.discover(conn), users,
                  await catalog.unique_text_columns(conn, tables), await values.mined_literals(conn), probe,
                  await probe.snapshot())
+
+
+async def _booked_by_each_actor(conn, f: Factory, own) -> None:
+    """A consumption each actor booked itself (§6, through the binding, as that user): a row a
+    call may act on *because* the caller wrote it ("undo my own entry") is then within reach."""
+    for actor in ACTORS:
+        async with as_user(conn, own.users[actor], commit=True):
+            booked = await f.binding.deduct(conn, own.ship.stock.id, 1, yacht_id=own.yacht.id)
+        assert booked.success, f"the inventory's own consumption by {actor} was refused: {booked}"
 
 
 async def _run_everything(s: Scene, budget: int) -> Runs:
@@ -318,6 +331,15 @@ def test_rows_name_the_caller(runs, lens_artifacts, record_property):
     lines = [l for o in obs for l in attribution.judge(o, runs.users, runs.callers[o.actor])]
     lines += [l for a, b in runs.decisions for l in attribution.judge_decision(a, b)]
     _report(runs, "attribution", len(obs) + len(runs.decisions), lines, lens_artifacts, record_property)
+
+
+def test_movements_carry_their_tier_and_signature(runs, lens_artifacts, record_property):
+    """§5/§7: every ledger row a crew member's or a captain's call booked is of a type their role
+    may book and, where §7 always signs it, carries a signature naming them — whichever path
+    booked it (a definer RPC a later migration adds is judged by the row it wrote)."""
+    obs = [*runs.world_a, *runs.world_b]
+    lines = [l for o in obs for l in movements.judge(o, o.actor, runs.callers[o.actor])]
+    _report(runs, "movements", len(obs), lines, lens_artifacts, record_property)
 
 
 def test_authority_comes_from_the_database(runs, lens_artifacts, record_property):
