@@ -31,6 +31,7 @@ class Path:
     anon: bool = False
     json_keys: tuple[str, ...] = ()   # keys the body reads out of its jsonb arguments
     json_array: bool = False          # ... element by element (a batch)
+    arg_literals: tuple[tuple[str, ...], ...] = ()   # per parameter: its default, literals it is compared with
 
     def label(self) -> str:
         if self.kind == "function":
@@ -43,6 +44,29 @@ class Path:
 JSON_KEY = re.compile(r"->>?\s*'([A-Za-z_][A-Za-z0-9_]*)'")
 RECORDSET = re.compile(r"jsonb?_to_record(set)?\s*\([^)]*\)\s*(?:AS\s+)?\w+\s*\(([^)]*)\)", re.IGNORECASE)
 ARRAY_WALK = re.compile(r"jsonb?_array_elements|jsonb?_to_recordset", re.IGNORECASE)
+
+
+ALIAS = r"(\w+)\s+[\w.%]+(?:\s*\([^)]*\))?\s*(?::=|=|DEFAULT)\s*{}\b"
+COMPARED = (r"\b{0}\s*(?:=|<>|!=)\s*'((?:[^']|'')*)'", r"'((?:[^']|'')*)'\s*(?:=|<>|!=)\s*{0}\b",
+            r"\b{0}\s+(?:NOT\s+)?IN\s*\(([^)]*)\)", r"\b{0}\s*=\s*ANY\s*\(\s*(?:ARRAY\s*)?\[([^\]]*)\]")
+DEFAULT_LITERAL = re.compile(r"^\s*(?:IN\s+)?(\w+)\s.*?\bDEFAULT\s+'((?:[^']|'')*)'", re.IGNORECASE)
+
+
+def arg_literals(names: tuple[str, ...], arguments: str, body: str) -> tuple[tuple[str, ...], ...]:
+    """Per parameter, the values the function itself decides on: its declared default, then the
+    literals its body compares it (or a variable assigned from it) with — the first guess that
+    gets past a function's own checks (a text ``p_transaction_type`` given a location name never
+    reaches the stock row, so nothing behind that check was ever observed: red team round 5, 18)."""
+    defaults = {m.group(1): m.group(2) for a in arguments.split(", ") if (m := DEFAULT_LITERAL.match(a))}
+    out = []
+    for name in names:
+        found = [defaults[name]] if name in defaults else []
+        for alias in {name, *re.findall(ALIAS.format(re.escape(name)), body or "", re.IGNORECASE)}:
+            for pattern in COMPARED:
+                for hit in re.findall(pattern.format(re.escape(alias)), body or "", re.IGNORECASE):
+                    found += re.findall(r"'((?:[^']|'')*)'", hit) if "'" in hit else [hit]
+        out.append(tuple(dict.fromkeys(v.replace("''", "'") for v in found)))
+    return tuple(out)
 
 
 def json_shape(body: str) -> tuple[tuple[str, ...], bool]:
@@ -101,12 +125,14 @@ async def discover(conn: asyncpg.Connection) -> list[Path]:
     paths += [Path("update", t, (c,), (type_,)) for t, c, type_ in await updatable_columns(conn)]
     paths += [Path("delete", t) for t in await granted_tables(conn, "DELETE")]
     for fn in await surface.executable_functions(conn):
-        names, body = await conn.fetchrow("SELECT coalesce(proargnames, '{}'), prosrc FROM pg_proc WHERE oid = $1",
-                                          fn["oid"])
+        names, body, arguments = await conn.fetchrow(
+            "SELECT coalesce(proargnames, '{}'), prosrc, pg_get_function_arguments(oid) FROM pg_proc WHERE oid = $1",
+            fn["oid"])
         types = tuple(fn["types"])
         names = tuple(list(names)[:len(types)]) + tuple(f"${i}" for i in range(len(names) + 1, len(types) + 1))
         keys, array = json_shape(body) if any(t in ("jsonb", "json") for t in types) else ((), False)
-        paths.append(Path("function", fn["proname"], names, types, fn["anon"], keys, array))
+        paths.append(Path("function", fn["proname"], names, types, fn["anon"], keys, array,
+                          arg_literals(names, arguments, body)))
     paths += [Path("storage", b) for b in await surface.buckets(conn)]
     return paths
 

@@ -125,8 +125,10 @@ class Pool:
             return [self.caller, self.colleague, None]
         order = hinted + [t for t in self.own if t not in hinted]
         first = [i for t in order for i in self.own[t][:1]]
-        return [*first[:1], None, *[i for t in hinted for i in self.foreign.get(t, [])[:1]],
-                *[phantom_id(t, self.own_yacht) for t in hinted[:1] or order[:1]],
+        # the phantom first among the variations: it is what non-interference compares (nothing
+        # in world A, the other yacht's row in world B), so the smallest budget reaches it
+        return [*first[:1], *[phantom_id(t, self.own_yacht) for t in hinted[:1] or order[:1]], None,
+                *[i for t in hinted for i in self.foreign.get(t, [])[:1]],
                 *[i for t in hinted[:1] for i in self.own[t][1:3]], self.colleague, *first[1:4], self.own_yacht]
 
     def table_named(self, column: str) -> str | None:
@@ -185,7 +187,8 @@ def candidates(pool: Pool, name: str, type_: str, path: Path | None = None) -> l
     elif t in ("integer", "bigint", "smallint", "numeric", "real", "double precision"):
         values = list(BOUNDARY_INTS)
     elif t in ("text", "character varying", "name", "citext"):
-        values = pool.texts(name.lower())
+        decided = path.arg_literals[path.arg_names.index(name)] if path and path.arg_literals else ()
+        values = [*decided, *pool.texts(name.lower())]
     elif t == "boolean":
         values = ["true", "false", None]
     elif t in ("jsonb", "json"):
