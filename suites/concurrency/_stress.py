@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
 
 from harness.errors import HarnessError
@@ -213,8 +214,10 @@ async def released_together(coros: Sequence, gate: asyncio.Barrier | None = None
 
 
 async def sql_consume_race(binding, connections: Sequence, users: Sequence, stock, history: History,
-                           *, quantity: int = 1) -> None:
-    """Each actor opens its own transaction as its user, waits for all, then deducts.
+                           *, quantity: int = 1, direct: bool = False) -> None:
+    """Each actor opens its own transaction as its user, waits for all, then deducts — through
+    the stock function, or (``direct``) by inserting its ``consumed`` ledger row itself, the
+    PostgREST POST CONTRACT §4 says moves the stock just the same.
 
     The completion is recorded after COMMIT: an op is only ``ok`` once it is durable.
     """
@@ -225,8 +228,10 @@ async def sql_consume_race(binding, connections: Sequence, users: Sequence, stoc
         try:
             async with as_user(conn, user, commit=True):
                 await gate.wait()
-                rec = history.record(f"crew-{i}", "deduct_stock_inventory", stock.id, -quantity)
-                row = (await binding.deduct(conn, stock.id, quantity)).as_row()
+                rec = history.record(f"crew-{i}", "insert consumed" if direct else "deduct_stock_inventory",
+                                     stock.id, -quantity)
+                row = await (_insert_consumed(conn, stock, user, quantity) if direct else
+                             _deduct_row(binding, conn, stock, quantity))
         except BaseException as exc:
             if rec is None:
                 await gate.abort()
@@ -237,6 +242,28 @@ async def sql_consume_race(binding, connections: Sequence, users: Sequence, stoc
 
     await released_together([actor(i, c, u) for i, (c, u) in enumerate(zip(connections, users))],
                             gate)
+
+
+async def _deduct_row(binding, conn, stock, quantity: int) -> dict:
+    return (await binding.deduct(conn, stock.id, quantity)).as_row()
+
+
+async def _insert_consumed(conn, stock, user, quantity: int) -> dict:
+    """A direct ``consumed`` ledger row (§4: it moves the stock); a refusal, now or by a check
+    deferred to commit (fired here, as the commit would), is the row's SQLSTATE."""
+    try:
+        async with conn.transaction():   # a savepoint: a refused insert leaves the actor's transaction usable
+            row = await conn.fetchrow(
+                "INSERT INTO public.pms_inventory_transactions (yacht_id, part_id, stock_id, transaction_type, "
+                "quantity_change, user_id) VALUES ($1, $2, $3, 'consumed', $4, $5) "
+                "RETURNING id, quantity_before, quantity_after", stock.yacht_id, stock.part_id, stock.id, -quantity,
+                user.id)
+            await conn.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    except asyncpg.PostgresError as exc:
+        return {"success": False, "quantity_before": None, "quantity_after": None, "error_code": exc.sqlstate,
+                "transaction_id": None}
+    return {"success": True, "quantity_before": row["quantity_before"], "quantity_after": row["quantity_after"],
+            "error_code": None, "transaction_id": row["id"]}
 
 
 # --- serving a variant in-process ---------------------------------------------------------
