@@ -7,8 +7,9 @@ declared read by a crew member and a user of no tier.  The set runs once per tok
 forged claims (a colleague's identity and every authority word at its most powerful, in
 ``user_metadata``, ``app_metadata`` and at the top level: harness/paths/claims.py); with
 another ``role`` string; as a stranger (a ``sub`` with no profile), plainly and with the
-captain's identity claims; without ``sub``; expired a day ago; not valid for another hour; and
-signed with the wrong secret (the refusal every bad token may get).  Each run starts from a
+captain's identity claims; without ``sub``; expired a day ago; not valid for another hour;
+every read by a user of every §2 role, plainly and with query parameters naming another yacht
+(the yacht holds a drifting row, so its drift report is its own); and signed with the wrong secret (the refusal every bad token may get).  Each run starts from a
 fresh part of the same yacht, so the runs compare position by position (ids labelled by role).
 
 Judged by the authority oracle: forged claims answer exactly what the plain token answers
@@ -64,20 +65,36 @@ async def _part_world(f, yacht, labels: dict) -> dict:
     return {"part": part, "here": here, "there": there, "tx": tx}
 
 
-def _requests(sut, world: dict, users: dict, *, each_tier: bool = True) -> list[tuple]:
+def _requests(sut, world: dict, users: dict, *, each_tier: bool = True, query: str = "",
+              readers: tuple = ()) -> list[tuple]:
     """(label, user, action or GET route, body or None): every action by the lowest tier it
     admits (and first, with ``each_tier``, by the highest it does not), then every declared read
-    a part id fills, by a crew member (and a user of no tier)."""
+    a part id fills, by a crew member (and a user of no tier) or by ``readers``, each read with
+    ``query`` appended."""
     out = []
     for action in roles.ACTIONS:
         for user in ((_below(action, users),) if each_tier else ()) + (_lowest(action, users),):
             out.append((f"POST {action} as {user.role}", user, action, _body(action, world, user, world["tx"])))
-    readers = (users["deckhand"], users["guest"]) if each_tier else (users["deckhand"],)
+    readers = readers or ((users["deckhand"], users["guest"]) if each_tier else (users["deckhand"],))
     for route in sut.profile.reads.values():
-        path = route.replace("{part_id}", str(world["part"].id))
+        path = route.replace("{part_id}", str(world["part"].id)) + query
         if "{" not in path:
             out += [(f"GET {route} as {user.role}", user, path, None) for user in readers]
     return out
+
+
+#: Query parameters a client can add to any read, each naming another yacht: authority is the
+#: token's and the database's, so a read answers the same with them (or refuses), for a user of
+#: every §2 role — red team round 5, 38: managers got ``?yacht_id=``'s drift report read on the
+#: backend's own connection.
+QUERY_KEYS = ("yacht_id", "yacht", "tenant_id")
+
+
+async def _drifting_row(f, yacht) -> None:
+    """A stock row of the yacht whose quantity the owner moved without a ledger row: every read
+    of the yacht's drift then answers something only this yacht holds."""
+    stock = await f.stock(await f.part(yacht), await f.location(yacht), quantity=3)
+    await f.conn.execute("UPDATE pms_inventory_stock SET quantity = quantity + 1 WHERE id = $1", stock.id)
 
 
 #: Tokens that name nobody or are not valid now: each gets a stranger's answer or a refusal.
@@ -104,8 +121,10 @@ async def test_api_authority_comes_from_sub_and_the_database(sut, committed_fact
         str(stranger.id): "stranger", str(yacht.id): "own yacht", str(foreign.id): "foreign yacht"}
     now, own = int(time.time()), str(yacht.id)
 
-    async def run(token, who=None) -> list:
-        requests = _requests(sut, await _part_world(f, yacht, labels), users, each_tier=who is None)
+    await _drifting_row(f, yacht)
+
+    async def run(token, who=None, **reads) -> list:
+        requests = _requests(sut, await _part_world(f, yacht, labels), users, each_tier=who is None, **reads)
         return await _observe(sut, probe, [(label, who or user, target, body) for label, user, target, body in requests],
                               token)
 
@@ -118,6 +137,13 @@ async def test_api_authority_comes_from_sub_and_the_database(sut, committed_fact
         runs[f"role {role}"] = await run(lambda u, role=role: forge(u, role=role))
         lines += authority.judge_or_refused(runs["plain"], runs[f"role {role}"], labels, own,
                                             ("plain token", f"role string {role!r}"))
+    everyone = tuple([await f.user(yacht, role) for role in sorted(roles.ALL_ROLES)])
+    labels |= {str(u.id): f"user:{u.role}" for u in everyone}
+    hostile_query = "?" + "&".join(f"{k}={foreign.id}" for k in QUERY_KEYS)
+    runs["reads by every role"] = await run(lambda u: forge(u), readers=everyone)
+    runs["query naming another yacht"] = await run(lambda u: forge(u), readers=everyone, query=hostile_query)
+    lines += authority.judge_or_refused(runs["reads by every role"], runs["query naming another yacht"], labels, own,
+                                        ("plain request", f"the same with {hostile_query}"))
     runs["stranger"] = await run(lambda u: forge(u), stranger)
     runs["stranger forged"] = await run(lambda u: forge(u, **every), stranger)
     lines += authority.judge(runs["stranger"], runs["stranger forged"], labels, own,
