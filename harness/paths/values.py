@@ -195,6 +195,11 @@ def candidates(pool: Pool, name: str, type_: str, path: Path | None = None) -> l
         values = pool.jsons(path.json_keys, path.json_array) if path else pool.jsons()
     elif t.startswith("timestamp") or t == "date":
         values = ["now", "-infinity", None]
+    elif t == "interval":   # a retention or window argument: nothing old enough, everything, NULL
+        values = ["1 day", "0 seconds", "-1 year", None]
+    elif t.endswith("[]"):  # an array of the element's best guesses, then empty
+        inner = [v for v in candidates(pool, name, t[:-2], path) if v is not None][:2]
+        values = ["{" + ",".join(json.dumps(v) for v in inner) + "}", "{}", None]
     else:
         values = [None]
     seen, out = set(), []
