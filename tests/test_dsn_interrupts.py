@@ -100,9 +100,11 @@ def test_gate_interrupted_while_writing_purges_and_says_so(staging, tmp_path, si
     run_id = wait_for(lambda: _run_id(tmp_path), what="run.json")
     if point == "load":
         wait_for(lambda: (tmp_path / "load" / "load.log").is_file(), timeout=900, what="the load step")
-    wait_for(lambda: _has_rows_of(staging, run_id), what="the run's committed rows")
-    children = descendants(proc.pid)
+    # frozen while the run's rows are on the target (a teardown's purge can empty it between a
+    # look and a signal), signalled, then resumed: the interrupt lands with rows to purge
+    children = _frozen_holding_rows(staging, proc.pid, run_id)
     proc.send_signal(sig)
+    _signal_all({proc.pid, *children}, signal.SIGCONT)
     out, _ = proc.communicate(timeout=180)
     assert proc.returncode == 130, out[-2000:]
     assert "interrupted: purged" in out and run_id in out

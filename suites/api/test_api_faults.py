@@ -19,8 +19,9 @@ def consume(ship, quantity: int) -> dict:
     return {"part_id": str(ship.part.id), "location_id": str(ship.here.id), "quantity": quantity}
 
 
-async def _blocked_by(conn, holder_pid: int, timeout: float = 15.0) -> int:
-    """The pid of the backend waiting on a lock held by ``holder_pid``."""
+async def _blocked_by(conn, holder_pid: int, timeout: float = 90.0) -> int:
+    """The pid of the backend waiting on a lock held by ``holder_pid`` (a generous bound: on a
+    loaded CI machine the API may take many seconds to reach the lock; it is not a speed check)."""
     deadline = asyncio.get_running_loop().time() + timeout
     while asyncio.get_running_loop().time() < deadline:
         pid = await conn.fetchval(
