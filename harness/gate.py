@@ -372,6 +372,9 @@ def execute(settings: Settings, options: GateOptions) -> int:
     run.info["started"] = dt.datetime.now().isoformat(timespec="seconds")
     run.console.print(f"[bold]{BANNERS[options.profile]}[/bold] — run {run_id}")
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    # SIGINT interrupts (with a purge and a report) even when the gate was started with it ignored
+    # (a background job of a script): whoever sends it means it
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     private = stale.private_dir(stale.SETTINGS_DIRS)  # removed below, or by the next run after a SIGKILL
     interrupted = False
     try:
@@ -387,6 +390,7 @@ def execute(settings: Settings, options: GateOptions) -> int:
     finally:
         _purge_run(run, interrupted)
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
         shutil.rmtree(private, ignore_errors=True)
         if run.server is not None:
             run.server.stop()

@@ -69,7 +69,16 @@ def die_with_parent(sig: int = signal.SIGTERM) -> None:
         os.kill(os.getpid(), sig)
 
 
+def _child_setup() -> None:
+    """SIGINT back to its default in the child, then the parent-death signal.  The harness stops
+    a child by SIGINT (it writes what it has and cleans up); a harness started with SIGINT ignored
+    (a background job of a script: POSIX shells ignore it there) would pass the ignore on, and the
+    child would run to its end instead."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    die_with_parent()
+
+
 def child_kwargs() -> dict:
-    """Popen arguments for a child of the harness: its own process group (stopped as a whole)
-    and a parent-death signal."""
-    return {"start_new_session": True, "preexec_fn": die_with_parent}
+    """Popen arguments for a child of the harness: its own process group (stopped as a whole),
+    SIGINT at its default and a parent-death signal."""
+    return {"start_new_session": True, "preexec_fn": _child_setup}
