@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
-# Red team round 4: run the gate once per defect on the patched system.
+# Red team rounds: run the gate once per defect on the patched system.
 #   docs/redteam/round4/run.sh [NN-name ...]      (default: every NN-*.patch here)
+# A later round's run.sh execs this one with ROUND_DIR set to its own folder.
 # Run from a checkout of the repository (its .venv installed).  SQL defects run on a patched
 # copy of sql/ (--sql-dir); handler defects are applied to the checkout (git apply), the gate
 # runs, and the patch is reverted (also on Ctrl-C / TERM).  One gate at a time.
 # Appends  name<TAB>exit<TAB>seconds<TAB>what the report named as failing  to $RESULTS
-# (default docs/redteam/round4/results.tsv).  Exit 0 = the defect ESCAPED the gate.
+# (default results.tsv in the round's folder).  Exit 0 = the defect ESCAPED the gate.
 set -u
-HERE=$(cd "$(dirname "$0")" && pwd)
+HERE=${ROUND_DIR:-$(cd "$(dirname "$0")" && pwd)}
+ROUND=$(basename "$HERE")
 ROOT=$(cd "$HERE/../../.." && pwd)
 cd "$ROOT"
 RESULTS=${RESULTS:-$HERE/results.tsv}
-REPORTS=${REPORTS:-/tmp/rt4-reports}
+REPORTS=${REPORTS:-/tmp/$ROUND-reports}
 GATE=${GATE:-"$ROOT/.venv/bin/lens-harness"}
 mkdir -p "$REPORTS"
 APPLIED=""
@@ -42,7 +44,7 @@ for name in "${names[@]}"; do
     "$GATE" run --quiet --report-dir "$rep" >"$REPORTS/$name.log" 2>&1; rc=$?
     revert
   else
-    work=$(mktemp -d /tmp/rt4-run.XXXXXX); cp -r "$ROOT/sql" "$work/sql"
+    work=$(mktemp -d "/tmp/$ROUND-run.XXXXXX"); cp -r "$ROOT/sql" "$work/sql"
     (cd "$work" && git apply "$patch") || { printf '%s\tpatch-failed\t0\t%s\n' "$name" "$head" >>"$RESULTS"; rm -rf "$work"; continue; }
     "$GATE" run --quiet --sql-dir "$work/sql" --report-dir "$rep" >"$REPORTS/$name.log" 2>&1; rc=$?
     rm -rf "$work"
