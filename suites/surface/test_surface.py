@@ -281,12 +281,14 @@ async def test_tables(lens_tx, as_user, lens_binding, sides, record_cells):
 async def _table_batch(entries: list[tuple[Cell, Side, User, tuple[str, ...]]], lens_tx, lens_binding,
                        own: Side, foreign: Side) -> None:
     """``_table_command`` for many (cell, side whose rows it tries, user, setup steps) in one
-    probe batch (harness/batch.py): the rows to try are read once per table and yacht; a cell's
+    probe batch (harness/batch.py): the rows to try are read once per table and yacht, none that
+    names the deactivated stock row (it refuses every change for its own reason); a cell's
     setup (rows made the role's own; a former-yacht user moved) and its drift check run as the
     owner inside the cell's rolled-back probe."""
     targets = sorted({cell.target for cell, *_ in entries})
     found = {side.yacht.id: await scalars(lens_tx, {
-        t: f"SELECT to_jsonb(t) FROM public.{t} t WHERE yacht_id = $1 LIMIT 1" for t in targets}, side.yacht.id)
+        t: f"SELECT to_jsonb(t) FROM public.{t} t WHERE yacht_id = $1 "
+           f"ORDER BY strpos(to_jsonb(t)::text, {literal(str(side.dead.id))}) > 0 LIMIT 1" for t in targets}, side.yacht.id)
         for side in (own, foreign)}
     check = _drift_check([own.yacht.id, foreign.yacht.id])
     tried, probes = [], []
