@@ -33,7 +33,7 @@ from harness.oracles import (
     references,
 )
 from harness.oracles.observation import Observation
-from harness.paths import catalog, claims, values, worlds
+from harness.paths import bulk, catalog, claims, values, worlds
 from harness.paths.probe import Probe, insert_sql, relation
 
 from ..surface.test_surface import _side
@@ -152,13 +152,15 @@ class Scene:
                            sorted(texts), self.literals)
 
     async def calls(self, pool: values.Pool, budget: int):
-        return await worlds.calls_for(self.conn, self.paths, pool, budget, self.users, self.unique_text)
+        return [*await worlds.calls_for(self.conn, self.paths, pool, budget, self.users, self.unique_text),
+                *await bulk.calls(self.conn, self.paths, pool, self.users, self.unique_text)]
 
 
 async def _scene(conn, f: Factory) -> Scene:
     own, foreign = await _side(f), await _side(f)
     await claims.name_users(conn, [u.id for u in own.users.values()])
     await _booked_by_each_actor(conn, f, own)
+    await _transferred(conn, f, own)
     tables = await surface.yacht_tables(conn)
     users = {**await catalog.user_columns(conn, tables), "storage.objects": ("owner",)}
     probe = Probe(conn, [own.yacht.id, foreign.yacht.id], tables)
@@ -174,6 +176,18 @@ async def _booked_by_each_actor(conn, f: Factory, own) -> None:
         async with as_user(conn, own.users[actor], commit=True):
             booked = await f.binding.deduct(conn, own.ship.stock.id, 1, yacht_id=own.yacht.id)
         assert booked.success, f"the inventory's own consumption by {actor} was refused: {booked}"
+
+
+async def _transferred(conn, f: Factory, own) -> None:
+    """A transfer the captain booked (both legs in one transaction, §6): rows that only
+    balance together, which the multi-row inserts (harness/paths/bulk.py) copy as a group."""
+    ship, group = own.ship, uuid.uuid4()
+    there = await f.stock(ship.part, await f.location(ship.yacht))
+    legs = {"transfer_group_id": group, "from_location_id": ship.here.id, "to_location_id": there.location_id}
+    async with as_user(conn, own.users["captain"], commit=True):
+        out = await f.binding.deduct(conn, ship.stock.id, 1, yacht_id=ship.yacht.id, movement="transferred_out", **legs)
+        into = await f.binding.add(conn, there.id, 1, yacht_id=ship.yacht.id, movement="transferred_in", **legs)
+    assert out.success and into.success, f"the inventory's own transfer was refused: {out} {into}"
 
 
 async def _run_everything(s: Scene, budget: int) -> Runs:
