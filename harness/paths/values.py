@@ -116,6 +116,7 @@ class Pool:
     own_texts: list[str]                   # names, part numbers, keys of the own yacht
     literals: list[str]
     extra: dict = field(default_factory=dict)
+    named_texts: dict[str, list[str]] = field(default_factory=dict)   # column -> own values, first row first
 
     def ids(self, name: str) -> list:
         hinted = [t for t in self.own if _stem(t) and _stem(t) in name]
@@ -138,7 +139,11 @@ class Pool:
         return next((t for t in self.own if column.lower().endswith("_id") and _stem(t) and _stem(t) in stem), None)
 
     def texts(self, name: str) -> list:
-        return [*self.own_texts[:1], COLLIDE, None, *self.own_texts[1:3], *self.literals]
+        """The own value of the column the parameter is named after (``p_part_number``: a part
+        number the own yacht holds, and world B's mirror of that row holds too) first, then the
+        own unique texts, the collision literal, NULL, the mined literals."""
+        named = self.named_texts.get(name.removeprefix("p_"), [])
+        return [*named[:1], *self.own_texts[:1], COLLIDE, None, *self.own_texts[1:3], *self.literals]
 
     def jsons(self, keys: tuple[str, ...] = (), array: bool = False) -> list:
         others = {"user_id": str(self.colleague), "signed_by": str(self.colleague), "created_by": str(self.colleague),

@@ -15,10 +15,14 @@ from dataclasses import dataclass
 
 import asyncpg
 
-from harness.paths import catalog
+from harness.paths import catalog, graph
 from harness.paths.catalog import Path
 from harness.paths.probe import function_sql, insert_sql, read_sql, relation, settle
 from harness.paths.values import COLLIDE, Pool, examples, phantom_id, update_values
+
+
+#: Enough rows to read a test yacht whole.
+EVERY = 10_000
 
 
 @dataclass(frozen=True)
@@ -54,20 +58,34 @@ async def plant(conn: asyncpg.Connection, yacht: uuid.UUID, tables: list[str], u
                 salt: uuid.UUID) -> list[str]:
     """World B: copy a row of each table onto ``yacht``: under its phantom id with the collision
     literal in every text column a constraint lets hold it (its unique text columns at least),
-    and under a second id with the texts of a row of the own yacht (``salt``); then deactivate
-    the yacht's other live rows (``deleted_at``), the copies stay live.  Returns the tables
-    planted (a copy a constraint refuses is left out)."""
+    and under a second id with the texts of the own yacht's most connected row (``salt``); then
+    deactivate the yacht's other live rows (``deleted_at``), the copies stay live.  Each set of copies is a
+    connected graph (harness/paths/graph.py): referenced tables are copied first and a copy's
+    references point at the copies (a stock copy at the part copy and the location copy, a
+    ledger copy at the stock copy), so a join across yachts meets the other yacht's live data.
+    Returns the tables planted (a copy a constraint refuses is left out)."""
     planted, ids, texts = [], [], await catalog.text_columns(conn, tables)
-    for table in tables:
-        for row in await rows_of(conn, table, yacht, limit=3):   # a deactivated row's copy is refused
-            row.update({"id": str(phantom_id(table, salt))} if "id" in row else {})
+    found = {t: await rows_of(conn, t, yacht, limit=3) for t in tables}   # a deactivated row's copy is refused
+    owner = graph.owners({t: await rows_of(conn, t, yacht, limit=EVERY) for t in tables})
+    mirror, users = await mirrored(conn, tables, salt), await catalog.user_columns(conn, tables)
+    collided: dict[str, str] = {}
+    mirrors: dict[str, str] = {}
+    for table in graph.referenced_first(found, owner):
+        keep = users.get(table, ())
+        for row in found[table]:
+            row = graph.connect(row, owner, collided, keep) | ({"id": str(phantom_id(table, salt))} if "id" in row else {})
             unique = {c: COLLIDE for c in unique_text.get(table, ())}
             collide = await _widest(conn, table, {**row, **unique}, texts[table], COLLIDE)
             if await insert_copy(conn, table, collide):
                 planted.append(table)
-                own = (await rows_of(conn, table, salt) or [{}])[0]
-                copy = {**collide, **{c: own[c] for c in texts[table] if own.get(c) is not None}}
-                await insert_copy(conn, table, copy | ({"id": str(phantom_id(table, yacht))} if "id" in row else {}))
+                own = mirror.get(table, {})
+                copy = graph.connect({**collide, **{c: own[c] for c in texts[table] if own.get(c) is not None}},
+                                     owner | {v: t for t, v in collided.items()}, mirrors, keep)
+                if "id" in row:
+                    copy["id"] = collided[table] = str(phantom_id(table, salt))
+                    copy["id"] = str(phantom_id(table, yacht))
+                if await insert_copy(conn, table, copy) and "id" in row:
+                    mirrors[table] = copy["id"]
                 ids += [phantom_id(table, salt), phantom_id(table, yacht)]
                 break
     for table in await _soft_deletable(conn, tables):
@@ -76,6 +94,11 @@ async def plant(conn: asyncpg.Connection, yacht: uuid.UUID, tables: list[str], u
                                "AND deleted_at IS NULL AND NOT id = ANY($2::uuid[])", yacht, ids)
             await settle(conn)
     return planted
+
+
+async def mirrored(conn: asyncpg.Connection, tables: list[str], yacht: uuid.UUID) -> dict[str, dict]:
+    """Per table, the row of ``yacht`` whose texts world B's mirror copy holds (graph.hubs)."""
+    return graph.hubs({t: await rows_of(conn, t, yacht, limit=EVERY) for t in tables})
 
 
 async def _widest(conn: asyncpg.Connection, table: str, row: dict, columns: tuple, value: str) -> dict:

@@ -130,6 +130,7 @@ class Scene:
     paths: list
     users: dict
     unique_text: dict
+    texts: dict
     literals: list
     probe: Probe
     base: dict
@@ -148,8 +149,12 @@ class Scene:
                 if r[0] and values.is_uuid(r[0])] for t in self.tables}
         texts = [r[0] for t, cols in self.unique_text.items() for c in cols for r in await self.conn.fetch(
             f'SELECT DISTINCT "{c}"::text FROM public.{t} WHERE yacht_id = $1 AND "{c}" IS NOT NULL', self.own.yacht.id)]
+        named: dict[str, list[str]] = {}   # the texts of the row world B mirrors, per column
+        for t, row in (await worlds.mirrored(self.conn, self.tables, self.own.yacht.id)).items():
+            for c in self.texts[t]:
+                named.setdefault(c, []).extend([str(row[c])] if row.get(c) is not None else [])
         return values.Pool(ids["own"], ids["foreign"], self.own.yacht.id, self.foreign.yacht.id, caller, colleague,
-                           sorted(texts), self.literals)
+                           sorted(texts), self.literals, named_texts=named)
 
     async def calls(self, pool: values.Pool, budget: int):
         return [*await worlds.calls_for(self.conn, self.paths, pool, budget, self.users, self.unique_text),
@@ -165,7 +170,8 @@ async def _scene(conn, f: Factory) -> Scene:
     users = {**await catalog.user_columns(conn, tables), "storage.objects": ("owner",)}
     probe = Probe(conn, [own.yacht.id, foreign.yacht.id], tables)
     return Scene(conn, f, own, foreign, tables, await catalog.discover(conn), users,
-                 await catalog.unique_text_columns(conn, tables), await values.mined_literals(conn), probe,
+                 await catalog.unique_text_columns(conn, tables), await catalog.text_columns(conn, tables),
+                 await values.mined_literals(conn), probe,
                  await probe.snapshot())
 
 
