@@ -14,6 +14,7 @@ answers must not move (authority comes from ``sub`` and the database only).
 from __future__ import annotations
 
 import json
+import re
 
 import asyncpg
 
@@ -64,3 +65,73 @@ def hostile(payload: dict) -> dict[str, dict]:
     top = {k: v for k, v in payload.items() if k not in RESERVED}
     sets = {name: {name: payload} for name in METADATA} | {"custom claims": top}
     return sets | {"every forged claim": {k: v for s in sets.values() for k, v in s.items()}}
+
+
+#: Request headers a handler could take who or where the caller is from (a kiosk acting for the
+#: crew member at its screen, a proxy naming its signed-in user, a support tool picking a yacht),
+#: or that change how a request is served; the API's own published header names join them.
+HEADERS = ("X-On-Behalf-Of", "X-Acting-User", "X-User-Id", "X-Yacht-Id", "X-Tenant-Id", "X-Forwarded-User",
+           "X-Impersonate", "X-Role", "X-Device", "X-Client-Info", "Prefer")
+#: Claim keys outside §1/§2's authority words under which a project may say which client, device
+#: or channel a token came from, and grant more for it.
+KEYS = ("device", "device_type", "client", "client_id", "app", "channel", "source", "origin", "mode", "platform",
+        "kind", "type", "scope", "permissions", "groups", "team", "department", "org", "tenant", "station",
+        "terminal", "acting_as", "on_behalf_of", "impersonate", "delegate", "via", "auth_method", "amr")
+#: What such a key or header may have to say to be believed: shared devices and privileged
+#: channels; ``--profile full`` adds ``MORE_WORDS``, every role name and every literal mined from
+#: the database.
+WORDS = ("kiosk", "admin", "service", "support", "system", "internal", "trusted", "true")
+MORE_WORDS = ("superuser", "proxy", "shared", "dashboard", "root", "staff", "backoffice", "automation")
+#: PostgREST's preferences, all at once (lenient: an unknown one is ignored, never refused).
+PREFER = "return=representation, count=exact, tx=commit, handling=lenient"
+HEADER_LIKE = re.compile(r"^[Xx]-[A-Za-z0-9-]{2,40}$")
+
+
+def published_headers(document) -> list[str]:
+    """Header names an OpenAPI document mentions: its ``in: header`` parameters and any
+    ``X-...`` string, anywhere in it."""
+    found, todo = set(), [document]
+    while todo:
+        value = todo.pop()
+        if isinstance(value, dict):
+            if value.get("in") == "header" and isinstance(value.get("name"), str):
+                found.add(value["name"])
+            todo += [*value.keys(), *value.values()]
+        elif isinstance(value, list):
+            todo += value
+        elif isinstance(value, str) and HEADER_LIKE.match(value):
+            found.add(value)
+    return sorted(found)
+
+
+def _says(name: str, colleague, yacht, word: str) -> str:
+    """A header's value by what its name says it carries: a user (the colleague's id), a yacht
+    or tenant (the other yacht's), a role (the top tier's), preferences, else ``word``."""
+    low = name.lower()
+    if any(w in low for w in ("user", "behalf", "acting", "impersonat", "subject", "member", "badge")):
+        return str(colleague)
+    if any(w in low for w in ("yacht", "tenant", "vessel", "org", "account")):
+        return str(yacht)
+    if "role" in low or "tier" in low:
+        return sorted(roles.TIER_ROLES[roles.Tier.MANAGER])[0]
+    return PREFER if low == "prefer" else word
+
+
+def request_headers(names, colleague, yacht, words: list[str], slot: int) -> dict[str, str]:
+    """Every header of ``names`` at once (see ``_says``); those that carry a word take the
+    ``slot``-th of ``words``, each header shifted by one, so over as many slots as words every
+    header has said every word."""
+    return {name: _says(name, colleague, yacht, words[(slot + n) % len(words)]) for n, name in enumerate(names)}
+
+
+def keyed(words: list[str], slot: int) -> dict:
+    """Every key of ``KEYS`` in each metadata object and at the top level, the ``slot``-th word
+    shifted by one per key (as ``request_headers``): merged into the forged claims."""
+    values = {key: words[(slot + n) % len(words)] for n, key in enumerate(KEYS)}
+    return {**{place: values for place in METADATA}, **values}
+
+
+def merged(forged: dict, extra: dict) -> dict:
+    """``forged`` claims with ``extra`` added, metadata objects merged key by key."""
+    return {**forged, **extra, **{place: {**forged.get(place, {}), **extra[place]} for place in METADATA
+                                  if place in extra}}

@@ -74,7 +74,8 @@ class GuardMiddleware:
 
 def _user(request: Request) -> str:
     token = bearer(request.headers.get("authorization"))
-    return verify(token, request.app.state.jwt_secret, _service(request).rules)["sub"]
+    service = _service(request)
+    return service.caller(verify(token, request.app.state.jwt_secret, service.rules), request.headers)
 
 
 async def _read_body(request: Request, limit: int) -> bytes:

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from harness.sut import ServiceError
 from harness.sut.rules import SIGNATURE_KEYS, UUID_RE, InputRules
-from harness.sut.service import InventoryService, Tx
+from harness.sut.service import InventoryService, Tx, jsonable
 
 
 class _AuditNullTx(Tx):
@@ -342,6 +342,35 @@ class ClaimedUserService(InventoryService):
 
     variant = "claimed_user_id"
     rules = _ClaimedUserRules()
+
+
+class _ForYacht(str):
+    """A caller's user id that also names the yacht a request asked for."""
+
+    yacht: uuid.UUID
+
+
+class SupportTenantHeaderService(InventoryService):
+    """A help-desk channel: a token whose top-level ``channel`` claim says ``support`` reads the
+    drift report of the yacht its ``X-Tenant-Id`` header names, on the backend's own login.  Any
+    client may add the claim to its own token (CONTRACT §11.4: authority comes from ``sub`` and
+    the database; §11.1: it reads another yacht)."""
+
+    variant = "support_tenant_header"
+
+    def caller(self, claims: dict, headers) -> str:
+        sub, tenant = super().caller(claims, headers), self.rules.uuid(headers.get("x-tenant-id") or "")
+        if claims.get("channel") != "support" or tenant is None:
+            return sub
+        acting = _ForYacht(sub)
+        acting.yacht = tenant
+        return acting
+
+    async def drift(self, user_id) -> dict:
+        if not isinstance(user_id, _ForYacht):
+            return await super().drift(user_id)
+        rows = await self.pool.fetch("SELECT * FROM public.check_inventory_drift() WHERE yacht_id = $1", user_id.yacht)
+        return {"status": "DRIFT" if rows else "OK", "rows": [jsonable(r) for r in rows]}
 
 
 class PrinterBucketsOnPoolService(InventoryService):

@@ -265,6 +265,11 @@ class InventoryService:
         self.pool = pool
         self.large_adjust_threshold = large_adjust_threshold
 
+    def caller(self, claims: dict, headers) -> str:
+        """Who a request acts for: its verified token's ``sub``, whatever its other claims and
+        headers say (CONTRACT §11.4); the seam a handler defect that trusts a header turns."""
+        return claims["sub"]
+
     async def dispatch(self, action: str, user_id, body: Any) -> dict:
         if action not in ACTIONS:
             raise ServiceError(404, "unknown_action", f"the actions are {', '.join(ACTIONS)}")

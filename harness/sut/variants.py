@@ -36,6 +36,6 @@ VARIANTS = {
         defects.BlankReasonService,
         defects.LeakyErrorsService, defects.PrefixUuidService, defects.StaleAdjustService,
         defects.NoHeaderTimeoutService, defects.NoBodyTimeoutService, defects.RolesAnyYachtService,
-        defects.ForeignPartMessageService, defects.ClaimedUserService,
+        defects.ForeignPartMessageService, defects.ClaimedUserService, defects.SupportTenantHeaderService,
         defects.PrinterBucketsOnPoolService)},
 }

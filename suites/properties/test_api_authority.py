@@ -8,12 +8,17 @@ forged claims (a colleague's identity and every authority word at its most power
 ``user_metadata``, ``app_metadata`` and at the top level: harness/paths/claims.py); with
 another ``role`` string; as a stranger (a ``sub`` with no profile), plainly and with the
 captain's identity claims; without ``sub``; expired a day ago; not valid for another hour;
-every read by a user of every §2 role, plainly and with query parameters naming another yacht
+the whole request hostile at once (the forged claims, plus claim keys beyond the authority
+words — ``device``, ``channel``, ``client``... — each saying a privileged word such as ``kiosk``
+or ``support``, plus identity and tenancy headers naming the captain, the other yacht, a top
+role: a defect may need a claim *and* a header, so they are never varied one at a time; the
+words rotate so that over the run every key and header says every word on some action and on
+every read); every read by a user of every §2 role, plainly and with query parameters naming another yacht
 (the yacht holds a drifting row, so its drift report is its own); and signed with the wrong secret (the refusal every bad token may get).  Each run starts from a
 fresh part of the same yacht, so the runs compare position by position (ids labelled by role).
 
 Judged by the authority oracle: forged claims answer exactly what the plain token answers
-(status, code, message, rows); a stranger's forged claims what a stranger answers; another role
+(status, code, message, rows); the hostile request that or a refusal; a stranger's forged claims what a stranger answers; another role
 string the plain answer or the bad token's refusal; no ``sub`` the stranger's answer or that
 refusal; an expired or not-yet-valid token that refusal.  Every row written names the token's
 ``sub`` (attribution), and a refused request leaves none (all or nothing).  The API commits, so
@@ -25,6 +30,7 @@ from __future__ import annotations
 import itertools
 import time
 import uuid
+from collections import Counter
 
 import pytest
 
@@ -33,7 +39,7 @@ from harness.binding.tokens import forger
 from harness.errors import HarnessError
 from harness.factories import User
 from harness.oracles import all_or_nothing, attribution, authority
-from harness.paths import catalog, claims
+from harness.paths import catalog, claims, values
 from harness.paths.probe import Probe
 
 from ..surface.test_api_surface import _body, _lowest
@@ -97,6 +103,35 @@ async def _drifting_row(f, yacht) -> None:
     await f.conn.execute("UPDATE pms_inventory_stock SET quantity = quantity + 1 WHERE id = $1", stock.id)
 
 
+def _slots(requests: list, width: int) -> tuple[list, list[int]]:
+    """The requests with the reads repeated until each route is read ``width`` times, and each
+    request's slot: its place among the actions, or among its route's reads (so over a run
+    every header and claim key says each of ``width`` words on some action and on every read)."""
+    reads = [r for r in requests if r[3] is None]
+    times = -(-width // min(Counter(r[2] for r in reads).values())) if reads else 1
+    requests = [r for r in requests if r[3] is not None] + reads * times
+    seen, slots = Counter(), []
+    for _, _, target, body in requests:
+        kind = "action" if body is not None else target
+        slots.append(seen[kind])
+        seen[kind] += 1
+    return requests, slots
+
+
+async def _published(sut) -> object:
+    """The API's OpenAPI document, where it serves one (PostgREST at its root), else None."""
+    for path in ("/openapi.json", "/rest/v1/"):
+        answer = await sut.request("GET", path)
+        if answer.status == 200 and isinstance(answer.json, dict):
+            return answer.json
+    return None
+
+
+def _unlisted(found: list[str]) -> list[str]:
+    known = {h.lower() for h in claims.HEADERS}
+    return [h for h in found if h.lower() not in known]
+
+
 #: Tokens that name nobody or are not valid now: each gets a stranger's answer or a refusal.
 DOOR = {"no sub": lambda now, every: {"sub": None, **every}, "expired a day ago": lambda now, every: {"ttl": -DAY},
         "not valid for an hour": lambda now, every: {"nbf": now + HOUR, "iat": now + HOUR}}
@@ -123,13 +158,28 @@ async def test_api_authority_comes_from_sub_and_the_database(sut, committed_fact
 
     await _drifting_row(f, yacht)
 
-    async def run(token, who=None, **reads) -> list:
+    async def run(token, who=None, headers=None, **reads) -> list:
         requests = _requests(sut, await _part_world(f, yacht, labels), users, each_tier=who is None, **reads)
-        return await _observe(sut, probe, [(label, who or user, target, body) for label, user, target, body in requests],
-                              token)
+        requests = [(label, who or user, target, body) for label, user, target, body in requests]
+        if headers is None:
+            return await _observe(sut, probe, requests, token)
+        requests, slots = _slots(requests, len(words))
+        turn = iter(slots)
+        return await _observe(sut, probe, requests, lambda u: token(u, next(turn)),
+                              [claims.request_headers(names, captain.id, foreign.id, words, n) for n in slots])
 
     runs = {"plain": await run(lambda u: forge(u))}
     lines = []
+    words = [*claims.WORDS, *((*claims.MORE_WORDS, *sorted(roles.ALL_ROLES), *await values.mined_literals(f.conn)) if full else ())]
+    words = [w for w in dict.fromkeys(words) if len(w) <= 40]
+    names = [*claims.HEADERS, *_unlisted(claims.published_headers(await _published(sut)))]
+    plain = {o.path: o for o in runs["plain"]}
+    for turn in range(-(-len(words) // (len(roles.ACTIONS) * 2))):   # every word on some action
+        name = f"hostile request #{turn}"
+        runs[name] = await run(lambda u, n, turn=turn: forge(u, **claims.merged(
+            every, claims.keyed(words, n + turn * len(roles.ACTIONS) * 2))), headers=names)
+        lines += authority.judge_or_refused([plain[o.path] for o in runs[name]], runs[name], labels, own,
+                                            ("plain request", "forged claims, claim keys and headers at once"))
     for name, extra in forged.items() if full else [("every forged claim", every)]:
         runs[name] = await run(lambda u, extra=extra: forge(u, **extra))
         lines += authority.judge(runs["plain"], runs[name], labels, own, ("plain token", name))

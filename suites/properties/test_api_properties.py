@@ -37,15 +37,16 @@ async def _requests(sut, own: dict, transaction_id) -> list[tuple]:
         "{part_id}", str(phantom_id("pms_parts", salt))), None) for route in reads]
 
 
-async def _observe(sut, probe: Probe, requests, token=lambda user: None) -> list[Observation]:
+async def _observe(sut, probe: Probe, requests, token=lambda user: None, headers=None) -> list[Observation]:
     """Each request (an action with its body, or a GET with None) as its user, with the bearer
-    ``token(user)`` (None: the one the binding mints), and the rows around it; one snapshot
-    between two requests serves as the after of one and the before of the next."""
+    ``token(user)`` (None: the one the binding mints) and the n-th request with ``headers[n]``,
+    and the rows around it; one snapshot between two requests serves as the after of one and
+    the before of the next."""
     out, before = [], await probe.snapshot()
-    for label, user, target, body in requests:
+    for (label, user, target, body), extra in zip(requests, headers or [None] * len(requests), strict=True):
         bearer = token(user)
-        r = (await sut.call(user, target, body, token=bearer) if body is not None
-             else sut.normalise(await sut.request("GET", target, user=user, token=bearer)))
+        r = (await sut.call(user, target, body, token=bearer, headers=extra) if body is not None
+             else sut.normalise(await sut.request("GET", target, user=user, token=bearer, headers=extra)))
         after = await probe.snapshot()
         out.append(Observation(label, (), f"user {user.id}", Outcome(value={"status": r.status, "body": r.json}),
                                before, after))
