@@ -180,3 +180,42 @@ def _by_table(rows, tables: list[str]) -> dict[str, tuple[str, ...]]:
     for r in rows:
         out[r["relname"]] += (r["attname"],)
     return out
+
+
+#: The states a row can be put in besides the one it was written in, by column: deactivated
+#: (``deleted_at``, ``archived_at``...), switched off (``is_active``, ``enabled``), none on hand.
+#: Each with the test a row not yet in it passes (a row already deactivated is left alone: a
+#: guard may refuse touching it).
+STATES = (("timestamp", r"^(deleted|archived|deactivated|disabled)_at$", "now()", "IS NULL"),
+          ("boolean", r"^(is_)?(active|enabled)$", "false", "IS TRUE"),
+          ("integer", r"^(quantity|on_hand)$", "0", "<> 0"))
+
+
+async def state_changes(conn: asyncpg.Connection, tables: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """table -> (name, statement) per other state its rows can be in (STATES): the row ``$1``
+    set to it as the owner, and with it the rows of other tables that declare a key to it and
+    have the same column (a part deactivated with its stock, as §4's deactivation does).  A
+    function or UPDATE that acts on a row only in such a state (reactivate, restock from zero) is
+    never reached by calls on live rows (red team round 5, 40)."""
+    rows = await conn.fetch(
+        "SELECT c.relname, a.attname, format_type(a.atttypid, NULL) AS type FROM pg_attribute a "
+        "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = 'public' AND c.relname = ANY($1::text[]) AND a.attnum > 0 AND NOT a.attisdropped "
+        "AND a.attgenerated = '' ORDER BY 1, a.attnum", tables)
+    keys = await conn.fetch(
+        "SELECT f.relname AS referencing, t.relname AS referenced, a.attname FROM pg_constraint k "
+        "JOIN pg_class f ON f.oid = k.conrelid JOIN pg_class t ON t.oid = k.confrelid "
+        "JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] "
+        "WHERE k.contype = 'f' AND cardinality(k.conkey) = 1 AND f.relname = ANY($1::text[]) "
+        "AND t.relname = ANY($1::text[]) ORDER BY 1, 3", tables)
+    columns = {(r["relname"], r["attname"]): r["type"] for r in rows}
+    out: dict[str, list[tuple[str, str]]] = {t: [] for t in tables}
+    for (table, column), type_ in columns.items():
+        for kind, pattern, value, live in STATES:
+            if type_.startswith(kind) and re.match(pattern, column) and (table, "id") in columns:
+                also = [k for k in keys if k["referenced"] == table and (k["referencing"], column) in columns]
+                steps = [f'UPDATE public.{t} SET "{column}" = {value} WHERE "{key}" = $1::uuid AND "{column}" {live}'
+                         for t, key in ((table, "id"), *((k["referencing"], k["attname"]) for k in also))]
+                sql = "WITH " + ", ".join(f"s{i} AS ({s} RETURNING 1)" for i, s in enumerate(steps)) + " SELECT 1"
+                out[table].append((f"{column} = {value}", sql))
+    return out

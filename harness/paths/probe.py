@@ -150,12 +150,13 @@ class Probe:
         order) as ``role`` with ``claims`` (PostgREST's SET LOCAL ROLE + request.jwt.claims),
         then the owner's snapshot against ``before`` (the rows as the calls find them), then
         everything rolled back: one ``DO`` block for the whole sequence (module docstring).
-        ``setups``, one per call (or None), is a statement run as the owner first, inside the
-        same rollback, its deferred checks fired: the observation's ``before`` then holds what
-        it wrote, and a setup the tables refuse makes the observation None."""
+        ``setups``, one per call (or None; default: each call's own ``setup``), is a statement
+        run as the owner first, inside the same rollback, its deferred checks fired: the
+        observation's ``before`` then holds what it wrote, and a setup the tables refuse makes
+        the observation None."""
         if not calls:
             return []
-        staged = setups or [None] * len(calls)
+        staged = setups or [getattr(c, "setup", None) for c in calls]
         steps = [*calls, *(s for s in staged if s is not None)]
         row_statements_only(c.sql for c in steps)
         for value in (v for c in steps for v in c.params):

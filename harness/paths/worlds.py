@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import asyncpg
 
@@ -32,6 +32,7 @@ class Call:
     sql: str
     params: tuple
     kind: str
+    setup: Call | None = None   # run first as the owner, in the same rollback (probe.observe_all)
 
 
 async def rows_of(conn: asyncpg.Connection, table: str, yacht: uuid.UUID, limit: int = 1) -> list[dict]:
@@ -165,11 +166,38 @@ def columns_read_sql(relation: str, columns: list[str]) -> str:
 
 
 async def calls_for(conn: asyncpg.Connection, paths: list[Path], pool: Pool, budget: int,
-                    user_columns: dict, unique_text: dict) -> list[Call]:
+                    user_columns: dict, unique_text: dict, states: dict | None = None) -> list[Call]:
     """Every path as one actor: reads, each function's examples, an insert of a copy of an own
     row (colliding text, user columns naming the caller, then a colleague), each updatable
     column of an own row set alone to each of its candidates, a DELETE of an own row and of the
-    phantom one, storage writes."""
+    phantom one, storage writes; then the calls on own rows again with the row in each other
+    state its table allows (``states``, catalog.state_changes)."""
+    calls = await _plain_calls(conn, paths, pool, budget, user_columns, unique_text)
+    return calls + in_other_states(calls, pool, states or {}, {"function": max(1, budget // 2), "update": 1,
+                                                               "delete": 1})
+
+
+def in_other_states(calls: list[Call], pool: Pool, states: dict, per_path: dict[str, int]) -> list[Call]:
+    """The first calls of each function, UPDATE and DELETE path that name an own row of a table
+    with other states (``per_path``, by kind: a function's examples vary its other parameters,
+    an omitted signature among them), once per state, the row put in it first (as the owner,
+    inside the call's rollback): a deactivated part, a stock row with none on hand.  What a call
+    may do to a row in one state it may not do in another (reactivation unsigned)."""
+    table_of = {str(i): t for t, ids in pool.own.items() for i in ids}
+    out, seen = [], {}
+    for call in calls:
+        rows = [(a, table_of[a]) for a in call.params if a in table_of and states.get(table_of[a])]
+        if rows and seen.setdefault(call.path, 0) < per_path.get(call.kind, 0):
+            seen[call.path] += 1
+            row, table = rows[0]
+            out += [replace(call, args=(*call.args, f"own {table} row with {state}"),
+                            setup=Call(f"{table} {state}", (), sql, (row,), "update"))
+                    for state, sql in states[table]]
+    return out
+
+
+async def _plain_calls(conn, paths: list[Path], pool: Pool, budget: int, user_columns: dict,
+                       unique_text: dict) -> list[Call]:
     calls = []
     for p in paths:
         if p.kind == "read":

@@ -131,6 +131,7 @@ class Scene:
     users: dict
     unique_text: dict
     texts: dict
+    states: dict
     literals: list
     probe: Probe
     base: dict
@@ -157,7 +158,8 @@ class Scene:
                            sorted(texts), self.literals, named_texts=named)
 
     async def calls(self, pool: values.Pool, budget: int):
-        return [*await worlds.calls_for(self.conn, self.paths, pool, budget, self.users, self.unique_text),
+        return [*await worlds.calls_for(self.conn, self.paths, pool, budget, self.users, self.unique_text,
+                                              self.states),
                 *await bulk.calls(self.conn, self.paths, pool, self.users, self.unique_text)]
 
 
@@ -171,7 +173,7 @@ async def _scene(conn, f: Factory) -> Scene:
     probe = Probe(conn, [own.yacht.id, foreign.yacht.id], tables)
     return Scene(conn, f, own, foreign, tables, await catalog.discover(conn), users,
                  await catalog.unique_text_columns(conn, tables), await catalog.text_columns(conn, tables),
-                 await values.mined_literals(conn), probe,
+                 await catalog.state_changes(conn, tables), await values.mined_literals(conn), probe,
                  await probe.snapshot())
 
 
@@ -215,6 +217,8 @@ async def _run_everything(s: Scene, budget: int) -> Runs:
             runs.world_b += await probe.observe_all(per_actor[actor], actor, base_b, claims_for(own.users[actor]))
     finally:
         await world.rollback()
+    staged = [(a, b) for a, b in zip(runs.world_a, runs.world_b) if a and b]   # a state the tables refuse: no call
+    runs.world_a, runs.world_b = [a for a, _ in staged], [b for _, b in staged]
     await _authority(runs, s, per_actor["deckhand"])
     for actor in ACTORS:
         runs.decisions += await _decisions(probe, s.conn, own, own.users[actor].id, own.users[COLLEAGUE[actor]].id,
