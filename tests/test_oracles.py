@@ -5,6 +5,7 @@ so a suite that passes is a suite whose oracles could have failed.
 """
 from __future__ import annotations
 
+import json
 import uuid
 
 from harness.oracles import (
@@ -17,7 +18,7 @@ from harness.oracles import (
 )
 from harness.oracles.observation import Observation, Outcome, normalise
 from harness.paths.catalog import Path
-from harness.paths.values import COLLIDE, Pool, examples, role_strings
+from harness.paths.values import COLLIDE, Pool, examples, phantom_id, role_strings
 
 LEDGER, AUDIT = "pms_inventory_transactions", "pms_audit_log"
 OWN, CALLER, COLLEAGUE = "00000000-0000-0000-0000-00000000000a", "00000000-0000-0000-0000-0000000000c1", \
@@ -38,11 +39,17 @@ def test_references_names_a_written_row_holding_another_yachts_row_id():
     location = {"id": "l9", "yacht_id": foreign}
     base = {(LEDGER, "r1"): ROW, ("pms_part_locations", "l9"): location}
     own_ref = obs(before=base, after={**base, ("pms_part_usage", "u1"): {"id": "u1", "yacht_id": OWN, "part_id": "r1"}})
-    assert references.judge(own_ref) == []
+    assert references.judge(own_ref, OWN) == []
     crossed = obs(before=base, after={**base, ("pms_shopping_list_items", "s1"): {
         "id": "s1", "yacht_id": OWN, "deliver_to_location_id": "l9"}})
-    assert "pms_shopping_list_items.deliver_to_location_id = l9" in references.judge(crossed)[0]
-    assert references.judge(obs(before=base, after={**base, ("pms_part_locations", "l9"): {**location, "id": "l9"}})) == []
+    assert "pms_shopping_list_items.deliver_to_location_id = l9" in references.judge(crossed, OWN)[0]
+    assert references.judge(obs(before=base, after={**base, ("pms_part_locations", "l9"): {**location, "id": "l9"}}),
+                            OWN) == []
+    mine = {"id": "o1", "bucket_id": "documents", "name": f"{OWN}/parts/a.pdf"}
+    stored = {**base, ("storage.objects", "o1"): mine}
+    assert references.judge(obs(before=base, after=stored), OWN) == []
+    moved = obs(before=stored, after={**base, ("storage.objects", "o1"): {**mine, "name": f"{foreign}/parts/a.pdf"}})
+    assert "under another yacht's prefix" in references.judge(moved, OWN)[0]
 
 
 def test_immutability_names_a_changed_or_deleted_trail_row():
@@ -120,6 +127,27 @@ def test_examples_vary_each_parameter_alone_within_the_budget():
     assert got[0] == ("s1", "1") and len(got) == 5
     assert all(sum(a != b for a, b in zip(e, got[0])) == 1 for e in got[1:])
     assert COLLIDE in [e[0] for e in examples(Path("function", "f", ("p_name",), ("text",)), pool, 3)]
+
+
+def test_pairs_set_a_branch_value_and_another_yachts_value_together_the_rest_at_the_best_guess():
+    """A lookup reached only with one compared literal in a text parameter and another yacht's
+    id in a jsonb key (keys only a callee reads left out of the best guess, the caller's §7
+    signature kept), and an own object name with a path under another yacht's prefix."""
+    pool = Pool({"pms_inventory_transactions": [uuid.uuid4()], "pms_parts": [uuid.uuid4()]},
+                {"pms_inventory_transactions": [uuid.uuid4()]}, uuid.UUID(OWN), uuid.uuid4(), uuid.UUID(CALLER),
+                uuid.UUID(COLLEAGUE), [], [], caller_role="captain", objects=[f"{OWN}/parts/a.pdf"])
+    body = ("IF p_kind = 'undo' THEN SELECT 1 FROM t WHERE t.id = v_target; END IF; "
+            "v_target := d ->> 'target_transaction_id'; v_sig := d -> 'signature'; v_note := d ->> 'note';")
+    path = Path("function", "f", ("p_part_id", "p_kind", "d"), ("uuid", "text", "jsonb"), False,
+                ("target_transaction_id", "signature", "note"), False, ((), ("keep", "undo"), ()), ((), (), ()), ("note",), body)
+    got = examples(path, pool, 4)
+    first = json.loads(got[0][2])
+    assert set(first) == {"note", "signature"} and first["signature"]["user_id"] == CALLER
+    phantom = str(phantom_id("pms_inventory_transactions", uuid.UUID(OWN)))
+    paired = [e for e in got if e[1] == "undo" and phantom in (e[2] or "")]
+    assert paired and paired[0][0] == got[0][0] and got.index(paired[0]) == 4
+    storage = Path("function", "mv", ("p_from", "p_to"), ("text", "text"), body="UPDATE storage.objects SET name = p_to")
+    assert (f"{OWN}/parts/a.pdf", f"{pool.foreign_yacht}/parts/{COLLIDE}-a.pdf") in examples(storage, pool, 3)
 
 
 def test_role_strings_are_the_unlisted_literals_beside_a_contract_role():

@@ -15,7 +15,7 @@ the first line and answers failure for the second never ran a line).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import asyncpg
 
@@ -32,6 +32,9 @@ class Path:
     json_keys: tuple[str, ...] = ()   # keys the body reads out of its jsonb arguments
     json_array: bool = False          # ... element by element (a batch)
     arg_literals: tuple[tuple[str, ...], ...] = ()   # per parameter: its default, literals it is compared with
+    key_literals: tuple[tuple[str, ...], ...] = ()   # per json key: the literals it is compared with
+    own_keys: tuple[str, ...] = ()    # the json keys its own body reads (the others: its callees')
+    body: str = field(default="", compare=False, repr=False)   # its body and its callees'
 
     def label(self) -> str:
         if self.kind == "function":
@@ -67,6 +70,42 @@ def arg_literals(names: tuple[str, ...], arguments: str, body: str) -> tuple[tup
                     found += re.findall(r"'((?:[^']|'')*)'", hit) if "'" in hit else [hit]
         out.append(tuple(dict.fromkeys(v.replace("''", "'") for v in found)))
     return tuple(out)
+
+
+KEY_ALIAS = r"(\w+)\s*:=[^;]*?->>?\s*'{}'"
+KEY_EXPRESSION = r"->>?\s*'{}'\s*\)?"
+
+
+def aliases(name: str, body: str, key: bool = False) -> set[str]:
+    """The words that stand for a parameter (``name``) or a json key (``key``) in ``body``: the
+    variables assigned from it; a key also stands for itself (the ``->> 'key'`` expression)."""
+    pattern = KEY_ALIAS if key else ALIAS
+    found = set(re.findall(pattern.format(re.escape(name)), body or "", re.IGNORECASE))
+    return found if key else {name, *found}
+
+
+def key_literals(keys: tuple[str, ...], body: str) -> tuple[tuple[str, ...], ...]:
+    """Per json key, the literals the body compares it with, directly (``d ->> 'type' =
+    'reversed'``) or through a variable assigned from it: the value that takes a jsonb field
+    into its branch (red team round 5, 50: a lookup reached only with one type and one id)."""
+    out = []
+    for key in keys:
+        expression = KEY_EXPRESSION.format(re.escape(key))
+        patterns = [p.format(re.escape(a)) for a in aliases(key, body, key=True) for p in COMPARED]
+        patterns += [p.replace(r"\b{0}", "{0}").replace(r"{0}\b", "{0}").format(expression) for p in COMPARED]
+        found = []
+        for pattern in patterns:
+            for hit in re.findall(pattern, body or "", re.IGNORECASE):
+                found += re.findall(r"'((?:[^']|'')*)'", hit) if "'" in hit else [hit]
+        out.append(tuple(dict.fromkeys(v.replace("''", "'") for v in found)))
+    return tuple(out)
+
+
+def with_callees(name: str, body: str, bodies: dict[str, str]) -> str:
+    """``body`` followed by the bodies of the public functions it calls (one level deep)."""
+    called = [b for callee, b in bodies.items()
+              if callee != name and re.search(rf'\b{re.escape(callee)}"?\s*\(', body or "")]
+    return "\n".join([body or "", *called])
 
 
 def json_shape(body: str) -> tuple[tuple[str, ...], bool]:
@@ -124,15 +163,20 @@ async def discover(conn: asyncpg.Connection) -> list[Path]:
     paths += [Path("insert", t) for t in await granted_tables(conn, "INSERT")]
     paths += [Path("update", t, (c,), (type_,)) for t, c, type_ in await updatable_columns(conn)]
     paths += [Path("delete", t) for t in await granted_tables(conn, "DELETE")]
+    bodies = {r[0]: r[1] for r in await conn.fetch(
+        "SELECT p.proname, string_agg(p.prosrc, E'\\n') FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+        "WHERE n.nspname = 'public' GROUP BY 1")}
     for fn in await surface.executable_functions(conn):
-        names, body, arguments = await conn.fetchrow(
+        names, own, arguments = await conn.fetchrow(
             "SELECT coalesce(proargnames, '{}'), prosrc, pg_get_function_arguments(oid) FROM pg_proc WHERE oid = $1",
             fn["oid"])
+        body = with_callees(fn["proname"], own, bodies)
         types = tuple(fn["types"])
         names = tuple(list(names)[:len(types)]) + tuple(f"${i}" for i in range(len(names) + 1, len(types) + 1))
         keys, array = json_shape(body) if any(t in ("jsonb", "json") for t in types) else ((), False)
         paths.append(Path("function", fn["proname"], names, types, fn["anon"], keys, array,
-                          arg_literals(names, arguments, body)))
+                          arg_literals(names, arguments, body), key_literals(keys, body),
+                          json_shape(own)[0], body))
     paths += [Path("storage", b) for b in await surface.buckets(conn)]
     return paths
 

@@ -12,21 +12,34 @@ element, then one made invalid (a phantom id, another yacht's id, a negative qua
 
 Examples are enumerated, not drawn: the first is the best guess for every parameter, then each
 parameter is varied alone over its candidates (one at a time, as red team round 3, 30 showed
-is needed), round-robin so a small budget still varies every parameter.  Deterministic on
-purpose: a mutant only a lucky draw catches starts to survive when the draw changes
-(docs/MUTANTS.md), which is why Hypothesis does not fit here.
+is needed), round-robin so a small budget still varies every parameter.  Then *pairs*: a
+defect behind two conditions (red team round 5, 12: an own object name and another yacht's
+path; 50: one transaction type and another yacht's id inside ``p_details``) is never met one
+at a time.  The factors are the parameters and, for a jsonb parameter, each key the body
+reads; every example keeps the best guess everywhere but two factors, one set to a value that
+opens a branch (a literal the body compares it with, an own object name) and one to a value of
+the other yacht (a phantom or foreign id, a path under another yacht's prefix): the rest stays
+valid, so an early refusal does not hide the pair.  Pairs whose two words stand close in the
+body come first (the branch a literal opens uses the other factor there), so the smoke budget
+reaches them; a full-profile budget also gets the whole 2-way covering array (allpairspy)
+over every factor's candidates.  Deterministic on purpose: a mutant only a lucky draw catches
+starts to survive when the draw changes (docs/MUTANTS.md), which is why Hypothesis does not fit
+here.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import re
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import asyncpg
+from allpairspy import AllPairs
 
-from harness.paths.catalog import Path
+from harness.paths.catalog import Path, aliases
 
 #: The value world B's other yacht holds in every unique text column (names, part numbers,
 #: idempotency keys): a caller using it collides only if a unique rule forgets the yacht.
@@ -38,6 +51,14 @@ ROLE_LIKE = re.compile(r"^[a-z][a-z_]{2,30}$")
 #: Role strings nobody mined: a helper that counts "any role but guest" as crew lets them in.
 PLAUSIBLE_ROLES = ("owner_representative", "contractor", "charter_guest", "shore_manager", "yard_engineer")
 QUANTITY = re.compile(r"qty|quantit|amount|count|number_of")
+SIGNATURE = re.compile(r"signature$")
+SIGNING = re.compile(r"signature$|signed_by$")
+#: A key factor's value that leaves the key out of its object.
+OMIT = "<omitted>"
+#: A budget this large (the full profile's) also gets the whole covering array.
+FULL_BUDGET = 40
+#: Candidates per factor in the covering array (its size grows with their product).
+COVERING_WIDTH = 8
 
 
 def is_uuid(text: str) -> bool:
@@ -117,6 +138,29 @@ class Pool:
     literals: list[str]
     extra: dict = field(default_factory=dict)
     named_texts: dict[str, list[str]] = field(default_factory=dict)   # column -> own values, first row first
+    caller_role: str | None = None         # the caller's role on the own yacht (its signatures)
+    objects: list[str] = field(default_factory=list)           # own storage object names
+    foreign_objects: list[str] = field(default_factory=list)   # the other yacht's
+    now: str = field(default_factory=lambda: datetime.now(UTC).isoformat())   # when its signatures are made
+
+    def signature(self) -> dict:
+        """A CONTRACT §7 signature of the caller, valid now: the best guess for a signature, so a
+        branch behind a signed type is reached."""
+        return {"user_id": str(self.caller), "role_at_signing": self.caller_role or "", "signature_type": "approval",
+                "reason": "lens-harness", "signed_at": self.now}
+
+    def paths(self) -> list[str]:
+        """Object names: the own yacht's, then one moved under the other yacht's prefix (folders
+        kept, a file name that yacht does not hold), then the other yacht's own objects."""
+        moved = [f"{self.foreign_yacht}/{folder}{'/' if folder else ''}{COLLIDE}-{file}" for n in self.objects
+                 if "/" in n for folder, file in [n.split("/", 1)[1].rpartition("/")[::2]]]
+        return [*self.objects[:1], *moved[:1], *self.foreign_objects[:1], *self.objects[1:3]]
+
+    def crossing(self) -> set[str]:
+        """Values of the other yacht: its id and row ids, the phantom ids, paths under its prefix."""
+        ids = [*(i for rows in self.foreign.values() for i in rows), *(phantom_id(t, self.own_yacht) for t in self.own)]
+        return {str(v).lower() for v in (*ids, self.foreign_yacht)} | {
+            p for p in self.paths() if p.startswith(str(self.foreign_yacht))}
 
     def ids(self, name: str) -> list:
         hinted = [t for t in self.own if _stem(t) and _stem(t) in name]
@@ -145,24 +189,36 @@ class Pool:
         named = self.named_texts.get(name.removeprefix("p_"), [])
         return [*named[:1], *self.own_texts[:1], COLLIDE, None, *self.own_texts[1:3], *self.literals]
 
-    def jsons(self, keys: tuple[str, ...] = (), array: bool = False) -> list:
+    def jsons(self, keys: tuple[str, ...] = (), array: bool = False, own_keys: tuple[str, ...] | None = None,
+              signed: bool = False) -> list:
+        """A jsonb parameter's candidates: an object of ``keys`` (a batch of them when ``array``),
+        then each made invalid one key at a time, then shapes with no keys; a ``signed``
+        parameter (its name says it is a signature) is first the caller's §7 signature."""
         others = {"user_id": str(self.colleague), "signed_by": str(self.colleague), "created_by": str(self.colleague),
                   "used_by": str(self.colleague), "owner": str(self.colleague)}
         plain = ["{}", None, json.dumps({**others, "idempotency_key": COLLIDE}), json.dumps({"yacht_id": str(self.foreign_yacht)})]
+        first = [json.dumps(self.signature())] if signed else []
         if not keys:
-            return plain
-        valid = self.element(keys, 1)
-        spoilt = [{**valid, **bad, **{k: f"lens-{k}-2" for k in keys if isinstance(valid[k], str) and k.endswith("key")}}
+            return first + plain
+        valid = self.element(keys, 1, own_keys)
+        spoilt = [{**valid, **bad, **{k: f"lens-{k}-2" for k in keys if isinstance(valid.get(k), str) and k.endswith("key")}}
                   for bad in self.spoilers(keys)]
         shapes = [[valid], *([valid, s] for s in spoilt)] if array else [valid, *spoilt]
-        return [json.dumps(v) for v in shapes] + plain
+        return first + [json.dumps(v) for v in shapes] + plain
 
-    def element(self, keys: tuple[str, ...], n: int) -> dict:
-        """An object of ``keys``, each the best guess its name suggests."""
+    def element(self, keys: tuple[str, ...], n: int, own_keys: tuple[str, ...] | None = None) -> dict:
+        """An object of ``keys``, each the best guess its name suggests.  Keys only a callee reads
+        (not in ``own_keys``, when given) are left out, but for the signing ones: a wrapper's
+        optional details (a ``reverses_transaction_id`` on a receipt) would refuse its best
+        guess, while the caller's own valid signature is accepted on any call (§7)."""
         out = {}
         for k in keys:
             name = k.lower()
-            if "yacht" in name or name.endswith(("id", "_by")) or "user" in name:
+            if own_keys is not None and k not in own_keys and not SIGNING.search(name):
+                continue
+            if SIGNATURE.search(name):
+                out[k] = self.signature()
+            elif "yacht" in name or name.endswith(("id", "_by")) or "user" in name:
                 out[k] = str(self.ids(name)[0])
             elif QUANTITY.search(name):
                 out[k] = 1
@@ -193,11 +249,12 @@ def candidates(pool: Pool, name: str, type_: str, path: Path | None = None) -> l
         values = list(BOUNDARY_INTS)
     elif t in ("text", "character varying", "name", "citext"):
         decided = path.arg_literals[path.arg_names.index(name)] if path and path.arg_literals else ()
-        values = [*decided, *pool.texts(name.lower())]
+        values = [*decided, *(pool.paths() if path and touches_storage(path) else ()), *pool.texts(name.lower())]
     elif t == "boolean":
         values = ["true", "false", None]
     elif t in ("jsonb", "json"):
-        values = pool.jsons(path.json_keys, path.json_array) if path else pool.jsons()
+        values = (pool.jsons(path.json_keys, path.json_array, path.own_keys, bool(SIGNATURE.search(name.lower())))
+                  if path else pool.jsons())
     elif t.startswith("timestamp") or t == "date":
         values = ["now", "-infinity", None]
     elif t == "interval":   # a retention or window argument: nothing old enough, everything, NULL
@@ -216,8 +273,16 @@ def candidates(pool: Pool, name: str, type_: str, path: Path | None = None) -> l
     return out
 
 
+def touches_storage(path: Path) -> bool:
+    """Whether the function (or one it calls) reads or writes storage objects: its text
+    parameters are then tried with object names and paths."""
+    return "storage." in path.body
+
+
 def examples(path: Path, pool: Pool, budget: int) -> list[tuple]:
-    """At most ``budget`` argument tuples: the best guess, then each parameter varied alone."""
+    """The best guess, then each parameter varied alone (``budget`` in all), then up to
+    ``2 * budget`` pairs (module docstring), then, for a full-profile budget, the rows of the
+    2-way covering array over every factor that are not already there."""
     options = [candidates(pool, n, t, path) for n, t in zip(path.arg_names, path.arg_types)]
     first = tuple(o[0] for o in options)
     out, depth = [first], 1
@@ -226,7 +291,96 @@ def examples(path: Path, pool: Pool, budget: int) -> list[tuple]:
             if depth < len(o) and len(out) < budget:
                 out.append(first[:i] + (o[depth],) + first[i + 1:])
         depth += 1
+    if budget <= 1:
+        return out
+    found = factors(path, pool)
+    rows = pairs(found, path.body, pool)[:2 * budget]
+    if budget >= FULL_BUDGET and len(found) > 1:
+        covering = AllPairs([list(range(min(len(f.values), COVERING_WIDTH))) for f in found])
+        rows += [tuple(f.values[n] for f, n in zip(found, r)) for r in covering]
+    return list(dict.fromkeys([*out, *(assemble(path, found, r) for r in rows)]))
+
+
+@dataclass(frozen=True)
+class Factor:
+    """A parameter, or a key of a jsonb parameter (``key``), with its candidates (best first)."""
+
+    param: int
+    name: str               # the parameter's name, or the key
+    key: bool
+    values: list
+    decided: tuple = ()     # literals the body compares it with
+
+
+def factors(path: Path, pool: Pool) -> list[Factor]:
+    """Every parameter of ``path``; a jsonb parameter whose body reads keys is one factor per key:
+    its best guess (left out when only a callee reads it), the literals it is compared with,
+    the candidates its name suggests (ids of both yachts and phantoms, a quantity's edges, the
+    caller's signature), JSON null and the key left out."""
+    out = []
+    for i, (name, type_) in enumerate(zip(path.arg_names, path.arg_types)):
+        if type_ not in ("jsonb", "json") or not path.json_keys:
+            decided = path.arg_literals[i] if path.arg_literals else ()
+            out.append(Factor(i, name, False, candidates(pool, name, type_, path), decided))
+            continue
+        best = pool.element(path.json_keys, 1, path.own_keys)
+        for k, decided in itertools.zip_longest(path.json_keys, path.key_literals, fillvalue=()):
+            lower = k.lower()
+            if SIGNATURE.search(lower):
+                named = [pool.signature()]
+            elif "yacht" in lower or lower.endswith(("id", "_by")) or "user" in lower:
+                named = [str(v) for v in pool.ids(lower) if v is not None]
+            elif QUANTITY.search(lower):
+                named = [1, 2, 0, -1]
+            else:
+                named = [f"lens-{k}-1", *(pool.paths() if touches_storage(path) else ()), COLLIDE]
+            values = [best.get(k, OMIT), *decided, *named, None, OMIT]
+            out.append(Factor(i, k, True, list({json.dumps(v): v for v in values}.values()), tuple(decided)))
     return out
+
+
+def pairs(found: list[Factor], body: str, pool: Pool) -> list[tuple]:
+    """Rows at the best guess but for two factors: one opening a branch (a literal it is
+    compared with, an own object name), the other set to a value of the other yacht; the pairs
+    whose words stand closest in ``body`` first."""
+    crossing, own = pool.crossing(), set(pool.objects)
+    best = tuple(f.values[0] for f in found)
+    words = [_positions(body, f) for f in found]
+    ranked = []
+    for i, f in enumerate(found):
+        for a in (v for v in f.values[1:] if v in f.decided or isinstance(v, str) and v in own):
+            for j, g in enumerate(found):
+                for b in (v for v in g.values[1:] if str(v).lower() in crossing) if j != i else ():
+                    near = min((abs(p - q) for p in _literal_positions(body, a) for q in words[j]), default=10**9)
+                    row = list(best)
+                    row[i], row[j] = a, b
+                    ranked.append((near, len(ranked), tuple(row)))
+    return [row for _, _, row in sorted(ranked)]
+
+
+def _positions(body: str, f: Factor) -> list[int]:
+    words = aliases(f.name, body, key=f.key) | {f.name}
+    return [m.start() for w in words for m in re.finditer(rf"\b{re.escape(w)}\b", body or "")]
+
+
+def _literal_positions(body: str, value) -> list[int]:
+    return [m.start() for m in re.finditer(re.escape(f"'{value}'"), body or "")]
+
+
+def assemble(path: Path, found: list[Factor], row: tuple) -> tuple:
+    """The argument tuple (text or None) of a row of factor values: keys gathered into their
+    jsonb parameter's object (a batch of the valid element and this one, when it walks one)."""
+    args: list = [None] * len(path.arg_names)
+    objects: dict[int, dict] = {}
+    for f, v in zip(found, row):
+        if not f.key:
+            args[f.param] = v
+        else:
+            objects.setdefault(f.param, {}).update({} if v == OMIT else {f.name: v})
+    for i, obj in objects.items():
+        valid = {f.name: f.values[0] for f in found if f.param == i and f.values[0] != OMIT}
+        args[i] = json.dumps(([valid] if obj == valid else [valid, obj]) if path.json_array else obj)
+    return tuple(args)
 
 
 def update_values(pool: Pool, column: str, type_: str, user_columns: tuple, n: int) -> list:

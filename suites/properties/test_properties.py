@@ -154,8 +154,12 @@ class Scene:
         for t, row in (await worlds.mirrored(self.conn, self.tables, self.own.yacht.id)).items():
             for c in self.texts[t]:
                 named.setdefault(c, []).extend([str(row[c])] if row.get(c) is not None else [])
+        objects = [[o["name"] for o in await worlds.rows_of(self.conn, "storage.objects", side.yacht.id, 3)]
+                   for side in (self.own, self.foreign)]
         return values.Pool(ids["own"], ids["foreign"], self.own.yacht.id, self.foreign.yacht.id, caller, colleague,
-                           sorted(texts), self.literals, named_texts=named)
+                           sorted(texts), self.literals, named_texts=named, caller_role=next(
+                               (u.role for u in self.own.users.values() if u.id == caller), None),
+                           objects=objects[0], foreign_objects=objects[1])
 
     async def calls(self, pool: values.Pool, budget: int):
         return [*await worlds.calls_for(self.conn, self.paths, pool, budget, self.users, self.unique_text,
@@ -166,6 +170,10 @@ class Scene:
 async def _scene(conn, f: Factory) -> Scene:
     own, foreign = await _side(f), await _side(f)
     await claims.name_users(conn, [u.id for u in own.users.values()])
+    for side in (own, foreign):   # an object of each yacht in each bucket: names a call can move or read
+        await conn.executemany("INSERT INTO storage.objects (bucket_id, name, owner) VALUES ($1, $2, $3)",
+                               [(b, f"{side.yacht.id}/parts/lens-object.pdf", side.users["deckhand"].id)
+                                for b in await surface.buckets(conn)])
     await _booked_by_each_actor(conn, f, own)
     await _transferred(conn, f, own)
     tables = await surface.yacht_tables(conn)
@@ -328,9 +336,10 @@ def test_non_interference(runs, lens_artifacts, record_property):
 
 def test_no_row_references_another_yacht(runs, lens_artifacts, record_property):
     """§11.1: no row a call wrote holds the id of another yacht's row (each reference column of
-    each insert path was offered the other yacht's row in world B)."""
+    each insert path was offered the other yacht's row in world B), and no object it wrote lies
+    under another yacht's prefix."""
     obs = runs.every()
-    _report(runs, "references", len(obs), [l for o in obs for l in references.judge(o)], lens_artifacts,
+    _report(runs, "references", len(obs), [l for o in obs for l in references.judge(o, runs.own_yacht)], lens_artifacts,
             record_property)
 
 
