@@ -9,6 +9,7 @@ server for this process (one per xdist worker) and migrating it.
 
 from __future__ import annotations
 
+import ast
 import functools
 import os
 import re
@@ -184,16 +185,51 @@ def pytest_unconfigure(config):
         runtime.close()
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's --dist loadgroup reads the groups
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadgroup`` as the gate means it: a module's tests on one worker (its module
+    fixtures made once), a ``spread`` module's tests each on its own.  xdist's own loadgroup reads
+    a group from a suffix it appends to ``item._nodeid``, which pytest 9.2 no longer reads (node
+    ids became structured): the groups silently vanished and a module fixture ran on every worker
+    that drew one of its tests (the §11 observations four times over at 50 ms)."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleGroups(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return nodeid if _spreads(config.rootpath / module) else module
+
+        def _assign_work_unit(self, node) -> None:
+            """The spread tests first (each long on a remote server: last, they would be the
+            run's tail), then the modules, most tests first."""
+            for scope in [s for s in self.workqueue if "::" in s][::-1]:
+                self.workqueue.move_to_end(scope, last=False)
+            super()._assign_work_unit(node)
+
+    return ModuleGroups(config, log)
+
+
+@functools.cache
+def _spreads(module: Path) -> bool:
+    """Whether a test module sets ``pytestmark`` to (a list holding) ``pytest.mark.spread``: read
+    from its source, as the controller collects nothing."""
+    try:
+        tree = ast.parse(module.read_text())
+    except (OSError, SyntaxError):
+        return False
+    return any(isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "pytestmark" for t in node.targets)
+               and any(getattr(n, "attr", None) == "spread" for n in ast.walk(node.value)) for node in tree.body)
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     """IDs, suite and criterion (harness/criteria.py) become JUnit properties, so the report can
     build its matrices and judge every test under exactly one criterion. A module is one xdist
-    group (the gate runs --dist loadgroup) unless it is marked ``spread``."""
+    group (the gate runs --dist loadgroup: ``pytest_xdist_make_scheduler``) unless it is marked ``spread``."""
     from harness.criteria import Unmapped, criterion_for
 
     for item in items:
-        if not item.get_closest_marker("spread"):
-            item.add_marker(pytest.mark.xdist_group(str(item.path)))
         try:
             markers = {m.name for m in item.iter_markers() if m.name not in ID_MARKERS or m.args}
             item.user_properties.append(("criterion", criterion_for(item.fspath, markers).key))
