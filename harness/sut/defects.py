@@ -390,3 +390,21 @@ class PrinterBucketsOnPoolService(InventoryService):
             raise ServiceError(404, "object_not_found", "no such object readable by the caller")
         meta = json.loads(meta)
         return base64.b64decode(meta.get("content_base64", "")), "application/octet-stream", self.rules.served_headers()
+
+
+class WriteOffReordersFirstService(InventoryService):
+    """A write-off files the replacement order (a shopping-list line for the part) in its own
+    short transaction before it books the write-off: a write-off then refused (a signature not
+    the caller's, too many units) has left the order behind (CONTRACT §11.3: a refused request
+    leaves no row)."""
+
+    variant = "write_off_reorders_first"
+
+    async def write_off_part(self, user_id, body) -> dict:
+        async with self._session(user_id, commit=True) as tx:
+            part = await tx.part(body["part_id"])
+            await tx.conn.execute(
+                "INSERT INTO pms_shopping_list_items (yacht_id, part_id, part_name, quantity_requested, status, "
+                "source_type, created_by) VALUES ($1, $2, $3, 1, 'pending', 'inventory_lens', $4)",
+                tx.yacht, part["id"], part["name"], tx.caller.user_id)
+        return await super().write_off_part(user_id, body)

@@ -37,5 +37,5 @@ VARIANTS = {
         defects.LeakyErrorsService, defects.PrefixUuidService, defects.StaleAdjustService,
         defects.NoHeaderTimeoutService, defects.NoBodyTimeoutService, defects.RolesAnyYachtService,
         defects.ForeignPartMessageService, defects.ClaimedUserService, defects.SupportTenantHeaderService,
-        defects.PrinterBucketsOnPoolService)},
+        defects.PrinterBucketsOnPoolService, defects.WriteOffReordersFirstService)},
 }

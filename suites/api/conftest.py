@@ -14,6 +14,8 @@ import pytest_asyncio
 
 from harness.factories import Location, Part, Stock, User, Yacht
 
+from . import refusals
+
 OPENING = 20
 
 
@@ -101,3 +103,14 @@ class Ledger:
 @pytest.fixture
 def ledger(lens_pool) -> Ledger:
     return Ledger(lens_pool)
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def refusal_fingerprint(lens_pool) -> str:
+    return await refusals.fingerprint_sql(lens_pool)
+
+
+@pytest.fixture
+def sut(sut, lens_pool, refusal_fingerprint):
+    """The session's client with every request judged: a 4xx changed nothing (refusals.py)."""
+    return refusals.guarded(sut, lens_pool, refusal_fingerprint)

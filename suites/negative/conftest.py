@@ -3,7 +3,7 @@ refusal is only proven by the state not moving, read from outside the API."""
 
 import pytest
 
-from ..api.conftest import Ledger, Ship, ledger, other_ship, ship  # noqa: F401  (fixtures)
+from ..api.conftest import Ledger, Ship, ledger, other_ship, refusal_fingerprint, ship, sut  # noqa: F401  (fixtures)
 
 
 def pytest_configure(config):
