@@ -193,7 +193,8 @@ async def _ledger_ids(conn, yachts) -> set:
         "SELECT id FROM pms_inventory_transactions WHERE yacht_id = ANY($1::uuid[])", yachts)}
 
 
-async def test_function_movements(lens_tx, as_user, lens_binding, sides, record_cells):
+@pytest.mark.parametrize("function", roles.STOCK_FUNCTIONS)
+async def test_function_movements(lens_tx, as_user, lens_binding, sides, record_cells, function):
     """Every stock function anon/authenticated may EXECUTE x every ledger type it books x every
     role, called directly (PostgREST /rpc) with an otherwise valid call: admitted exactly for
     the tier of the §7 action that books that type; a refusal leaves both yachts as they were;
@@ -209,7 +210,7 @@ async def test_function_movements(lens_tx, as_user, lens_binding, sides, record_
     reversible = {"deduct_stock_inventory": received.ledger_id, "add_stock_inventory": consumed.ledger_id}
     both = (await _foreign_state(lens_tx, own.yacht.id), await _foreign_state(lens_tx, foreign.yacht.id))
     before = await _ledger_ids(lens_tx, yachts)
-    cells = surface.movement_cells(await surface.executable_functions(lens_tx))
+    cells = [c for c in surface.movement_cells(await surface.executable_functions(lens_tx)) if c.target == function]
     for cell in cells:
         user = own.users[cell.role]
         colleague = own.users["captain" if cell.role == "deckhand" else "deckhand"]
@@ -242,7 +243,7 @@ async def test_function_movements(lens_tx, as_user, lens_binding, sides, record_
                                     f"not the caller {user.id}")
             return f"booked ({outcome.quantity_before} -> {outcome.quantity_after})"
         cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, user, work)
-    record_cells(cells, "function_movements")
+    record_cells(cells, f"function_movements.{function}")
 
 
 # -- direct inserts into the ledger and the audit log: in whose name --------------------------

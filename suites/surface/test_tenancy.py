@@ -15,8 +15,23 @@ from harness.batch import Probe, probe_all
 from harness.db import claims_for, literal
 
 from .test_surface import (  # noqa: F401  (sides: fixture)
-    Side, _accounted, _affected, _attempt, _foreign_state, _hostile_args, _judged, _ledger_insert_cell, _one_row,
-    _stock_function_cell, _storage_cells, _table_batch, _table_command, sides)
+    PARTS,
+    Side,
+    _accounted,
+    _affected,
+    _attempt,
+    _foreign_state,
+    _hostile_args,
+    _judged,
+    _ledger_insert_cell,
+    _one_row,
+    _stock_function_cell,
+    _storage_cells,
+    _table_batch,
+    _table_command,
+    in_part,
+    sides,
+)
 
 pytestmark = pytest.mark.spread  # independent tests, each long on a remote server
 
@@ -47,7 +62,8 @@ async def _helper_cells(cells, lens_tx, lens_binding, own: Side, foreign: Side) 
             (("allowed", str(took)) if took else ("denied", f"no effect ({took})"))
 
 
-async def test_identity_change(lens_tx, as_user, lens_binding, sides, record_cells):
+@pytest.mark.parametrize("part", PARTS)
+async def test_identity_change(lens_tx, as_user, lens_binding, sides, record_cells, part):
     """A user whose profile and role are on the own yacht and who also holds an active captain row
     on the other yacht: every table and view x command, every direct ledger type, every hostile
     stock-function call, every storage operation and every role helper, on both yachts, judged
@@ -55,8 +71,9 @@ async def test_identity_change(lens_tx, as_user, lens_binding, sides, record_cel
     yacht's role; §6: another yacht's id reaches nothing)."""
     own, foreign = sides
     await _second_yacht_roles(lens_tx, own, foreign)
-    cells = surface_tenancy.identity_cells(await surface.yacht_tables(lens_tx), await surface.yacht_views(lens_tx),
-                                           await surface.buckets(lens_tx))
+    cells = in_part(surface_tenancy.identity_cells(await surface.yacht_tables(lens_tx), await surface.yacht_views(lens_tx),
+                                                   await surface.buckets(lens_tx)), part,
+                    lambda c: c.extra.get("kind") == "function")
     # function cells first: they compare both yachts with this snapshot, and an INSERT cell's
     # copy may first add the rows it references (as the owner, kept until the test ends)
     both = (await _foreign_state(lens_tx, own.yacht.id), await _foreign_state(lens_tx, foreign.yacht.id))
@@ -73,7 +90,7 @@ async def test_identity_change(lens_tx, as_user, lens_binding, sides, record_cel
     await _storage_cells([(c, roles.dual_scope(c.scope)) for c in cells if c.extra.get("kind") == "storage"],
                          lens_tx, lens_binding, own, foreign)
     await _helper_cells([c for c in cells if c.extra.get("kind") == "helper"], lens_tx, lens_binding, own, foreign)
-    record_cells(cells, "identity")
+    record_cells(cells, f"identity.{part}")
 
 
 async def test_tenant_columns(lens_tx, as_user, lens_binding, sides, record_cells):
