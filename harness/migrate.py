@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
@@ -212,8 +212,10 @@ def _apply_one(conn: psycopg.Connection, m: Migration) -> None:
         raise _explain(conn, m, text, exc) from None
 
 
-def apply(dsn: str, sql_dir: Path, base_schema: Path | None = None, base_data: Path | None = None) -> list[Migration]:
-    """Apply every pending step, each in its own transaction with its ledger row."""
+def apply(dsn: str, sql_dir: Path, base_schema: Path | None = None, base_data: Path | None = None,
+          after: Callable[[psycopg.Connection], object] | None = None) -> list[Migration]:
+    """Apply every pending step, each in its own transaction with its ledger row; ``after`` runs
+    on the connection once each step is applied (harness/populated.py writes rows there)."""
     result = []
     with _connect(dsn) as conn:
         conn.execute(_CREATE_LEDGER)
@@ -224,6 +226,8 @@ def apply(dsn: str, sql_dir: Path, base_schema: Path | None = None, base_data: P
                         _apply_one(own, m)
                 else:
                     _apply_one(conn, m)
+                if after is not None:
+                    after(conn)
                 m = m.with_state("new")
             result.append(m)
     return result

@@ -5,7 +5,9 @@ stock row of every yacht pointed at the first "Engine Room" found) passed it. He
 built once per run with the history that predates the lens, then data — the user's own
 (``--base-data``, e.g. a ``pg_dump --data-only --inserts`` of staging) or the shipped fleet of three
 yachts whose names, numbers and locations collide (harness/fleet/legacy_fleet.sql) — then the
-lens migrations; the result is checked against §11 without knowing what any migration does: no
+lens migrations, with new fleet rows written after every migration file (harness/fleet/steps.py:
+a later backfill runs over rows written under the lens schema too); the result is checked
+against §11 without knowing what any migration does: no
 row references another yacht's row, drift is 0, every unique rule is per yacht (the schema lint's
 query, suites/schema/test_privileges.py, on the migrated data).
 """
@@ -19,6 +21,7 @@ from psycopg.conninfo import make_conninfo
 from harness import migrate
 from harness.config import Settings
 from harness.errors import HarnessError
+from harness.fleet import steps
 from harness.provision import janitor
 
 LEGACY_FLEET = Path(__file__).parent / "fleet" / "legacy_fleet.sql"
@@ -55,7 +58,7 @@ def build(dsn: str, settings: Settings, name: str) -> str:
     target = make_conninfo(dsn, dbname=name)
     data = settings.base_data or LEGACY_FLEET
     try:
-        migrate.apply(target, settings.sql_dir, settings.base_schema, data)
+        migrate.apply(target, settings.sql_dir, settings.base_schema, data, after=steps.write)
     except HarnessError as exc:
         if str(exc).startswith(f"migration {Path(data).name} failed"):
             raise

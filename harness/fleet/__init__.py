@@ -1,0 +1,1 @@
+"""Fleet data for the migrations-on-data check (harness/populated.py)."""
