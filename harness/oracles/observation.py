@@ -83,11 +83,35 @@ def _unordered(value, labels: dict[str, str]):
     if not isinstance(value, list):
         return value
     items = [_unordered(v, labels) for v in value]
+    return sorted(items, key=lambda row: _content(row, labels)) if items and all(isinstance(v, dict) for v in items) \
+        else items
 
-    def content(row) -> str:
-        text = UUID_TEXT.sub(lambda m: labels.get(m.group(0).lower(), ""), json.dumps(row, sort_keys=True, default=str))
-        return TIME_TEXT.sub("", text)
-    return sorted(items, key=content) if items and all(isinstance(v, dict) for v in items) else items
+
+def _content(row, labels: dict[str, str]) -> str:
+    text = UUID_TEXT.sub(lambda m: labels.get(m.group(0).lower(), ""), json.dumps(row, sort_keys=True, default=str))
+    return TIME_TEXT.sub("", text)
+
+
+def order(value, labels: dict[str, str]) -> list[list[str]]:
+    """Each list of rows in ``value`` (depth first) as the sequence of its rows' contents: the
+    order a system defined (an ORDER BY, an HTTP list) is something a tenant observes, so a list
+    whose order follows another yacht's rows leaks them even when its set does not change.  Rows
+    holding an id the run created are left out of the sequence (two rows of one instant may be
+    ordered by a random id); they still count in the set."""
+    out: list = []
+
+    def walk(v) -> None:
+        if isinstance(v, dict):
+            for x in v.values():
+                walk(x)
+        elif isinstance(v, list):
+            if v and all(isinstance(x, dict) for x in v):
+                out.append([_content(x, labels) for x in v if all(
+                    u.lower() in labels for u in UUID_TEXT.findall(json.dumps(x, default=str)))])
+            for x in v:
+                walk(x)
+    walk(value)
+    return out
 
 
 def footprint(obs: Observation, yacht: str) -> dict:
@@ -113,10 +137,12 @@ def differences(left: list[Observation], right: list[Observation], view, what: t
     return lines
 
 
-def tenant_view(labels: dict[str, str], yacht: str):
-    """What a tenant observes of a call: its outcome (rows, SQLSTATE and message) and how many
-    of its own rows it added, changed or removed — ids labelled."""
+def tenant_view(labels: dict[str, str], yacht: str, ordered=lambda obs: False):
+    """What a tenant observes of a call: its outcome (rows, SQLSTATE and message), how many of
+    its own rows it added, changed or removed, and, where ``ordered(obs)`` says the system
+    defines it, the order of the rows (``order``) — ids labelled."""
     def observed(obs: Observation) -> str:
         o = obs.outcome
-        return normalise([o.value, o.sqlstate, o.message, footprint(obs, yacht)], dict(labels))
+        seen = [o.value, o.sqlstate, o.message, footprint(obs, yacht)]
+        return normalise(seen + ([{"order": order(o.value, labels)}] if ordered(obs) else []), dict(labels))
     return observed

@@ -13,7 +13,7 @@ from __future__ import annotations
 from harness import roles, surface
 from harness.oracles import all_or_nothing, noninterference
 from harness.oracles.observation import Observation, Outcome
-from harness.paths import catalog, worlds
+from harness.paths import catalog, ranks, worlds
 from harness.paths.probe import Probe
 from harness.paths.values import phantom_id
 
@@ -67,8 +67,9 @@ async def test_api_non_interference(sut, committed_factory, lens_artifacts, reco
     world_a = await _observe(sut, probe, requests)
     await worlds.plant(conn, foreign["yacht"].id, tables, await catalog.unique_text_columns(conn, tables),
                        own["yacht"].id)
+    await ranks.plant(conn, foreign["yacht"].id, tables, own["yacht"].id)
     world_b = await _observe(sut, probe, requests)
-    lines = noninterference.judge(world_a, world_b, labels, str(own["yacht"].id))
+    lines = noninterference.judge(world_a, world_b, labels, str(own["yacht"].id), lambda obs: True)   # every list
     lines += [line for o in (*world_a, *world_b) for line in all_or_nothing.judge(o)]
     record_property("properties[api].judged", str(len(world_a) + len(world_b)))
     assert not lines, f"{len(lines)} of {len(world_a)} requests break CONTRACT §11 over HTTP:\n" + "\n".join(lines[:40])

@@ -33,7 +33,7 @@ from harness.oracles import (
     references,
 )
 from harness.oracles.observation import Observation
-from harness.paths import bulk, catalog, claims, values, worlds
+from harness.paths import bulk, catalog, claims, ranks, values, worlds
 from harness.paths.probe import Probe, insert_sql, relation
 
 from ..surface.test_surface import _side
@@ -65,6 +65,7 @@ class Runs:
     authority: list[tuple[str, list[Observation], list[Observation], dict]] = field(default_factory=list)
     decisions: list[tuple[Observation, Observation]] = field(default_factory=list)
     closed: list[tuple[str, list[Observation], list[Observation], dict]] = field(default_factory=list)
+    ordered: set[str] = field(default_factory=set)  # calls whose rows' order the system defines
     callers: dict[str, str] = field(default_factory=dict)       # actor -> user id
     users: dict[str, tuple[str, ...]] = field(default_factory=dict)  # table -> user-naming columns
     counts: dict = field(default_factory=dict)
@@ -220,6 +221,7 @@ async def _run_everything(s: Scene, budget: int) -> Runs:
     await world.start()
     try:
         planted = await worlds.plant(s.conn, s.foreign.yacht.id, s.tables, s.unique_text, own.yacht.id)
+        await ranks.plant(s.conn, s.foreign.yacht.id, s.tables, own.yacht.id)
         base_b = await probe.snapshot()
         for actor in ACTORS:
             runs.world_b += await probe.observe_all(per_actor[actor], actor, base_b, claims_for(own.users[actor]))
@@ -227,6 +229,8 @@ async def _run_everything(s: Scene, budget: int) -> Runs:
         await world.rollback()
     staged = [(a, b) for a, b in zip(runs.world_a, runs.world_b) if a and b]   # a state the tables refuse: no call
     runs.world_a, runs.world_b = [a for a, _ in staged], [b for _, b in staged]
+    ordering = await noninterference.ordering_functions(s.conn)
+    runs.ordered = {p.label() for p in s.paths if p.kind == "function" and p.name in ordering}
     await _authority(runs, s, per_actor["deckhand"])
     for actor in ACTORS:
         runs.decisions += await _decisions(probe, s.conn, own, own.users[actor].id, own.users[COLLEAGUE[actor]].id,
@@ -330,7 +334,8 @@ def _merge(path, counts: dict, oracle: str, entry: dict) -> None:
 def test_non_interference(runs, lens_artifacts, record_property):
     """§11.1: every call of a crew member and a captain observes the same in world A and in world
     B (the other yacht holds rows with the ids and text the calls use)."""
-    lines = noninterference.judge(runs.world_a, runs.world_b, runs.labels, runs.own_yacht)
+    lines = noninterference.judge(runs.world_a, runs.world_b, runs.labels, runs.own_yacht,
+                                  lambda obs: obs.path in runs.ordered)
     _report(runs, "non-interference", len(runs.world_a), lines, lens_artifacts, record_property)
 
 
