@@ -7,6 +7,7 @@ the path, the arguments, the actor, and both sides of the comparison.
 
 - ``noninterference`` (§11.1): world A and world B differ only in another yacht's data;
 - ``references`` (§11.1): no written row holds another yacht's row id;
+- ``containment`` (§11.1): no call adds, changes or removes another yacht's rows;
 - ``immutability`` (§11.2): ledger and audit rows before and after each call;
 - ``all_or_nothing`` (§11.3): a refused call's footprint, transfer pairs, drift;
 - ``movements`` (§5/§7): each booked ledger row's type against the caller's tier, its signature;

@@ -33,12 +33,11 @@ def judge(obs: Observation, yacht: str) -> list[str]:
         if table == STORAGE and prefix.lower() != yacht.lower():
             lines.append(f"references: {obs.where()} -> {obs.outcome.show()}; wrote the object {row.get('name')} "
                          f"(bucket {row.get('bucket_id')}) under another yacht's prefix")
-        yacht = str(row.get("yacht_id"))
         if not row.get("yacht_id") or "(" in table:   # a storage object's tenant is its path; a function's rows
             continue
         for col, value in row.items():
             other = owner.get(value.lower()) if isinstance(value, str) and col not in ("id", "yacht_id") else None
-            if other is not None and other != yacht:
+            if other is not None and other != str(row["yacht_id"]):
                 lines.append(f"references: {obs.where()} -> {obs.outcome.show()}; wrote {table}.{col} = {value}, "
                              f"a row of another yacht, in row {key}")
     return lines

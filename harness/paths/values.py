@@ -140,6 +140,7 @@ class Pool:
     named_texts: dict[str, list[str]] = field(default_factory=dict)   # column -> own values, first row first
     caller_role: str | None = None         # the caller's role on the own yacht (its signatures)
     objects: list[str] = field(default_factory=list)           # own storage object names
+    mirrored: dict[str, uuid.UUID] = field(default_factory=dict)   # table -> the own row world B mirrors
     foreign_objects: list[str] = field(default_factory=list)   # the other yacht's
     now: str = field(default_factory=lambda: datetime.now(UTC).isoformat())   # when its signatures are made
 

@@ -169,7 +169,8 @@ async def calls_for(conn: asyncpg.Connection, paths: list[Path], pool: Pool, bud
                     user_columns: dict, unique_text: dict, states: dict | None = None) -> list[Call]:
     """Every path as one actor: reads, each function's examples, an insert of a copy of an own
     row (colliding text, user columns naming the caller, then a colleague), each updatable
-    column of an own row set alone to each of its candidates, a DELETE of an own row and of the
+    column of an own row set alone to each of its candidates (and of the row world B mirrors to
+    the first: a write keyed on its texts meets the other yacht's copy), a DELETE of an own row and of the
     phantom one, storage writes; then the calls on own rows again with the row in each other
     state its table allows (``states``, catalog.state_changes)."""
     calls = await _plain_calls(conn, paths, pool, budget, user_columns, unique_text)
@@ -204,10 +205,12 @@ async def _plain_calls(conn, paths: list[Path], pool: Pool, budget: int, user_co
             calls.append(Call(p.label(), (), read_sql(p.name), (), "read"))
         elif p.kind == "update":
             (column,), (type_,) = p.arg_names, p.arg_types
-            calls += [Call(p.label(), (f"own row, {column} = {v}",), update_sql(p.name, column, type_),
+            settings = update_values(pool, column, type_, user_columns.get(p.name, ()), max(2, budget // 4))
+            calls += [Call(p.label(), (f"{which}, {column} = {v}",), update_sql(p.name, column, type_),
                            (str(row), v), "update")
-                      for row in pool.own.get(p.name, [])[:1]
-                      for v in update_values(pool, column, type_, user_columns.get(p.name, ()), max(2, budget // 4))]
+                      for which, row, vs in (("own row", (pool.own.get(p.name) or [None])[0], settings),
+                                             ("mirrored own row", pool.mirrored.get(p.name), settings[:1]))
+                      if row is not None and (which == "own row" or row not in pool.own[p.name][:1]) for v in vs]
         elif p.kind == "delete":
             calls += [Call(p.label(), (who,), delete_sql(p.name), (str(row),), "delete") for who, row in
                       (("own row", (pool.own.get(p.name) or [None])[0]), ("phantom row", phantom_id(p.name, pool.own_yacht)))

@@ -27,6 +27,7 @@ from harness.oracles import (
     all_or_nothing,
     attribution,
     authority,
+    containment,
     immutability,
     movements,
     noninterference,
@@ -152,7 +153,8 @@ class Scene:
         texts = [r[0] for t, cols in self.unique_text.items() for c in cols for r in await self.conn.fetch(
             f'SELECT DISTINCT "{c}"::text FROM public.{t} WHERE yacht_id = $1 AND "{c}" IS NOT NULL', self.own.yacht.id)]
         named: dict[str, list[str]] = {}   # the texts of the row world B mirrors, per column
-        for t, row in (await worlds.mirrored(self.conn, self.tables, self.own.yacht.id)).items():
+        mirrored = await worlds.mirrored(self.conn, self.tables, self.own.yacht.id)
+        for t, row in mirrored.items():
             for c in self.texts[t]:
                 named.setdefault(c, []).extend([str(row[c])] if row.get(c) is not None else [])
         objects = [[o["name"] for o in await worlds.rows_of(self.conn, "storage.objects", side.yacht.id, 3)]
@@ -160,7 +162,8 @@ class Scene:
         return values.Pool(ids["own"], ids["foreign"], self.own.yacht.id, self.foreign.yacht.id, caller, colleague,
                            sorted(texts), self.literals, named_texts=named, caller_role=next(
                                (u.role for u in self.own.users.values() if u.id == caller), None),
-                           objects=objects[0], foreign_objects=objects[1])
+                           objects=objects[0], foreign_objects=objects[1],
+                           mirrored={t: uuid.UUID(str(r["id"])) for t, r in mirrored.items() if values.is_uuid(str(r.get("id")))})
 
     async def calls(self, pool: values.Pool, budget: int):
         return [*await worlds.calls_for(self.conn, self.paths, pool, budget, self.users, self.unique_text,
@@ -346,6 +349,14 @@ def test_no_row_references_another_yacht(runs, lens_artifacts, record_property):
     obs = runs.every()
     _report(runs, "references", len(obs), [l for o in obs for l in references.judge(o, runs.own_yacht)], lens_artifacts,
             record_property)
+
+
+def test_no_call_writes_another_yacht(runs, lens_artifacts, record_property):
+    """§11.1: no call added, changed or removed a row of another yacht, or an object under its
+    prefix (world B's other yacht holds colliding, connected rows a cross-tenant write meets)."""
+    obs = runs.every()
+    _report(runs, "containment", len(obs), [l for o in obs for l in containment.judge(o, runs.own_yacht)],
+            lens_artifacts, record_property)
 
 
 def test_trail_is_immutable(runs, lens_artifacts, record_property):
