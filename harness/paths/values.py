@@ -282,8 +282,8 @@ def touches_storage(path: Path) -> bool:
 
 def examples(path: Path, pool: Pool, budget: int) -> list[tuple]:
     """The best guess, then each parameter varied alone (``budget`` in all), then up to
-    ``2 * budget`` pairs (module docstring), then, for a full-profile budget, the rows of the
-    2-way covering array over every factor that are not already there."""
+    ``budget`` pairs (module docstring), then, for a full-profile budget, the rows of the 2-way
+    covering array over every factor that are not already there."""
     options = [candidates(pool, n, t, path) for n, t in zip(path.arg_names, path.arg_types)]
     first = tuple(o[0] for o in options)
     out, depth = [first], 1
@@ -295,7 +295,7 @@ def examples(path: Path, pool: Pool, budget: int) -> list[tuple]:
     if budget <= 1:
         return out
     found = factors(path, pool)
-    rows = pairs(found, path.body, pool)[:2 * budget]
+    rows = pairs(found, path.body, pool)[:budget]
     if budget >= FULL_BUDGET and len(found) > 1:
         covering = AllPairs([list(range(min(len(f.values), COVERING_WIDTH))) for f in found])
         rows += [tuple(f.values[n] for f, n in zip(found, r)) for r in covering]
@@ -341,22 +341,28 @@ def factors(path: Path, pool: Pool) -> list[Factor]:
 
 
 def pairs(found: list[Factor], body: str, pool: Pool) -> list[tuple]:
-    """Rows at the best guess but for two factors: one opening a branch (a literal it is
-    compared with, an own object name), the other set to a value of the other yacht; the pairs
-    whose words stand closest in ``body`` first."""
+    """Rows at the best guess but for two factors: first one opening a branch (a literal it is
+    compared with, an own object name) with the other set to a value of the other yacht, then
+    two branch values, then two values of the other yacht; within each, the pairs whose words
+    stand closest in ``body`` first."""
     crossing, own = pool.crossing(), set(pool.objects)
-    best = tuple(f.values[0] for f in found)
+    reach = [[v for v in f.values[1:] if v in f.decided or isinstance(v, str) and v in own] for f in found]
+    cross = [[v for v in f.values[1:] if str(v).lower() in crossing] for f in found]
     words = [_positions(body, f) for f in found]
-    ranked = []
-    for i, f in enumerate(found):
-        for a in (v for v in f.values[1:] if v in f.decided or isinstance(v, str) and v in own):
-            for j, g in enumerate(found):
-                for b in (v for v in g.values[1:] if str(v).lower() in crossing) if j != i else ():
-                    near = min((abs(p - q) for p in _literal_positions(body, a) for q in words[j]), default=10**9)
-                    row = list(best)
-                    row[i], row[j] = a, b
-                    ranked.append((near, len(ranked), tuple(row)))
-    return [row for _, _, row in sorted(ranked)]
+
+    def at(i: int, value) -> list[int]:
+        return _literal_positions(body, value) if value in reach[i] else words[i]
+    best, ranked = tuple(f.values[0] for f in found), []
+    for kind, (left, right) in enumerate(((reach, cross), (reach, reach), (cross, cross))):
+        for i, j in itertools.permutations(range(len(found)), 2):
+            if kind and i > j:   # two of a kind: each pair of factors once
+                continue
+            for a, b in itertools.product(left[i], right[j]):
+                near = min((abs(p - q) for p in at(i, a) for q in at(j, b)), default=10**9)
+                row = list(best)
+                row[i], row[j] = a, b
+                ranked.append((kind, near, len(ranked), tuple(row)))
+    return [row for *_, row in sorted(ranked)]
 
 
 def _positions(body: str, f: Factor) -> list[int]:
