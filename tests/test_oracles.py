@@ -17,6 +17,7 @@ from harness.oracles import (
     references,
 )
 from harness.oracles.observation import Observation, Outcome, normalise
+from harness.paths import claims
 from harness.paths.catalog import Path
 from harness.paths.values import COLLIDE, Pool, examples, phantom_id, role_strings
 
@@ -117,6 +118,34 @@ def test_normalise_sets_aside_times_and_the_order_of_rows():
             {"id": "22222222-2222-2222-2222-222222222222", "type": "in", "at": "2026-12-07 18:50:31Z"}]
     assert normalise(rows, {}) == normalise([{**r, "at": "2027-01-01T00:00:00+00:00"} for r in rows[::-1]], {})
     assert normalise(rows, {}) != normalise([{**rows[0], "type": "in"}, rows[1]], {})
+
+
+def test_noninterference_compares_the_order_the_system_defines_known_rows_only():
+    part_a, part_b = "00000000-0000-0000-0000-0000000000a1", "00000000-0000-0000-0000-0000000000a2"
+    labels = {OWN: "own yacht", part_a: "own:pms_parts#0", part_b: "own:pms_parts#1"}
+    ranked = [obs(Outcome(value=[{"id": part_a}, {"id": part_b}]))]
+    reranked = [obs(Outcome(value=[{"id": part_b}, {"id": part_a}]))]
+    assert noninterference.judge(ranked, reranked, labels, OWN) == []        # no ORDER BY: a set
+    line = noninterference.judge(ranked, reranked, labels, OWN, lambda o: True)[0]
+    assert "order" in line and "world B" in line
+    fresh = [obs(Outcome(value=[{"id": "11111111-1111-1111-1111-111111111111"}, {"id": part_a},
+                                {"id": "22222222-2222-2222-2222-222222222222"}]))]
+    swapped = [obs(Outcome(value=[{"id": "33333333-3333-3333-3333-333333333333"}, {"id": part_a},
+                                  {"id": "44444444-4444-4444-4444-444444444444"}][::-1]))]
+    assert noninterference.judge(fresh, swapped, labels, OWN, lambda o: True) == []   # new rows: a set
+
+
+def test_hostile_request_says_every_word_in_every_key_and_header_over_as_many_slots():
+    words, colleague, yacht = list(claims.WORDS), uuid.uuid4(), uuid.uuid4()
+    said = [claims.request_headers(claims.HEADERS, colleague, yacht, words, n) for n in range(len(words))]
+    assert {h["X-Device"] for h in said} == {h["X-Client-Info"] for h in said} == set(words)
+    assert {h["X-On-Behalf-Of"] for h in said} == {str(colleague)} and said[0]["X-Tenant-Id"] == str(yacht)
+    keyed = [claims.keyed(words, n) for n in range(len(words))]
+    assert {k["user_metadata"]["device"] for k in keyed} == {k["channel"] for k in keyed} == set(words)
+    forged = claims.merged({"user_metadata": {"role": "captain"}, "sub": "x"}, keyed[0])
+    assert forged["user_metadata"]["role"] == "captain" and forged["user_metadata"]["device"] and forged["sub"] == "x"
+    assert claims.published_headers({"parameters": [{"in": "header", "name": "Idempotency-Key"}],
+                                     "x": ["X-Kiosk-Badge", "not a header"]}) == ["Idempotency-Key", "X-Kiosk-Badge"]
 
 
 def test_examples_vary_each_parameter_alone_within_the_budget():
