@@ -174,26 +174,30 @@ async def calls_for(conn: asyncpg.Connection, paths: list[Path], pool: Pool, bud
     phantom one, storage writes; then the calls on own rows again with the row in each other
     state its table allows (``states``, catalog.state_changes)."""
     calls = await _plain_calls(conn, paths, pool, budget, user_columns, unique_text)
-    return calls + in_other_states(calls, pool, states or {}, {"function": max(1, budget // 2), "update": 1,
-                                                               "delete": 1})
+    return calls + in_other_states(calls, pool, states or {})
 
 
-def in_other_states(calls: list[Call], pool: Pool, states: dict, per_path: dict[str, int]) -> list[Call]:
-    """The first calls of each function, UPDATE and DELETE path that name an own row of a table
-    with other states (``per_path``, by kind: a function's examples vary its other parameters,
-    an omitted signature among them), once per state, the row put in it first (as the owner,
-    inside the call's rollback): a deactivated part, a stock row with none on hand.  What a call
-    may do to a row in one state it may not do in another (reactivation unsigned)."""
+def in_other_states(calls: list[Call], pool: Pool, states: dict) -> list[Call]:
+    """The first call of each function, UPDATE and DELETE path that names an own row of a table
+    with other states (for a function also with each other parameter left out, NULL, alone: a
+    signature omitted), once per state, the row put in it first (as the owner, inside the
+    call's rollback): a deactivated part, a stock row with none on hand.  What a call may do to
+    a row in one state it may not do in another (reactivation unsigned) is out of reach of
+    calls on the rows as they are."""
     table_of = {str(i): t for t, ids in pool.own.items() for i in ids}
-    out, seen = [], {}
+    out, seen = [], set()
     for call in calls:
-        rows = [(a, table_of[a]) for a in call.params if a in table_of and states.get(table_of[a])]
-        if rows and seen.setdefault(call.path, 0) < per_path.get(call.kind, 0):
-            seen[call.path] += 1
-            row, table = rows[0]
-            out += [replace(call, args=(*call.args, f"own {table} row with {state}"),
-                            setup=Call(f"{table} {state}", (), sql, (row,), "update"))
-                    for state, sql in states[table]]
+        at = [(n, table_of[a]) for n, a in enumerate(call.params) if a in table_of and states.get(table_of[a])]
+        if not at or call.path in seen or call.kind not in ("function", "update", "delete"):
+            continue
+        seen.add(call.path)
+        (n, table), row = at[0], call.params[at[0][0]]
+        omitted = [(call.args, call.params)] + [
+            ((*call.args[:j], None, *call.args[j + 1:]), (*call.params[:j], None, *call.params[j + 1:]))
+            for j, v in enumerate(call.params) if call.kind == "function" and j != n and v is not None]
+        out += [replace(call, args=(*args, f"own {table} row with {state}"), params=params,
+                        setup=Call(f"{table} {state}", (), sql, (row,), "update"))
+                for state, sql in states[table] for args, params in omitted]
     return out
 
 
