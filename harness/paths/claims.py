@@ -23,7 +23,7 @@ from harness import roles
 #: Claims the token's issuer sets; the variations change these one at a time, never as a payload.
 RESERVED = frozenset({"sub", "role", "aud", "exp", "iat", "nbf", "iss", "jti"})
 #: How projects name a claim they read authority from, around the word itself.
-MODIFIERS = ("", "acting_", "effective_", "user_", "app_")
+MODIFIERS = ("", "acting_", "effective_", "active_", "current_", "selected_", "user_", "app_")
 #: Where Supabase Auth (GoTrue) keeps claims a client or an admin panel may set.
 METADATA = ("user_metadata", "app_metadata")
 PROFILES = "auth_users_profiles"
@@ -46,17 +46,32 @@ async def identity(conn: asyncpg.Connection, user_id) -> dict:
             if isinstance(v, str) and k not in ("id", "yacht_id") and not k.endswith("_at")}
 
 
-def powers(colleague, who: dict, yacht) -> dict:
+async def read_keys(conn: asyncpg.Connection) -> list[str]:
+    """Every JSON key a function, policy or view of the database reads (``->'key'``,
+    ``->>'key'``, ``#>> '{a,key}'``): a project that takes authority from a claim reads it under
+    its own name, and the database says that name wherever it reads it."""
+    bodies = await conn.fetch(
+        "SELECT p.prosrc FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+        "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND p.prolang <> 12 "
+        "UNION ALL SELECT concat_ws(' ', qual, with_check) FROM pg_policies "
+        "UNION ALL SELECT definition FROM pg_views WHERE schemaname NOT IN ('pg_catalog', 'information_schema')")
+    keys = {k for (body,) in bodies for k in JSON_KEY.findall(body or "")}
+    return sorted(keys - RESERVED - set(METADATA))
+
+
+def powers(colleague, who: dict, yacht, read: list[str] = ()) -> dict:
     """Every authority word at its most powerful (see the module): a role or tier (one, or a list
     of the manager tier's), another yacht and a colleague's id, bare and under each modifier; the
-    tier flags; the colleague's identity and an admin provider."""
+    tier flags; the colleague's identity and an admin provider; and each key the database reads
+    (``read_keys``) saying what its name says it carries (``_says``)."""
     top = sorted(roles.TIER_ROLES[roles.Tier.MANAGER])
     lists = {"role": top, "tier": [roles.Tier.MANAGER.name.lower()]}
     single = {"role": top[0], "tier": lists["tier"][0], "yacht_id": str(yacht), "user_id": str(colleague)}
     out = {mod + word: value for word, value in single.items() for mod in MODIFIERS}
     out |= {f"{mod}{word}s": value for word, value in lists.items() for mod in MODIFIERS}
     flags = {f"is_{tier.name.lower()}": True for tier in roles.TIER_ROLES} | {"is_admin": True, "admin": True}
-    return out | flags | {"id": str(colleague), "provider": "service_role", **who}
+    mined = {key: _says(key, colleague, yacht, "true") for key in read}
+    return mined | out | flags | {"id": str(colleague), "provider": "service_role", **who}
 
 
 def hostile(payload: dict) -> dict[str, dict]:
@@ -84,6 +99,7 @@ WORDS = ("kiosk", "admin", "service", "support", "system", "internal", "trusted"
 MORE_WORDS = ("superuser", "proxy", "shared", "dashboard", "root", "staff", "backoffice", "automation")
 #: PostgREST's preferences, all at once (lenient: an unknown one is ignored, never refused).
 PREFER = "return=representation, count=exact, tx=commit, handling=lenient"
+JSON_KEY = re.compile(r"(?:->>?\s*'|#>>?\s*'\{(?:[^}']*,)?)([A-Za-z_][A-Za-z0-9_]*)")
 HEADER_LIKE = re.compile(r"^[Xx]-[A-Za-z0-9-]{2,40}$")
 
 

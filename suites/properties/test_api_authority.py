@@ -147,7 +147,8 @@ async def test_api_authority_comes_from_sub_and_the_database(sut, committed_fact
     foreign = await f.yacht()
     await claims.name_users(f.conn, [u.id for u in users.values()])
     captain = users["captain"]
-    forged = claims.hostile(claims.powers(captain.id, await claims.identity(f.conn, captain.id), foreign.id))
+    forged = claims.hostile(claims.powers(captain.id, await claims.identity(f.conn, captain.id), foreign.id,
+                                          await claims.read_keys(f.conn)))
     every = forged["every forged claim"]
     stranger = User(uuid.uuid4(), yacht.id, "stranger")
     tables = await surface.yacht_tables(f.conn)

@@ -49,7 +49,8 @@ async def hostile_claims(conn, user, colleague, foreign_yacht) -> dict[str, dict
     """Claims a client can forge on top of its own ``sub`` (CONTRACT §11.4): a colleague's identity
     and every authority word at its most powerful (harness/paths/claims.py), in each metadata
     object and at the top level, and another role string."""
-    payload = claims.powers(colleague.id, await claims.identity(conn, colleague.id), foreign_yacht)
+    payload = claims.powers(colleague.id, await claims.identity(conn, colleague.id), foreign_yacht,
+                            await claims.read_keys(conn))
     forged = {name: claims_for(user, **extra) for name, extra in claims.hostile(payload).items()
               if name != "every forged claim"}
     return forged | {"role string service_role": claims_for(user, role="service_role")}
