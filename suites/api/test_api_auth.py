@@ -19,6 +19,18 @@ def _claims(user, **over) -> dict:
             "iat": now, "exp": now + 600, **over}
 
 
+#: Secrets a deployment may still accept besides its own: the defaults every Supabase project and
+#: tutorial starts from, and near misses of the real one (a handler that trims, lower-cases or
+#: compares a prefix).  Only the configured secret may verify a token.
+WELL_KNOWN = ("super-secret-jwt-token-with-at-least-32-characters-long",
+              "your-super-secret-jwt-token-with-at-least-32-characters-long", "secret", "changeme", "jwt-secret")
+
+
+def _near_misses(secret: str) -> list[str]:
+    return [secret[:-1], secret[: len(secret) // 2], f" {secret}", f"{secret} ",
+            secret.swapcase() if secret.swapcase() != secret else f"{secret}x"]
+
+
 def _bad_tokens(user, secret: str) -> dict[str, str]:
     without_sub = _claims(user)
     del without_sub["sub"]
@@ -35,11 +47,14 @@ def _bad_tokens(user, secret: str) -> dict[str, str]:
         "aud anon": jwt.encode(_claims(user, aud="anon"), secret, algorithm="HS256"),
         "role anon": jwt.encode(_claims(user, role="anon"), secret, algorithm="HS256"),
         "garbage": "not.a.jwt",
+        **{f"well-known secret {n}": mint(user, secret=key) for n, key in enumerate(WELL_KNOWN)},
+        **{f"near miss {n}": mint(user, secret=key) for n, key in enumerate(_near_misses(secret))},
     }
 
 
 CASES = ["expired", "wrong signature", "alg none", "HS512", "missing sub", "missing exp",
-         "sub not a uuid", "aud anon", "role anon", "garbage"]
+         "sub not a uuid", "aud anon", "role anon", "garbage",
+         *(f"well-known secret {n}" for n in range(len(WELL_KNOWN))), *(f"near miss {n}" for n in range(5))]
 
 
 @pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
