@@ -43,7 +43,7 @@ from harness.paths import catalog, claims, values
 from harness.paths.probe import Probe
 
 from ..surface.test_api_surface import _body, _lowest
-from .test_api_properties import _observe
+from .test_api_properties import _observe, _published
 
 DAY, HOUR = 24 * 3600, 3600
 #: A role string the contract does not issue tokens for (smoke); full adds these.
@@ -116,15 +116,6 @@ def _slots(requests: list, width: int) -> tuple[list, list[int]]:
         slots.append(seen[kind])
         seen[kind] += 1
     return requests, slots
-
-
-async def _published(sut) -> object:
-    """The API's OpenAPI document, where it serves one (PostgREST at its root), else None."""
-    for path in ("/openapi.json", "/rest/v1/"):
-        answer = await sut.request("GET", path)
-        if answer.status == 200 and isinstance(answer.json, dict):
-            return answer.json
-    return None
 
 
 def _unlisted(found: list[str]) -> list[str]:

@@ -10,6 +10,8 @@ yachts and are purged with them (needs a database that allows writes).
 """
 from __future__ import annotations
 
+import uuid
+
 from harness import roles, surface
 from harness.oracles import all_or_nothing, noninterference
 from harness.oracles.observation import Observation, Outcome
@@ -24,17 +26,48 @@ ID_FIELDS = {"part_id": "pms_parts", "location_id": "pms_part_locations", "from_
              "to_location_id": "pms_part_locations", "transaction_id": "pms_inventory_transactions"}
 
 
-async def _requests(sut, own: dict, transaction_id) -> list[tuple]:
-    """(label, user, action or read route, body) for every action x id field, and every read."""
-    salt, out = own["yacht"].id, []
+#: Query parameters a read may take an id in, beside those its OpenAPI document declares: a
+#: pagination cursor looked up outside the tenant's rows answers "no such row" only for ids no
+#: yacht holds (red team round 6, 23).
+ID_PARAMS = ("after", "before", "cursor", "since", "starting_after", "page_token", "id")
+
+
+async def _requests(sut, own: dict, transaction_id, salt, declared: dict[str, list[str]]) -> list[tuple]:
+    """(label, user, action or read route, body) for every action x id field (by the lowest tier
+    it admits and by a captain: a branch only a higher tier reaches), every read of a
+    phantom part, and every read of an own part with each id parameter (``declared`` per route,
+    and ``ID_PARAMS``) naming each table's phantom.  ``salt``: the phantoms' (each world its own,
+    so a row a request of world A creates under a phantom id does not take world B's)."""
+    out = []
     for action in roles.ACTIONS:
-        user = _lowest(action, own["users"])
-        body = _body(action, own, user, transaction_id)
-        out += [(f"POST {action} {field}=phantom", user, action, {**body, field: str(phantom_id(table, salt))})
-                for field, table in ID_FIELDS.items() if field in body]
-    reads = [route for route in sut.profile.reads.values() if "{part_id}" in route]
-    return out + [(f"GET {route} part=phantom", own["users"]["deckhand"], route.replace(
-        "{part_id}", str(phantom_id("pms_parts", salt))), None) for route in reads]
+        for user in dict.fromkeys([_lowest(action, own["users"]), own["users"]["captain"]]):
+            body = _body(action, own, user, transaction_id)
+            out += [(f"POST {action} {field}=phantom as {user.role}", user, action,
+                     {**body, field: str(phantom_id(table, salt))}) for field, table in ID_FIELDS.items() if field in body]
+    reads, deckhand = [route for route in sut.profile.reads.values() if "{part_id}" in route], own["users"]["deckhand"]
+    out += [(f"GET {route} part=phantom", deckhand, route.replace("{part_id}", str(phantom_id("pms_parts", salt))), None)
+            for route in reads]
+    return out + [(f"GET {route} ?{name}=phantom {table}", deckhand, route.replace("{part_id}", str(own["part"].id))
+                   + f"?{name}={phantom_id(table, salt)}", None)
+                  for route in reads for name in dict.fromkeys([*declared.get(route, ()), *ID_PARAMS])
+                  for table in dict.fromkeys(ID_FIELDS.values())]
+
+
+async def _published(sut) -> object:
+    """The API's OpenAPI document, where it serves one (PostgREST at its root), else None."""
+    for path in ("/openapi.json", "/rest/v1/"):
+        answer = await sut.request("GET", path)
+        if answer.status == 200 and isinstance(answer.json, dict):
+            return answer.json
+    return None
+
+
+def _query_params(document) -> dict[str, list[str]]:
+    """Per route of an OpenAPI document, the query parameters it declares."""
+    paths = document.get("paths", {}) if isinstance(document, dict) else {}
+    return {route: [p["name"] for op in ops.values() if isinstance(op, dict) for p in op.get("parameters", [])
+                    if isinstance(p, dict) and p.get("in") == "query" and isinstance(p.get("name"), str)]
+            for route, ops in paths.items() if isinstance(ops, dict)}
 
 
 async def _observe(sut, probe: Probe, requests, token=lambda user: None, headers=None) -> list[Observation]:
@@ -63,12 +96,14 @@ async def test_api_non_interference(sut, committed_factory, lens_artifacts, reco
     tables = await surface.yacht_tables(conn)
     probe = Probe(conn, [own["yacht"].id, foreign["yacht"].id], tables)
     labels = worlds.labels(await probe.snapshot(), own["yacht"].id, foreign["yacht"].id)
-    requests = await _requests(sut, own, tx)
-    world_a = await _observe(sut, probe, requests)
+    unseen = uuid.uuid5(own["yacht"].id, "lens-harness/world A")   # world A's phantoms: no yacht ever holds them
+    labels |= {str(phantom_id(t, unseen)): f"phantom:{t}" for t in tables}
+    declared = _query_params(await _published(sut))
+    world_a = await _observe(sut, probe, await _requests(sut, own, tx, unseen, declared))
     await worlds.plant(conn, foreign["yacht"].id, tables, await catalog.unique_text_columns(conn, tables),
                        own["yacht"].id)
     await ranks.plant(conn, foreign["yacht"].id, tables, own["yacht"].id)
-    world_b = await _observe(sut, probe, requests)
+    world_b = await _observe(sut, probe, await _requests(sut, own, tx, own["yacht"].id, declared))
     lines = noninterference.judge(world_a, world_b, labels, str(own["yacht"].id), lambda obs: True)   # every list
     lines += [line for o in (*world_a, *world_b) for line in all_or_nothing.judge(o)]
     record_property("properties[api].judged", str(len(world_a) + len(world_b)))
