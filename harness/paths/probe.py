@@ -63,11 +63,19 @@ BEGIN
   FOR c IN SELECT * FROM jsonb_array_elements(calls) LOOP
     BEGIN
       outcome := '{}'::jsonb;
+      staged := '{"added": []}'::jsonb;
       IF jsonb_typeof(c->'setup') = 'object' THEN
         a := ARRAY(SELECT jsonb_array_elements_text(c->'setup'->'params'));
-        BEGIN  -- as the owner, its checks fired now: a row the tables refuse ends the observation
+        BEGIN  -- as the owner (or the caller: a first call), its checks fired now: a row the
+               -- tables refuse ends the observation
+          IF (c->'setup'->>'caller')::boolean THEN
+            EXECUTE format('SET LOCAL ROLE %I', c->>'role');
+            PERFORM set_config('request.jwt.claims', c->>'claims', true);
+          END IF;
           EXECUTE c->'setup'->>'sql' USING {args};
           {settle};
+          RESET ROLE;
+          PERFORM set_config('request.jwt.claims', '', true);
         EXCEPTION WHEN OTHERS THEN
           outcome := jsonb_build_object('setup refused', true);
           RAISE EXCEPTION USING ERRCODE = 'LNS00';
@@ -75,7 +83,11 @@ BEGIN
         EXECUTE {diff} INTO staged USING yachts, before;
         outcome := jsonb_build_object('staged', staged);
       END IF;
-      a := ARRAY(SELECT jsonb_array_elements_text(c->'params'));
+      -- a parameter 'lens:new:<table>' names the row of that table the setup added
+      a := ARRAY(SELECT coalesce((SELECT e->1->>'id' FROM jsonb_array_elements(staged->'added') e
+                                  WHERE p.v LIKE 'lens:new:%' AND e->>0 = substr(p.v, 10) LIMIT 1),
+                                 CASE WHEN p.v NOT LIKE 'lens:new:%' THEN p.v END)
+                 FROM jsonb_array_elements_text(c->'params') WITH ORDINALITY p(v, n) ORDER BY p.n);
       BEGIN
         EXECUTE format('SET LOCAL ROLE %I', c->>'role');
         PERFORM set_config('request.jwt.claims', c->>'claims', true);
@@ -151,9 +163,10 @@ class Probe:
         then the owner's snapshot against ``before`` (the rows as the calls find them), then
         everything rolled back: one ``DO`` block for the whole sequence (module docstring).
         ``setups``, one per call (or None; default: each call's own ``setup``), is a statement
-        run as the owner first, inside the same rollback, its deferred checks fired: the
-        observation's ``before`` then holds what it wrote, and a setup the tables refuse makes
-        the observation None."""
+        run as the owner first (as the caller when its kind is ``FIRST_CALL``: then a parameter
+        ``NEW + table`` of the call is the id of the row of ``table`` it added), inside the same
+        rollback, its deferred checks fired: the observation's ``before`` then holds what it
+        wrote, and a setup the tables refuse makes the observation None."""
         if not calls:
             return []
         staged = setups or [getattr(c, "setup", None) for c in calls]
@@ -166,7 +179,8 @@ class Probe:
         text = "" if claims is None else json.dumps(claims)
         payload = [{"role": role, "claims": text, "sql": c.sql, "params": list(c.params),
                     "select": c.sql.lstrip().upper().startswith("SELECT"),
-                    "setup": s and {"sql": s.sql, "params": list(s.params)}} for c, s in zip(calls, staged)]
+                    "setup": s and {"sql": s.sql, "params": list(s.params), "caller": s.kind == FIRST_CALL}}
+                   for c, s in zip(calls, staged)]
         width = max(1, *(len(c.params) for c in steps))
         raw = await run_block(
             self.conn, _BLOCK, calls=f"{literal(json.dumps(payload))}::jsonb",
@@ -176,6 +190,13 @@ class Probe:
         return [None if r.get("setup refused") else Observation(
             c.path, c.args, actor, _outcome(r), _apply(before, r["staged"]) if "staged" in r else before,
             _apply(before, r)) for c, r in zip(calls, raw)]
+
+
+#: A setup of this kind is a first call, run as the caller with the call's claims (a two-step
+#: sequence); any other setup runs as the owner.
+FIRST_CALL = "first call"
+#: A parameter naming the row of ``table`` the first call added: ``NEW + table``.
+NEW = "lens:new:"
 
 
 def _outcome(raw: dict) -> Outcome:

@@ -17,7 +17,8 @@ import asyncpg
 
 from harness.paths import catalog, graph
 from harness.paths.catalog import Path
-from harness.paths.probe import function_sql, insert_sql, read_sql, relation, settle
+from harness.oracles.observation import delta
+from harness.paths.probe import FIRST_CALL, NEW, function_sql, insert_sql, read_sql, relation, settle
 from harness.paths.values import COLLIDE, Pool, examples, phantom_id, update_values
 
 
@@ -199,6 +200,54 @@ def in_other_states(calls: list[Call], pool: Pool, states: dict) -> list[Call]:
                         setup=Call(f"{table} {state}", (), sql, (row,), "update"))
                 for state, sql in states[table] for args, params in omitted]
     return out
+
+
+def second_steps(calls: list[Call], observed: list, pool: Pool, paths: list[Path]) -> list[Call]:
+    """Two-step sequences, both steps the caller's, in one rollback: per table, the first call
+    that added a row of it and the first that changed an own row of it (as ``observed``, in
+    order); then each function's first example naming an own row of that table, once naming the
+    row the first call added, once the row it changed, the first call run before it.  What a
+    call may do to a row the caller just produced or just put in another state (undo my own
+    entry; reactivate what I deactivated) is out of reach of calls on the rows as they are.
+    A uuid parameter named after a table whose rows only a first call makes (a table a later
+    migration adds, empty until then) names that call's row too."""
+    table_of = {str(i): t for t, ids in pool.own.items() for i in ids}
+    names = {p.label(): dict(zip(p.arg_names, p.arg_types)) for p in paths if p.kind == "function"}
+    added: dict[str, Call] = {}
+    changed: dict[str, tuple[Call, str]] = {}
+    for call, obs in zip(calls, observed):
+        if obs is None or call.kind != "function" or call.setup is not None or obs.outcome.refused:
+            continue
+        new, moved, _ = delta(obs.before, obs.after)
+        for table, _key in new:
+            if "(" not in table:   # a function's rows (the drift check) are no table's
+                added.setdefault(table, call)
+        for table, key in moved:
+            if table_of.get(key) == table:
+                changed.setdefault(table, (call, key))
+    out, seen = [], set()
+    for call in calls:
+        if call.kind != "function" or call.setup is not None or call.path in seen:
+            continue
+        params = list(names.get(call.path, {}).items())
+        for i, a in enumerate(call.params):
+            table = table_of.get(str(a)) or (_named(params[i][0], added) if i < len(params) and params[i][1] == "uuid"
+                                             else None)
+            firsts = [(added[table], f"{NEW}{table}")] if table in added else []
+            firsts += [changed[table]] if table in changed else []
+            for first, row in firsts:
+                seen.add(call.path)
+                setup = replace(first, kind=FIRST_CALL, setup=None)
+                shown = f"the {table} row it added" if row.startswith(NEW) else row
+                out.append(replace(call, args=(*call.args[:i], shown, *call.args[i + 1:],
+                                               f"after {first.path} {list(first.args)}"),
+                                   params=call.params[:i] + (row,) + call.params[i + 1:], setup=setup))
+    return out
+
+
+def _named(parameter: str, tables) -> str | None:
+    """The table a parameter is named after (``p_hold_id``: ``pms_stock_holds``), if one."""
+    return next((t for t in tables if t.rsplit("_", 1)[-1].rstrip("s") in parameter.lower()), None)
 
 
 async def _plain_calls(conn, paths: list[Path], pool: Pool, budget: int, user_columns: dict,

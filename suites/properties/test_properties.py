@@ -3,8 +3,10 @@ oracles (harness/oracles) with no per-call expectation.
 
 One module fixture makes every observation once, inside one transaction that is rolled back
 (so it also runs on a verify-only DSN): two yachts as the inventory builds them, every path as
-a crew member and as a captain in world A, the same calls in world B (the other yacht holds
-colliding rows), the crew member's calls again under forged claims, without ``sub``, as a
+a crew member and as a captain in world A (on own rows also in their other states, and in
+two-step sequences: the caller's first call, then a call on the row it produced), the same
+calls in world B (the other yacht holds a connected copy of the own graph, colliding rows),
+the crew member's calls again under forged claims, without ``sub``, as a
 stranger and as ``anon`` with no claims, as a user of every mined role string (and of two no
 list holds) and of no tier, and the author-decision pairs.
 Each test then applies one oracle and fails listing every violation, one line each.
@@ -220,7 +222,10 @@ async def _run_everything(s: Scene, budget: int) -> Runs:
         pool = await s.pool(me.id, own.users[COLLEAGUE[actor]].id)
         per_actor[actor] = await s.calls(pool, budget)
         runs.callers[actor] = str(me.id)
-        runs.world_a += await probe.observe_all(per_actor[actor], actor, s.base, claims_for(me))
+        observed = await probe.observe_all(per_actor[actor], actor, s.base, claims_for(me))
+        two_steps = worlds.second_steps(per_actor[actor], observed, pool, s.paths)
+        per_actor[actor] += two_steps
+        runs.world_a += observed + await probe.observe_all(two_steps, actor, s.base, claims_for(me))
     world = s.conn.transaction()
     await world.start()
     try:
