@@ -62,6 +62,24 @@ async def _published(sut) -> object:
     return None
 
 
+#: Routes an API may serve beside its declared ones, often without a token: a health or status
+#: page that counts rows answers with the whole fleet's activity (red team round 6, 25).
+SERVICE_ROUTES = ("/healthz", "/health", "/status", "/metrics", "/version", "/")
+
+
+def _plain_reads(sut, document, user) -> list[tuple]:
+    """Every GET route without a path parameter (declared, the profile's reads, ``SERVICE_ROUTES``),
+    with no token and as ``user``: what it answers may not move with another yacht's data."""
+    declared = [route for route, ops in (document or {}).get("paths", {}).items() if isinstance(ops, dict) and "get" in ops]
+    routes = [r for r in dict.fromkeys([*declared, *sut.profile.reads.values(), *SERVICE_ROUTES]) if "{" not in r]
+    return [(f"GET {route} {'as ' + user.role if who else 'without a token'}", who, route, None)
+            for route in routes for who in (None, user)]
+
+
+def _same(a: Observation, b: Observation) -> bool:
+    return noninterference.judge([a], [b], {}, "", lambda obs: True) == []
+
+
 def _query_params(document) -> dict[str, list[str]]:
     """Per route of an OpenAPI document, the query parameters it declares."""
     paths = document.get("paths", {}) if isinstance(document, dict) else {}
@@ -81,7 +99,7 @@ async def _observe(sut, probe: Probe, requests, token=lambda user: None, headers
         r = (await sut.call(user, target, body, token=bearer, headers=extra) if body is not None
              else sut.normalise(await sut.request("GET", target, user=user, token=bearer, headers=extra)))
         after = await probe.snapshot()
-        out.append(Observation(label, (), f"user {user.id}", Outcome(value={"status": r.status, "body": r.json}),
+        out.append(Observation(label, (), f"user {user.id}" if user else "no token", Outcome(value={"status": r.status, "body": r.json}),
                                before, after))
         before = after
     return out
@@ -100,10 +118,15 @@ async def test_api_non_interference(sut, committed_factory, lens_artifacts, reco
     labels |= {str(phantom_id(t, unseen)): f"phantom:{t}" for t in tables}
     declared = _query_params(await _published(sut))
     world_a = await _observe(sut, probe, await _requests(sut, own, tx, unseen, declared))
+    plain = _plain_reads(sut, await _published(sut), own["users"]["deckhand"])
+    world_a += await _observe(sut, probe, plain)
+    stable = [_same(a, b) for a, b in zip(world_a[-len(plain):], await _observe(sut, probe, plain), strict=True)]
     await worlds.plant(conn, foreign["yacht"].id, tables, await catalog.unique_text_columns(conn, tables),
                        own["yacht"].id)
     await ranks.plant(conn, foreign["yacht"].id, tables, own["yacht"].id)
-    world_b = await _observe(sut, probe, await _requests(sut, own, tx, own["yacht"].id, declared))
+    world_b = await _observe(sut, probe, [*await _requests(sut, own, tx, own["yacht"].id, declared), *plain])
+    kept = [True] * (len(world_a) - len(plain)) + stable   # a route that answers twice alike (no clock, no uptime)
+    world_a, world_b = [o for o, k in zip(world_a, kept) if k], [o for o, k in zip(world_b, kept) if k]
     lines = noninterference.judge(world_a, world_b, labels, str(own["yacht"].id), lambda obs: True)   # every list
     lines += [line for o in (*world_a, *world_b) for line in all_or_nothing.judge(o)]
     record_property("properties[api].judged", str(len(world_a) + len(world_b)))
