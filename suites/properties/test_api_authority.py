@@ -103,17 +103,19 @@ async def _drifting_row(f, yacht) -> None:
     await f.conn.execute("UPDATE pms_inventory_stock SET quantity = quantity + 1 WHERE id = $1", stock.id)
 
 
-def _slots(requests: list, width: int) -> tuple[list, list[int]]:
-    """The requests with the reads repeated until each route is read ``width`` times, and each
-    request's slot: its place among the actions, or among its route's reads (so over a run
-    every header and claim key says each of ``width`` words on some action and on every read)."""
+def _slots(requests: list, width: int, turn: int, turns: int) -> tuple[list, list[int]]:
+    """The requests with the reads repeated until each route is read ``width / turns`` times, and
+    each request's slot: its place among the actions, or among its route's reads, after those of
+    the earlier turns (so over ``turns`` runs every header and claim key says each of ``width``
+    words on some action and on every read)."""
+    share = -(-width // turns)
     reads = [r for r in requests if r[3] is None]
-    times = -(-width // min(Counter(r[2] for r in reads).values())) if reads else 1
+    times = -(-share // min(Counter(r[2] for r in reads).values())) if reads else 1
     requests = [r for r in requests if r[3] is not None] + reads * times
     seen, slots = Counter(), []
     for _, _, target, body in requests:
         kind = "action" if body is not None else target
-        slots.append(seen[kind])
+        slots.append(seen[kind] + turn * (len(requests) - len(reads) * times if kind == "action" else share))
         seen[kind] += 1
     return requests, slots
 
@@ -150,26 +152,27 @@ async def test_api_authority_comes_from_sub_and_the_database(sut, committed_fact
 
     await _drifting_row(f, yacht)
 
-    async def run(token, who=None, headers=None, **reads) -> list:
+    async def run(token, who=None, headers=None, turn=(0, 1), **reads) -> list:
         requests = _requests(sut, await _part_world(f, yacht, labels), users, each_tier=who is None, **reads)
         requests = [(label, who or user, target, body) for label, user, target, body in requests]
         if headers is None:
             return await _observe(sut, probe, requests, token)
-        requests, slots = _slots(requests, len(words))
-        turn = iter(slots)
-        return await _observe(sut, probe, requests, lambda u: token(u, next(turn)),
+        requests, slots = _slots(requests, len(words), *turn)
+        slot = iter(slots)
+        return await _observe(sut, probe, requests, lambda u: token(u, next(slot)),
                               [claims.request_headers(names, captain.id, foreign.id, words, n) for n in slots])
 
     runs = {"plain": await run(lambda u: forge(u))}
     lines = []
     words = [*claims.WORDS, *((*claims.MORE_WORDS, *sorted(roles.ALL_ROLES), *await values.mined_literals(f.conn)) if full else ())]
-    words = [w for w in dict.fromkeys(words) if len(w) <= 40]
+    words = [w for w in dict.fromkeys(words) if len(w) <= 40 and w.isascii() and w.isprintable()]   # header-safe
     names = [*claims.HEADERS, *_unlisted(claims.published_headers(await _published(sut)))]
     plain = {o.path: o for o in runs["plain"]}
-    for turn in range(-(-len(words) // (len(roles.ACTIONS) * 2))):   # every word on some action
+    turns = -(-len(words) // (len(roles.ACTIONS) * 2))   # every word on some action
+    for turn in range(turns):
         name = f"hostile request #{turn}"
-        runs[name] = await run(lambda u, n, turn=turn: forge(u, **claims.merged(
-            every, claims.keyed(words, n + turn * len(roles.ACTIONS) * 2))), headers=names)
+        runs[name] = await run(lambda u, n: forge(u, **claims.merged(every, claims.keyed(words, n))), headers=names,
+                               turn=(turn, turns))
         lines += authority.judge_or_refused([plain[o.path] for o in runs[name]], runs[name], labels, own,
                                             ("plain request", "forged claims, claim keys and headers at once"))
     for name, extra in forged.items() if full else [("every forged claim", every)]:
