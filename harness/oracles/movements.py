@@ -33,7 +33,7 @@ def judge(obs: Observation, role: str, caller: str) -> list[str]:
         if tier is None or role not in roles.TIER_ROLES[tier]:
             lines.append(f"movements: {obs.where()} booked a '{kind}' row ({key}) as {role}; §7 books it "
                          f"with the tier {tier.name.lower() if tier else 'of no action'}")
-        if kind in SIGNED_TYPES and not _signed_by(row, caller):
+        if kind in SIGNED_TYPES and not _signed_by(row, caller, role):
             lines.append(f"movements: {obs.where()} booked a '{kind}' row ({key}) without the caller's signature "
                          f"(§7 signs every {kind}): {json.dumps(row.get('signature'), default=str)[:120]}")
     return lines
@@ -47,13 +47,17 @@ def _action(obs: Observation, row: dict, key: str, role: str, caller: str) -> li
     if role not in roles.TIER_ROLES[rule.tier]:
         lines.append(f"movements: {obs.where()} recorded '{action}' ({key}) as {role}; §7 runs it with the tier "
                      f"{rule.tier.name.lower()}")
-    if rule.signature == "always" and not _signed_by(row, caller):
+    if rule.signature == "always" and not _signed_by(row, caller, role):
         lines.append(f"movements: {obs.where()} recorded '{action}' ({key}) without the caller's signature "
                      f"(§7 signs every {action}): {json.dumps(row.get('signature'), default=str)[:120]}")
     return lines
 
 
-def _signed_by(row: dict, caller: str) -> bool:
+def _signed_by(row: dict, caller: str, role: str) -> bool:
+    """Signed by the caller, in the role it holds on the row's yacht (a role it holds on another
+    yacht signs nothing here — red team round 6, 34); a row that keeps no role is judged by the
+    signer alone."""
     signature = row.get("signature")
     signature = json.loads(signature) if isinstance(signature, str) else signature
-    return isinstance(signature, dict) and str(signature.get("user_id")) == caller
+    return (isinstance(signature, dict) and str(signature.get("user_id")) == caller
+            and signature.get("role_at_signing", role) == role)

@@ -139,15 +139,17 @@ class Pool:
     extra: dict = field(default_factory=dict)
     named_texts: dict[str, list[str]] = field(default_factory=dict)   # column -> own values, first row first
     caller_role: str | None = None         # the caller's role on the own yacht (its signatures)
+    elsewhere_role: str | None = None      # a role the caller holds only on the other yacht
     objects: list[str] = field(default_factory=list)           # own storage object names
     mirrored: dict[str, uuid.UUID] = field(default_factory=dict)   # table -> the own row world B mirrors
     foreign_objects: list[str] = field(default_factory=list)   # the other yacht's
     now: str = field(default_factory=lambda: datetime.now(UTC).isoformat())   # when its signatures are made
 
-    def signature(self) -> dict:
+    def signature(self, role: str | None = None) -> dict:
         """A CONTRACT §7 signature of the caller, valid now: the best guess for a signature, so a
-        branch behind a signed type is reached."""
-        return {"user_id": str(self.caller), "role_at_signing": self.caller_role or "", "signature_type": "approval",
+        branch behind a signed type is reached (``role``: signed in another role than the
+        caller's here, which makes it invalid)."""
+        return {"user_id": str(self.caller), "role_at_signing": role or self.caller_role or "", "signature_type": "approval",
                 "reason": "lens-harness", "signed_at": self.now}
 
     def paths(self) -> list[str]:
@@ -158,9 +160,11 @@ class Pool:
         return [*self.objects[:1], *moved[:1], *self.foreign_objects[:1], *self.objects[1:3]]
 
     def crossing(self) -> set[str]:
-        """Values of the other yacht: its id and row ids, the phantom ids, paths under its prefix."""
+        """Values of the other yacht: its id and row ids, the phantom ids, paths under its prefix,
+        a signature in a role the caller holds only there."""
         ids = [*(i for rows in self.foreign.values() for i in rows), *(phantom_id(t, self.own_yacht) for t in self.own)]
-        return {str(v).lower() for v in (*ids, self.foreign_yacht)} | {
+        signed = [self.signature(self.elsewhere_role)] if self.elsewhere_role else []
+        return {str(v).lower() for v in (*ids, self.foreign_yacht, *signed)} | {
             p for p in self.paths() if p.startswith(str(self.foreign_yacht))}
 
     def ids(self, name: str) -> list:
@@ -327,8 +331,8 @@ def factors(path: Path, pool: Pool) -> list[Factor]:
         best = pool.element(path.json_keys, 1, path.own_keys)
         for k, decided in itertools.zip_longest(path.json_keys, path.key_literals, fillvalue=()):
             lower = k.lower()
-            if SIGNATURE.search(lower):
-                named = [pool.signature()]
+            if SIGNATURE.search(lower):   # and signed in a role the caller holds only on another yacht
+                named = [pool.signature(), *([pool.signature(pool.elsewhere_role)] if pool.elsewhere_role else [])]
             elif "yacht" in lower or lower.endswith(("id", "_by")) or "user" in lower:
                 named = [str(v) for v in pool.ids(lower) if v is not None]
             elif QUANTITY.search(lower):

@@ -45,6 +45,9 @@ from ..surface.test_surface import _side
 BUDGET = {"smoke": 8, "full": 40}
 ACTORS = ("deckhand", "captain")
 COLLEAGUE = {"deckhand": "captain", "captain": "deckhand"}
+#: A role each actor also holds, on the other yacht only (a relief officer): it authorises
+#: nothing here, a signature in it included (§7: a role the caller holds on that yacht).
+ELSEWHERE = {"deckhand": "captain", "captain": "manager"}
 
 
 async def hostile_claims(conn, user, colleague, foreign_yacht) -> dict[str, dict]:
@@ -163,7 +166,8 @@ class Scene:
         objects = [[o["name"] for o in await worlds.rows_of(self.conn, "storage.objects", side.yacht.id, 3)]
                    for side in (self.own, self.foreign)]
         return values.Pool(ids["own"], ids["foreign"], self.own.yacht.id, self.foreign.yacht.id, caller, colleague,
-                           sorted(texts), self.literals, named_texts=named, caller_role=next(
+                           sorted(texts), self.literals, named_texts=named, elsewhere_role=ELSEWHERE.get(
+                               next((u.role for u in self.own.users.values() if u.id == caller), None)), caller_role=next(
                                (u.role for u in self.own.users.values() if u.id == caller), None),
                            objects=objects[0], foreign_objects=objects[1],
                            mirrored={t: uuid.UUID(str(r["id"])) for t, r in mirrored.items() if values.is_uuid(str(r.get("id")))})
@@ -183,6 +187,8 @@ async def _scene(conn, f: Factory) -> Scene:
                                 for b in await surface.buckets(conn)])
     await _booked_by_each_actor(conn, f, own)
     await _transferred(conn, f, own)
+    await conn.executemany("INSERT INTO auth_users_roles (user_id, yacht_id, role, is_active) VALUES ($1, $2, $3, true)",
+                           [(own.users[actor].id, foreign.yacht.id, ELSEWHERE[actor]) for actor in ACTORS])
     tables = await surface.yacht_tables(conn)
     users = {**await catalog.user_columns(conn, tables), "storage.objects": ("owner",)}
     probe = Probe(conn, [own.yacht.id, foreign.yacht.id], tables)
