@@ -8,7 +8,8 @@ statement that looks at one row only.  Single-row inserts never meet either (red
 
 - each *group* of own rows, rows sharing a value in a column that names no row (a group id),
   is copied as one statement under a fresh shared value, then again with one number of its
-  last row changed (doubled: same sign, no longer balanced);
+  last row changed (doubled: same sign, no longer balanced) and with its last row under a value
+  of its own (each group left unpaired, in one statement);
 - a copy of an own row is paired, in one statement, with a second copy that differs in one
   column: a colleague in the user-naming columns, the other yacht in ``yacht_id``, each number
   negated.
@@ -77,6 +78,7 @@ def variants(rows: list[dict], pool: Pool, users: tuple, unique: tuple) -> list[
         group = str(uuid.uuid4())
         legs = [{**leg, col: group} for leg in legs]
         out.append((f"{len(legs)} rows of one {col}", legs))
+        out.append((f"{len(legs)} rows, the last under another {col}", [*legs[:-1], {**legs[-1], col: str(uuid.uuid4())}]))
         out += [(f"{len(legs)} rows of one {col}, last row's {num} doubled",
                  [*legs[:-1], {**legs[-1], num: legs[-1][num] * 2}]) for num in _numbers(legs[-1])]
     for first in rows[:1]:
