@@ -57,7 +57,7 @@ async def insert_copy(conn: asyncpg.Connection, table: str, row: dict) -> bool:
 
 
 async def plant(conn: asyncpg.Connection, yacht: uuid.UUID, tables: list[str], unique_text: dict,
-                salt: uuid.UUID) -> list[str]:
+                salt: uuid.UUID, prefixes: list[str] = ()) -> list[str]:
     """World B: copy a row of each table onto ``yacht``: under its phantom id with the collision
     literal in every text column a constraint lets hold it (its unique text columns at least),
     and under a second id with the texts of the own yacht's most connected row (``salt``); then
@@ -65,6 +65,9 @@ async def plant(conn: asyncpg.Connection, yacht: uuid.UUID, tables: list[str], u
     connected graph (harness/paths/graph.py): referenced tables are copied first and a copy's
     references point at the copies (a stock copy at the part copy and the location copy, a
     ledger copy at the stock copy), so a join across yachts meets the other yacht's live data.
+    One more copy per ``prefixes`` literal (the defaults and compared literals of the functions'
+    text parameters) holds ``<literal>-<collision>`` in its texts: a count of rows whose name
+    starts with what a call passes (``LIKE p_prefix || '-%'``) meets the other yacht's.
     Returns the tables planted (a copy a constraint refuses is left out)."""
     planted, ids, texts = [], [], await catalog.text_columns(conn, tables)
     found = {t: await rows_of(conn, t, yacht, limit=3) for t in tables}   # a deactivated row's copy is refused
@@ -89,6 +92,10 @@ async def plant(conn: asyncpg.Connection, yacht: uuid.UUID, tables: list[str], u
                 if await insert_copy(conn, table, copy) and "id" in row:
                     mirrors[table] = copy["id"]
                 ids += [phantom_id(table, salt), phantom_id(table, yacht)]
+                for n, prefix in enumerate(prefixes if texts[table] else ()):
+                    fresh = {**collide, **({"id": str(phantom_id(table, uuid.uuid5(salt, f"prefix/{n}")))} if "id" in row else {})}
+                    if await insert_copy(conn, table, await _widest(conn, table, fresh, texts[table], f"{prefix}-{COLLIDE}")):
+                        ids += [fresh["id"]] if "id" in row else []
                 break
     for table in await _soft_deletable(conn, tables):
         async with conn.transaction():
@@ -96,6 +103,14 @@ async def plant(conn: asyncpg.Connection, yacht: uuid.UUID, tables: list[str], u
                                "AND deleted_at IS NULL AND NOT id = ANY($2::uuid[])", yacht, ids)
             await settle(conn)
     return planted
+
+
+def prefixes(paths: list[Path], most: int = 8) -> list[str]:
+    """The literals functions decide text parameters on (declared defaults, compared values),
+    each once, at most ``most``: what world B's prefixed copies start with."""
+    found = [lit for p in paths if p.kind == "function"
+             for t, lits in zip(p.arg_types, p.arg_literals or ()) if t in ("text", "character varying") for lit in lits]
+    return [lit for lit in dict.fromkeys(found) if lit][:most]
 
 
 async def mirrored(conn: asyncpg.Connection, tables: list[str], yacht: uuid.UUID) -> dict[str, dict]:

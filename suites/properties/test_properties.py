@@ -235,7 +235,8 @@ async def _run_everything(s: Scene, budget: int) -> Runs:
     world = s.conn.transaction()
     await world.start()
     try:
-        planted = await worlds.plant(s.conn, s.foreign.yacht.id, s.tables, s.unique_text, own.yacht.id)
+        planted = await worlds.plant(s.conn, s.foreign.yacht.id, s.tables, s.unique_text, own.yacht.id,
+                                     worlds.prefixes(s.paths))
         await ranks.plant(s.conn, s.foreign.yacht.id, s.tables, own.yacht.id)
         base_b = await probe.snapshot()
         for actor in ACTORS:
