@@ -12,7 +12,7 @@ from harness.seed import demo_id, user_id  # noqa: E402
 from harness.sut.api import create_app  # noqa: E402
 from harness.sut.auth import mint  # noqa: E402
 
-SECRET = "red-team-round-5-secret-at-least-32-bytes"
+SECRET = "red-team-proofs-secret-at-least-32-bytes"
 DSN = sys.argv[1]
 
 

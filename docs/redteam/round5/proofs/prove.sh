@@ -10,6 +10,7 @@
 # reverted afterwards.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd); RT=$(dirname "$HERE"); ROOT=$(cd "$RT/../../.." && pwd)
+TAG=rt$(basename "$RT" | tr -cd 0-9)   # rt5, rt6: databases and temp files per round
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-55432} PGUSER=${PGUSER:-postgres}
 PY=$ROOT/.venv/bin/python
 dsn() { echo "postgresql://$PGUSER@$PGHOST:$PGPORT/$1"; }
@@ -31,7 +32,7 @@ mkdb() {  # db sqldir
   for f in "$2"/*.sql; do
     n=$(basename "$f" | sed 's/[^0-9].*//')
     if [ -z "$seeded" ] && [ "$((10#$n))" -gt 310 ]; then seed "$1" || return 1; seeded=1; fi
-    psql -q -X -v ON_ERROR_STOP=1 -d "$1" -f "$f" >/dev/null 2>>/tmp/rt5-migrate.log || { echo "migration $f failed"; return 1; }
+    psql -q -X -v ON_ERROR_STOP=1 -d "$1" -f "$f" >/dev/null 2>>/tmp/$TAG-migrate.log || { echo "migration $f failed"; return 1; }
   done
   [ -n "$seeded" ] || seed "$1"
 }
@@ -49,14 +50,14 @@ for name in "$@"; do
   name=${name%.patch}; patch=$RT/$name.patch
   proof=$(ls "$HERE/$name".sql "$HERE/$name".py "$HERE/$name".sh 2>/dev/null | head -1)
   [ -f "$patch" ] && [ -n "$proof" ] || { echo "$name: missing patch or proof"; rc=1; continue; }
-  db=rt5_$(echo "${name%%-*}" | tr -cd '0-9a-z')
+  db=${TAG}_$(echo "${name%%-*}" | tr -cd '0-9a-z')
   if grep -q '^diff --git a/harness/' "$patch"; then
     mkdb "$db" "$ROOT/sql" || { rc=1; continue; }
     git -C "$ROOT" apply "$patch" && APPLIED=$patch
     runproof "$proof" "$db" > "$HERE/out/$name.patched.txt"
     git -C "$ROOT" apply -R "$patch"; APPLIED=""
   else
-    work=$(mktemp -d /tmp/rt5-prove.XXXXXX); cp -r "$ROOT/sql" "$work/sql"
+    work=$(mktemp -d /tmp/$TAG-prove.XXXXXX); cp -r "$ROOT/sql" "$work/sql"
     (cd "$work" && git apply "$patch") || { echo "$name: patch does not apply"; rc=1; continue; }
     mkdb "$db" "$work/sql" || { rc=1; continue; }
     runproof "$proof" "$db" > "$HERE/out/$name.patched.txt"
