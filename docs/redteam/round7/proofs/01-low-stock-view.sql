@@ -1,0 +1,12 @@
+-- deckhand of yacht a reads the dashboard's low-stock view and counts yacht b's parts in it
+begin;
+set local role authenticated;
+select set_config('request.jwt.claims', '{"sub":"1129d21c-2c81-5d89-beb7-2b77d2c8b521","role":"authenticated"}', true) is not null as claims;
+do $$
+declare n int;
+begin
+  select count(*) into n from public.v_low_stock where yacht_id = 'bb0fb680-e2ab-5333-a4af-4a7395ba2dcd';
+  raise notice '%', case when n > 0 then 'EXPLOITED: yacht b rows visible: ' || n else 'REFUSED: none' end;
+exception when others then raise notice 'REFUSED: % %', sqlstate, sqlerrm;
+end $$;
+rollback;
