@@ -1,0 +1,13 @@
+-- chief engineer of yacht a sets the impeller stock to 99 with a plain UPDATE: no ledger row
+begin;
+set local role authenticated;
+select set_config('request.jwt.claims', '{"sub":"2f0df79b-fabb-5b25-ace7-ae4a4cb4ed06","role":"authenticated"}', true) is not null as claims;
+do $$
+declare n int;
+begin
+  update public.pms_inventory_stock set quantity = 99 where id = 'b19fff4e-078f-5ec3-89ac-c1df8ca77c9c';
+  get diagnostics n = row_count;
+  raise notice '%', case when n > 0 then 'EXPLOITED: quantity changed without a ledger row' else 'REFUSED: nothing changed' end;
+exception when others then raise notice 'REFUSED: % %', sqlstate, sqlerrm;
+end $$;
+rollback;
