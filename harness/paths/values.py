@@ -39,6 +39,7 @@ from datetime import UTC, datetime
 import asyncpg
 from allpairspy import AllPairs
 
+from harness import roles as role_model
 from harness.paths.catalog import Path, aliases
 
 #: The value world B's other yacht holds in every unique text column (names, part numbers,
@@ -121,7 +122,17 @@ def role_strings(sources: list[set[str]], contract_roles, seed: str) -> list[str
     found = {v for lits in sources if lits & set(contract_roles) for v in lits if ROLE_LIKE.match(v)}
     draw = random.Random(seed)
     found |= {draw.choice(PLAUSIBLE_ROLES), "".join(draw.choices("abcdefghijklmnopqrstuvwxyz", k=10))}
-    return sorted(found - set(contract_roles))
+    return sorted((found | near_misses(contract_roles, draw)) - set(contract_roles))
+
+
+def near_misses(contract_roles, draw: random.Random) -> set[str]:
+    """Names that only look like §2's: a member of each tier's family (``<role>_<suffix>``: a
+    helper that matches a prefix or a pattern grants it the tier) and one more spelling of a
+    role drawn each run (its first word, upper case, an ``acting_`` title)."""
+    tiers = [sorted(r for r in role_model.TIER_ROLES[t] if r in contract_roles) for t in sorted(role_model.TIER_ROLES) if t]
+    out = {f"{draw.choice(t)}_{''.join(draw.choices('abcdefghijklmnopqrstuvwxyz', k=3))}" for t in tiers if t}
+    named = draw.choice(sorted(contract_roles))
+    return out | {draw.choice([named.split("_")[0], named.upper(), f"acting_{named}"])}
 
 
 @dataclass
@@ -190,9 +201,10 @@ class Pool:
     def texts(self, name: str) -> list:
         """The own value of the column the parameter is named after (``p_part_number``: a part
         number the own yacht holds, and world B's mirror of that row holds too) first, then the
-        own unique texts, the collision literal, NULL, the mined literals."""
+        own unique texts, the collision literal, NULL, the mined literals, and the empty string
+        (a search pattern that matches every row)."""
         named = self.named_texts.get(name.removeprefix("p_"), [])
-        return [*named[:1], *self.own_texts[:1], COLLIDE, None, *self.own_texts[1:3], *self.literals]
+        return [*named[:1], *self.own_texts[:1], COLLIDE, None, *self.own_texts[1:3], *self.literals, MATCH_ALL]
 
     def jsons(self, keys: tuple[str, ...] = (), array: bool = False, own_keys: tuple[str, ...] | None = None,
               signed: bool = False) -> list:
@@ -344,13 +356,22 @@ def factors(path: Path, pool: Pool) -> list[Factor]:
     return out
 
 
+#: A free-text parameter's values that meet the other yacht's rows (a search box: world B's
+#: copies hold the collision literal, and an empty pattern matches everything): paired with the
+#: other yacht's values like a literal that opens a branch (red team round 7, 02).
+MATCH_ALL = ""
+FREE_TEXT_REACH = (COLLIDE, MATCH_ALL)
+
+
 def pairs(found: list[Factor], body: str, pool: Pool) -> list[tuple]:
     """Rows at the best guess but for two factors: first one opening a branch (a literal it is
-    compared with, an own object name) with the other set to a value of the other yacht, then
+    compared with, an own object name; for a free-text parameter, ``FREE_TEXT_REACH``) with the
+    other set to a value of the other yacht, then
     two branch values, then two values of the other yacht; within each, the pairs whose words
     stand closest in ``body`` first."""
     crossing, own = pool.crossing(), set(pool.objects)
-    reach = [[v for v in f.values[1:] if v in f.decided or isinstance(v, str) and v in own] for f in found]
+    reach = [[v for v in f.values[1:] if v in f.decided or isinstance(v, str) and v in own
+              or not f.decided and v in FREE_TEXT_REACH] for f in found]
     cross = [[v for v in f.values[1:] if str(v).lower() in crossing] for f in found]
     words = [_positions(body, f) for f in found]
 
