@@ -229,7 +229,11 @@ async def test_storage_has_one_name_per_object(sut, ship, tally, internal_names,
 
 HEADER_VALUE = st.text(st.characters(min_codepoint=0x21, max_codepoint=0xFF).filter(lambda c: c != "\x7f"),
                        min_size=1, max_size=40)
-HEADER_NAME = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyz-_.0123456789"), min_size=1, max_size=20)
+#: Headers the HTTP client frames the request with: a second one is refused by the client itself
+#: (h11: "multiple Host headers") before the API sees anything.
+FRAMING = frozenset({"host", "content-length", "transfer-encoding", "connection"})
+HEADER_NAME = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyz-_.0123456789"), min_size=1,
+                      max_size=20).filter(lambda name: name not in FRAMING)
 
 
 @FUZZ
