@@ -82,9 +82,6 @@ def hostile(payload: dict) -> dict[str, dict]:
     return sets | {"every forged claim": {k: v for s in sets.values() for k, v in s.items()}}
 
 
-#: Request headers a handler could take who or where the caller is from (a kiosk acting for the
-#: crew member at its screen, a proxy naming its signed-in user, a support tool picking a yacht),
-#: or that change how a request is served; the API's own published header names join them.
 #: How a project names "act as this user", in a claim key (``delegate_for``) or a header
 #: (``X-Act-As``): the names are unbounded, so they are composed from the usual words, each sent
 #: naming a colleague (``_says``) — all at once, at no cost per request.
@@ -92,6 +89,9 @@ IDENTITY_WORDS = ("act_as", "acting_as", "acting_for", "as_user", "on_behalf_of"
                   "delegate", "delegate_for", "delegated_to", "delegated_by", "run_as", "sudo", "sudo_user", "su",
                   "switch_user", "for_user", "proxy_user", "effective_user", "real_user", "principal", "actor",
                   "operator", "crew_member", "member_id", "assume", "assume_user", "masquerade", "view_as")
+#: Request headers a handler could take who or where the caller is from (a kiosk acting for the
+#: crew member at its screen, a proxy naming its signed-in user, a support tool picking a yacht),
+#: or that change how a request is served; the API's own published header names join them.
 HEADERS = ("X-On-Behalf-Of", "X-Acting-User", "X-User-Id", "X-Yacht-Id", "X-Tenant-Id", "X-Forwarded-User",
            "X-Impersonate", "X-Role", "X-Device", "X-Client-Info", "Prefer",
            *(f"X-{'-'.join(w.title() for w in word.split('_'))}" for word in IDENTITY_WORDS))
