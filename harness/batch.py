@@ -8,7 +8,7 @@ network, whatever the server does. Three tools, for any suite or cell engine (do
 * ``catalog(conn, sql, *args)`` — a catalog read, remembered for the process. The schema of the
   database under test does not change while the checks run (the suites never run DDL on a user's
   server; on harness-owned ones a detector may add a *policy*, which is not read through here),
-  so a table's columns or unique keys are asked once per process, not once per cell.
+  so a table's columns or unique keys are asked once per process and database, not once per cell.
 * ``scalars(conn, {name: sql}, *args)`` — several scalar queries sharing the same parameters
   in one statement: ``SELECT (q1) AS a, (q2) AS b``. One round trip instead of one per query.
 * ``probe_all(conn, probes)`` — many "act as X, run a statement, record what happened" cells in
@@ -37,7 +37,7 @@ _catalog: dict[tuple, list] = {}
 
 async def catalog(conn: asyncpg.Connection, sql: str, *args) -> list[asyncpg.Record]:
     """``conn.fetch(sql, *args)``, asked once per process (see the module docstring)."""
-    key = (sql, *map(str, args))
+    key = (str(conn._addr), conn._params.database, sql, *map(str, args))   # a process may meet several databases
     if key not in _catalog:
         _catalog[key] = await conn.fetch(sql, *args)
     return _catalog[key]

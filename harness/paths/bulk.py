@@ -26,7 +26,7 @@ from collections import defaultdict
 from harness.paths.catalog import Path
 from harness.paths.probe import relation
 from harness.paths.values import COLLIDE, Pool, is_uuid
-from harness.paths.worlds import Call, insertable_columns, rows_of
+from harness.paths.worlds import Call, insertable_columns, rows_by_table
 
 #: At most this many rows of a group go into one statement (a transfer has two legs).
 GROUP_ROWS = 3
@@ -94,10 +94,11 @@ def variants(rows: list[dict], pool: Pool, users: tuple, unique: tuple) -> list[
 
 async def calls(conn, paths: list[Path], pool: Pool, user_columns: dict, unique_text: dict) -> list[Call]:
     """The multi-row statements of every insert path, as one actor (``pool.caller``)."""
-    out = []
-    for p in (p for p in paths if p.kind == "insert"):
+    out, inserts = [], [p for p in paths if p.kind == "insert"]
+    own = await rows_by_table(conn, [p.name for p in inserts], pool.own_yacht, limit=50)
+    for p in inserts:
         columns = await insertable_columns(conn, p.name)
-        rows = await rows_of(conn, p.name, pool.own_yacht, limit=50) if columns else []
+        rows = own[p.name] if columns else []
         for what, batch in variants(rows, pool, user_columns.get(p.name, ()), unique_text.get(p.name, ())):
             cols = [c for c in columns if c in batch[0]]
             out.append(Call(p.label(), (f"bulk: {what}",), bulk_insert_sql(p.name, cols), (json.dumps(batch),), "insert"))

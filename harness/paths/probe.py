@@ -27,7 +27,7 @@ import uuid
 
 import asyncpg
 
-from harness.batch import row_statements_only, run_block
+from harness.batch import catalog, row_statements_only, run_block
 from harness.db import literal
 from harness.oracles.observation import Observation, Outcome, Rows
 from harness.paths.catalog import Path
@@ -220,10 +220,12 @@ def _apply(before: Rows, raw: dict) -> Rows:
 
 
 async def initially_deferred(conn: asyncpg.Connection) -> str:
-    """The constraints declared INITIALLY DEFERRED, as a SET CONSTRAINTS list ('' when none)."""
-    return await conn.fetchval(
-        "SELECT coalesce(string_agg(DISTINCT format('%I.%I', n.nspname, c.conname), ', '), '') "
+    """The constraints declared INITIALLY DEFERRED, as a SET CONSTRAINTS list ('' when none):
+    a catalog read, asked once per database (harness/batch.py)."""
+    (row,) = await catalog(
+        conn, "SELECT coalesce(string_agg(DISTINCT format('%I.%I', n.nspname, c.conname), ', '), '') "
         "FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE c.condeferred")
+    return row[0]
 
 
 def settle_sql(deferred: str) -> str:
@@ -253,8 +255,9 @@ def relation(table: str) -> str:
     return table if "." in table else f"public.{table}"
 
 
-def insert_sql(table: str, columns: list[str]) -> str:
-    """A row given as JSON, written with exactly ``columns`` (what a client names in its POST;
-    the others take their defaults)."""
+def insert_sql(table: str, columns: list[str], row: str = "$1") -> str:
+    """A row given as JSON (``row``: a parameter, or a literal where one message carries the
+    statement), written with exactly ``columns`` (what a client names in its POST; the others
+    take their defaults)."""
     cols, rel = ", ".join(f'"{c}"' for c in columns), relation(table)
-    return f"INSERT INTO {rel} ({cols}) SELECT {cols} FROM jsonb_populate_record(NULL::{rel}, $1::jsonb)"
+    return f"INSERT INTO {rel} ({cols}) SELECT {cols} FROM jsonb_populate_record(NULL::{rel}, {row}::jsonb)"

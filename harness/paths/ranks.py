@@ -20,7 +20,7 @@ import asyncpg
 
 from harness.paths import catalog, graph
 from harness.paths.values import phantom_id
-from harness.paths.worlds import EVERY, insert_copy, rows_of
+from harness.paths.worlds import EVERY, insert_copy, rows_by_table
 
 #: Rows of history copied per table and step away from the busy row: enough to outrank it.
 HISTORY = 6
@@ -43,7 +43,7 @@ async def plant(conn: asyncpg.Connection, yacht: uuid.UUID, tables: list[str], o
     row's history pointing at it (module docstring): the rows referencing the busy row, then the
     rows referencing those (a ledger row names its stock row, which names the part), each copy
     pointing at the copies.  Returns the rows planted; a copy the tables refuse is left out."""
-    everything = {t: await rows_of(conn, t, own, limit=EVERY) for t in tables}
+    everything = await rows_by_table(conn, tables, own, limit=EVERY)
     owner, busy, users = graph.owners(everything), graph.hubs(everything), await catalog.user_columns(conn, tables)
     mirrors = {t: str(phantom_id(t, yacht)) for t in tables}   # world B's copies holding own texts
     copies = (mirrors, {t: str(phantom_id(t, own)) for t in tables})   # ... and those colliding: two

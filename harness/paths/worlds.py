@@ -15,10 +15,13 @@ from dataclasses import dataclass, replace
 
 import asyncpg
 
+from harness import batch
 from harness.paths import catalog, graph
 from harness.paths.catalog import Path
 from harness.oracles.observation import delta
-from harness.paths.probe import FIRST_CALL, NEW, function_sql, insert_sql, read_sql, relation, settle
+from harness.db import literal
+from harness.paths.probe import (FIRST_CALL, NEW, function_sql, initially_deferred, insert_sql, read_sql, relation,
+                                 settle, settle_sql)
 from harness.paths.values import COLLIDE, Pool, examples, phantom_id, update_values
 
 
@@ -38,21 +41,42 @@ class Call:
 
 async def rows_of(conn: asyncpg.Connection, table: str, yacht: uuid.UUID, limit: int = 1) -> list[dict]:
     """Up to ``limit`` rows of ``yacht`` (for storage: objects under its prefix), as JSON."""
-    mine = "split_part(t.name, '/', 1) = $1" if table == "storage.objects" else "t.yacht_id::text = $1"
-    rows = await conn.fetch(f"SELECT to_jsonb(t)::text FROM {relation(table)} t WHERE {mine} "
-                            f"ORDER BY to_jsonb(t)::text LIMIT {limit}", str(yacht))
-    return [json.loads(r[0]) for r in rows]
+    return (await rows_by_table(conn, [table], yacht, limit))[table]
 
 
-async def insert_copy(conn: asyncpg.Connection, table: str, row: dict) -> bool:
-    """Insert ``row`` as the owner; False when a constraint refuses it, now or at commit
-    (nothing left behind, no check left pending)."""
+async def rows_by_table(conn: asyncpg.Connection, tables: list[str], yacht: uuid.UUID, limit: int = 1) -> dict[str, list[dict]]:
+    """``rows_of`` for every table of ``tables``, in one round trip."""
+    def rows(table: str) -> str:
+        mine = "split_part(t.name, '/', 1) = $1" if table == "storage.objects" else "t.yacht_id::text = $1"
+        return (f"SELECT to_jsonb(t), row_number() OVER (ORDER BY to_jsonb(t)::text) FROM {relation(table)} t "
+                f"WHERE {mine} ORDER BY 2 LIMIT {limit}")
+    return await per_table(conn, tables, rows, str(yacht))
+
+
+async def per_table(conn: asyncpg.Connection, tables: list[str], select, *args) -> dict[str, list]:
+    """Per table, the values of the query ``select(table)`` (a value and its rank) in rank order,
+    as JSON: every table's in one round trip (a read per table and side was most of the §11
+    fixture's round trips on a remote server, docs/REMOTE.md)."""
+    if not tables:
+        return {}
+    found = dict(await conn.fetch(" UNION ALL ".join(
+        f"SELECT {n}, coalesce((SELECT jsonb_agg(q.v ORDER BY q.o) FROM ({select(table)}) q(v, o)), '[]')::text"
+        for n, table in enumerate(tables)), *args))
+    return {table: json.loads(found[n]) for n, table in enumerate(tables)}
+
+
+async def insert_copy(conn: asyncpg.Connection, table: str, row: dict, keep: bool = True) -> bool:
+    """Insert ``row`` as the owner (``keep=False``: only try, then undo it); False when a
+    constraint refuses it, now or at commit (nothing left behind, no check left pending).
+    One message on success, two on a refusal: world B plants hundreds of rows, and each
+    round trip counts on a remote server (docs/REMOTE.md)."""
+    end = "RELEASE SAVEPOINT lens_copy" if keep else "ROLLBACK TO SAVEPOINT lens_copy; RELEASE SAVEPOINT lens_copy"
     try:
-        async with conn.transaction():
-            await conn.execute(insert_sql(table, list(row)), json.dumps(row))
-            await settle(conn)
+        await conn.execute(f"SAVEPOINT lens_copy; {insert_sql(table, list(row), literal(json.dumps(row)))}; "
+                           f"{settle_sql(await initially_deferred(conn))}; {end}")
         return True
     except asyncpg.PostgresError:
+        await conn.execute("ROLLBACK TO SAVEPOINT lens_copy; RELEASE SAVEPOINT lens_copy")
         return False
 
 
@@ -70,8 +94,9 @@ async def plant(conn: asyncpg.Connection, yacht: uuid.UUID, tables: list[str], u
     starts with what a call passes (``LIKE p_prefix || '-%'``) meets the other yacht's.
     Returns the tables planted (a copy a constraint refuses is left out)."""
     planted, ids, texts = [], [], await catalog.text_columns(conn, tables)
-    found = {t: await rows_of(conn, t, yacht, limit=3) for t in tables}   # a deactivated row's copy is refused
-    owner = graph.owners({t: await rows_of(conn, t, yacht, limit=EVERY) for t in tables})
+    everything = await rows_by_table(conn, tables, yacht, limit=EVERY)
+    found = {t: rows[:3] for t, rows in everything.items()}   # a deactivated row's copy is refused
+    owner = graph.owners(everything)
     mirror, users = await mirrored(conn, tables, salt), await catalog.user_columns(conn, tables)
     collided: dict[str, str] = {}
     mirrors: dict[str, str] = {}
@@ -115,7 +140,7 @@ def prefixes(paths: list[Path], most: int = 8) -> list[str]:
 
 async def mirrored(conn: asyncpg.Connection, tables: list[str], yacht: uuid.UUID) -> dict[str, dict]:
     """Per table, the row of ``yacht`` whose texts world B's mirror copy holds (graph.hubs)."""
-    return graph.hubs({t: await rows_of(conn, t, yacht, limit=EVERY) for t in tables})
+    return graph.hubs(await rows_by_table(conn, tables, yacht, limit=EVERY))
 
 
 async def _widest(conn: asyncpg.Connection, table: str, row: dict, columns: tuple, value: str) -> dict:
@@ -130,12 +155,7 @@ async def _widest(conn: asyncpg.Connection, table: str, row: dict, columns: tupl
 
 
 async def _fits(conn: asyncpg.Connection, table: str, row: dict) -> bool:
-    tx = conn.transaction()
-    await tx.start()
-    try:
-        return await insert_copy(conn, table, row)
-    finally:
-        await tx.rollback()
+    return await insert_copy(conn, table, row, keep=False)
 
 
 async def _soft_deletable(conn: asyncpg.Connection, tables: list[str]) -> list[str]:
@@ -158,12 +178,21 @@ def labels(snapshot: dict, own: uuid.UUID, foreign: uuid.UUID) -> dict[str, str]
     return out | {str(own): "own yacht", str(foreign): "foreign yacht"}
 
 
+async def _columns(conn: asyncpg.Connection, table: str, which: str) -> list[str]:
+    """The columns of ``table`` that are ``which`` (``insertable`` by ``authenticated``, or
+    ``optional``: nullable without a default), in order: one catalog read for every public table,
+    once per database (harness/batch.py), not one per table and actor."""
+    rows = await batch.catalog(
+        conn, "SELECT c.relname, a.attname, a.attgenerated = '' AND has_column_privilege('authenticated', c.oid, "
+        "a.attname, 'INSERT'), NOT a.attnotnull AND NOT a.atthasdef FROM pg_attribute a JOIN pg_class c ON "
+        "c.oid = a.attrelid WHERE c.relnamespace = 'public'::regnamespace "
+        "AND a.attnum > 0 AND NOT a.attisdropped ORDER BY c.relname, a.attnum")
+    column = {"insertable": 2, "optional": 3}[which]
+    return [r[1] for r in rows if r[0] == table and r[column]]
+
+
 async def insertable_columns(conn: asyncpg.Connection, table: str) -> list[str]:
-    rows = await conn.fetch(
-        "SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped "
-        "AND attgenerated = '' AND has_column_privilege('authenticated', attrelid, attname, 'INSERT') "
-        "ORDER BY attnum", f"public.{table}")
-    return [r["attname"] for r in rows]
+    return await _columns(conn, table, "insertable")
 
 
 def update_sql(table: str, column: str, type_: str) -> str:
@@ -267,7 +296,7 @@ def _named(parameter: str, tables) -> str | None:
 
 async def _plain_calls(conn, paths: list[Path], pool: Pool, budget: int, user_columns: dict,
                        unique_text: dict) -> list[Call]:
-    calls = []
+    calls, rows = [], await rows_by_table(conn, [p.name for p in paths if p.kind == "insert"], pool.own_yacht, limit=3)
     for p in paths:
         if p.kind == "read":
             calls.append(Call(p.label(), (), read_sql(p.name), (), "read"))
@@ -286,7 +315,8 @@ async def _plain_calls(conn, paths: list[Path], pool: Pool, budget: int, user_co
         elif p.kind == "function":
             calls += [Call(p.label(), args, function_sql(p), args, "function") for args in examples(p, pool, budget)]
         elif p.kind == "insert":
-            calls += await _inserts(conn, p.name, pool, user_columns.get(p.name, ()), unique_text.get(p.name, ()))
+            calls += await _inserts(conn, p.name, rows[p.name], pool, user_columns.get(p.name, ()),
+                                    unique_text.get(p.name, ()))
         elif p.kind == "storage":
             name = f"{pool.own_yacht}/parts/{COLLIDE}.pdf"
             sql = "INSERT INTO storage.objects (bucket_id, name) VALUES ($1, $2)"
@@ -298,20 +328,17 @@ async def _plain_calls(conn, paths: list[Path], pool: Pool, budget: int, user_co
 
 async def optional_columns(conn: asyncpg.Connection, table: str) -> list[str]:
     """The columns of ``table`` that may be NULL and have no default."""
-    rows = await conn.fetch(
-        "SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped "
-        "AND NOT attnotnull AND NOT atthasdef ORDER BY attnum", f"public.{table}")
-    return [r["attname"] for r in rows]
+    return await _columns(conn, table, "optional")
 
 
-async def _inserts(conn, table: str, pool: Pool, users: tuple, unique: tuple) -> list[Call]:
+async def _inserts(conn, table: str, own_rows: list[dict], pool: Pool, users: tuple, unique: tuple) -> list[Call]:
     """A copy of each of a few own rows (every row, not one picked at random: the ids differ
     per run, the set does not), text of unique columns colliding, user columns naming the
     caller and then a colleague; then the first copy with each reference column in turn naming
     the phantom row of the table it references (unknown in world A, the other yacht's in B)."""
     columns = await insertable_columns(conn, table)
     out = []
-    for n, row in enumerate(await rows_of(conn, table, pool.own_yacht, limit=3) if columns else []):
+    for n, row in enumerate(own_rows if columns else []):
         row.pop("id", None)
         row.update({c: COLLIDE for c in unique})
         for who, uid in (("caller", pool.caller), ("colleague", pool.colleague))[:2 if users else 1]:

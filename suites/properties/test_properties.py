@@ -150,14 +150,15 @@ class Scene:
         yacht's unique texts."""
         ids = {}
         for label, side in (("own", self.own), ("foreign", self.foreign)):
-            ids[label] = {t: [uuid.UUID(r[0]) for r in await self.conn.fetch(
-                f"SELECT to_jsonb(t) ->> 'id' FROM public.{t} t WHERE yacht_id = $1 ORDER BY "
-                "NOT jsonb_path_exists(to_jsonb(t) - 'id', '$.* ? (@ == $me)', jsonb_build_object('me', $2::text)), "
-                "to_jsonb(t) ? 'deleted_at' AND to_jsonb(t) ->> 'deleted_at' IS NOT NULL, to_jsonb(t) ->> 'created_at', 1",
-                side.yacht.id, str(caller))
-                if r[0] and values.is_uuid(r[0])] for t in self.tables}
-        texts = [r[0] for t, cols in self.unique_text.items() for c in cols for r in await self.conn.fetch(
-            f'SELECT DISTINCT "{c}"::text FROM public.{t} WHERE yacht_id = $1 AND "{c}" IS NOT NULL', self.own.yacht.id)]
+            ids[label] = {t: [uuid.UUID(i) for i in found if i and values.is_uuid(i)] for t, found in (
+                await worlds.per_table(self.conn, self.tables, lambda t: (
+                    f"SELECT to_jsonb(t) ->> 'id', row_number() OVER (ORDER BY NOT jsonb_path_exists(to_jsonb(t) - 'id', "
+                    "'$.* ? (@ == $me)', jsonb_build_object('me', $2::text)), to_jsonb(t) ? 'deleted_at' AND "
+                    "to_jsonb(t) ->> 'deleted_at' IS NOT NULL, to_jsonb(t) ->> 'created_at', to_jsonb(t) ->> 'id') "
+                    f"FROM public.{t} t WHERE yacht_id = $1"), side.yacht.id, str(caller))).items()}
+        texts = [v for found in (await worlds.per_table(self.conn, [t for t, cols in self.unique_text.items() if cols], lambda t: " UNION ALL ".join(
+            f'SELECT * FROM (SELECT DISTINCT "{c}"::text, 0 FROM public.{t} WHERE yacht_id = $1 AND "{c}" IS NOT NULL) d'
+            for c in self.unique_text[t]), self.own.yacht.id)).values() for v in found]
         named: dict[str, list[str]] = {}   # the texts of the row world B mirrors, per column
         mirrored = await worlds.mirrored(self.conn, self.tables, self.own.yacht.id)
         for t, row in mirrored.items():
