@@ -70,13 +70,16 @@ async def insert_copy(conn: asyncpg.Connection, table: str, row: dict, keep: boo
     constraint refuses it, now or at commit (nothing left behind, no check left pending).
     One message on success, two on a refusal: world B plants hundreds of rows, and each
     round trip counts on a remote server (docs/REMOTE.md)."""
-    end = "RELEASE SAVEPOINT lens_copy" if keep else "ROLLBACK TO SAVEPOINT lens_copy; RELEASE SAVEPOINT lens_copy"
+    nested = conn.is_in_transaction()   # else a transaction of its own (a committed world B)
+    begin, done, undo = (("SAVEPOINT lens_copy", "RELEASE SAVEPOINT lens_copy",
+                          "ROLLBACK TO SAVEPOINT lens_copy; RELEASE SAVEPOINT lens_copy") if nested
+                         else ("BEGIN", "COMMIT", "ROLLBACK"))
     try:
-        await conn.execute(f"SAVEPOINT lens_copy; {insert_sql(table, list(row), literal(json.dumps(row)))}; "
-                           f"{settle_sql(await initially_deferred(conn))}; {end}")
+        await conn.execute(f"{begin}; {insert_sql(table, list(row), literal(json.dumps(row)))}; "
+                           f"{settle_sql(await initially_deferred(conn))}; {done if keep else undo}")
         return True
     except asyncpg.PostgresError:
-        await conn.execute("ROLLBACK TO SAVEPOINT lens_copy; RELEASE SAVEPOINT lens_copy")
+        await conn.execute(undo)
         return False
 
 
