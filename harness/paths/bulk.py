@@ -12,7 +12,13 @@ statement that looks at one row only.  Single-row inserts never meet either (red
   of its own (each group left unpaired, in one statement);
 - a copy of an own row is paired, in one statement, with a second copy that differs in one
   column: a colleague in the user-naming columns, the other yacht in ``yacht_id``, each number
-  negated.
+  negated;
+- two copies of one own row, of each *kind* of row the yacht holds (rows differing in an
+  enumerated value such as a type or status), in one statement: two rows acting on one shared
+  row (the same stock row twice) meet a trigger that reads its target before the statement's
+  other row moved it.  Kinds, not the first row by id: which kinds a direct insert may book
+  decides whether a pair is accepted at all, and ids differ per run (the third lens lost a
+  unit this way about one run in three before kinds were drawn).
 
 Nothing here expects an outcome: the oracles judge these calls as any other (all or nothing,
 transfer groups pair and sum to zero; attribution; references; movements).
@@ -20,6 +26,7 @@ transfer groups pair and sum to zero; attribution; references; movements).
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections import defaultdict
 
@@ -30,6 +37,10 @@ from harness.paths.worlds import Call, insertable_columns, rows_by_table
 
 #: At most this many rows of a group go into one statement (a transfer has two legs).
 GROUP_ROWS = 3
+#: At most this many kinds of own row are each inserted twice in one statement.
+KINDS = 8
+#: A value that reads as an enumerated state (``received``, ``in_progress``), not a name or id.
+ENUMERATED = re.compile(r"[a-z][a-z0-9_]*")
 
 
 def bulk_insert_sql(table: str, columns: list[str]) -> str:
@@ -70,6 +81,21 @@ def _fresh(rows: list[dict], unique: tuple, users: tuple, caller: uuid.UUID) -> 
     return out
 
 
+def _kind(row: dict) -> tuple:
+    """A row's kind: its enumerated and boolean values."""
+    return tuple(sorted((c, v) for c, v in row.items()
+                        if isinstance(v, bool) or (isinstance(v, str) and ENUMERATED.fullmatch(v))))
+
+
+def kinds(rows: list[dict]) -> list[dict]:
+    """One row of each kind among ``rows``, at most ``KINDS``, in the order of the kinds (the
+    same set every run, whatever the ids)."""
+    first: dict[tuple, dict] = {}
+    for row in rows:
+        first.setdefault(_kind(row), row)
+    return [first[k] for k in sorted(first, key=repr)][:KINDS]
+
+
 def variants(rows: list[dict], pool: Pool, users: tuple, unique: tuple) -> list[tuple[str, list[dict]]]:
     """(what, rows of one statement) for the own ``rows`` of a table (module docstring)."""
     out = []
@@ -81,8 +107,12 @@ def variants(rows: list[dict], pool: Pool, users: tuple, unique: tuple) -> list[
         out.append((f"{len(legs)} rows, the last under another {col}", [*legs[:-1], {**legs[-1], col: str(uuid.uuid4())}]))
         out += [(f"{len(legs)} rows of one {col}, last row's {num} doubled",
                  [*legs[:-1], {**legs[-1], num: legs[-1][num] * 2}]) for num in _numbers(legs[-1])]
-    for first in rows[:1]:
+    for n, first in enumerate(kinds(rows)):
         a, b = _fresh([first, first], unique, users, pool.caller)
+        kind = ", ".join(f"{c}={v}" for c, v in _kind(first) if not isinstance(v, bool)) or "kind of"
+        out.append((f"2 rows, copies of one {kind} row", [a, b]))
+        if n:
+            continue
         changes = [("yacht_id = the other yacht", {"yacht_id": str(pool.foreign_yacht)})] if "yacht_id" in b else []
         changes += [(f"{num} = {-b[num]}", {num: -b[num]}) for num in _numbers(b)]
         named = tuple(c for c in users if b.get(c) is not None) or users

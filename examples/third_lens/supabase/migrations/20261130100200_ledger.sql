@@ -61,18 +61,25 @@ LANGUAGE sql STABLE SET search_path = pg_catalog AS $fn$
      AND current_setting('role') IN ('authenticated', 'service_role')
 $fn$;
 
--- Before the row is checked: a request's row records the quantity it moves (the stock row locked).
+-- Before the row is checked: a request's row records the quantity it moves (the stock row locked)
+-- and moves it now, so that the next row of the same statement reads the moved quantity (row
+-- triggers AFTER INSERT run only at the statement's end: two rows on one stock row both read the
+-- old quantity there, and the second overwrote the first's move).  A stock row the checks will
+-- refuse (deactivated, or going negative) is left for them: the statement fails as a whole.
 CREATE FUNCTION public.inv_ledger_records() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
 DECLARE
-  v_quantity integer;
+  v_stock public.pms_inventory_stock%ROWTYPE;
 BEGIN
   IF public.inv_request_books() THEN
-    SELECT quantity INTO v_quantity FROM public.pms_inventory_stock
+    SELECT * INTO v_stock FROM public.pms_inventory_stock
     WHERE id = NEW.stock_id AND yacht_id = NEW.yacht_id FOR UPDATE;
     IF FOUND THEN
-      NEW.quantity_before := v_quantity;
-      NEW.quantity_after := v_quantity + NEW.quantity_change;
+      NEW.quantity_before := v_stock.quantity;
+      NEW.quantity_after := v_stock.quantity + NEW.quantity_change;
+      IF v_stock.deleted_at IS NULL AND NEW.quantity_after >= 0 THEN
+        UPDATE public.pms_inventory_stock SET quantity = NEW.quantity_after WHERE id = NEW.stock_id;
+      END IF;
     END IF;
   END IF;
   RETURN NEW;
@@ -106,7 +113,7 @@ END
 $fn$;
 REVOKE EXECUTE ON FUNCTION public.inv_signature_valid(jsonb, uuid, uuid, uuid) FROM PUBLIC, anon, authenticated;
 
--- Every ledger row: checked; a request's direct one moves the stock.
+-- Every ledger row: checked (a request's direct one moved the stock before it was written).
 -- AFTER the row-level security check: a caller who may not insert this type is denied (42501) first.
 CREATE FUNCTION public.inv_ledger_book() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
@@ -139,9 +146,6 @@ BEGIN
     END IF;
   ELSIF NEW.reverses_transaction_id IS NOT NULL THEN
     RAISE EXCEPTION 'invalid_reversal';
-  END IF;
-  IF public.inv_request_books() THEN
-    UPDATE public.pms_inventory_stock SET quantity = NEW.quantity_after WHERE id = NEW.stock_id;
   END IF;
   RETURN NULL;
 END
