@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from harness.sut import ServiceError
 from harness.sut.rules import SIGNATURE_KEYS, UUID_RE, InputRules
-from harness.sut.service import InventoryService, Tx, jsonable
+from harness.sut.service import InventoryService, Tx, jsonable, refusal
 
 
 class _AuditNullTx(Tx):
@@ -408,3 +408,27 @@ class WriteOffReordersFirstService(InventoryService):
                 "source_type, created_by) VALUES ($1, $2, $3, 1, 'pending', 'inventory_lens', $4)",
                 tx.yacht, part["id"], part["name"], tx.caller.user_id)
         return await super().write_off_part(user_id, body)
+
+
+class _ReplayCacheTx(Tx):
+    #: key -> transaction id, for the whole process: every yacht's keys in one map.
+    replayed: dict[str, str] = {}
+
+    async def move(self, stock_id, change, ttype, **details):
+        key = details.get("idempotency_key")
+        if key in self.replayed:
+            raise refusal(409, "duplicate_request", {"transaction_id": self.replayed[key]})
+        row = await super().move(stock_id, change, ttype, **details)
+        if key:
+            self.replayed[key] = str(row["transaction_id"])
+        return row
+
+
+class FleetReplayCacheService(InventoryService):
+    """A retry storm fix: the handler remembers each idempotency key it booked and answers a
+    repeat from memory, before the database is asked.  The map is keyed by the key alone, so a
+    key another yacht used is a "duplicate" here too, and the 409 carries that yacht's
+    transaction id (CONTRACT §4: the same key is fine on another yacht; §11.1)."""
+
+    variant = "fleet_replay_cache"
+    tx_class = _ReplayCacheTx

@@ -37,5 +37,6 @@ VARIANTS = {
         defects.LeakyErrorsService, defects.PrefixUuidService, defects.StaleAdjustService,
         defects.NoHeaderTimeoutService, defects.NoBodyTimeoutService, defects.RolesAnyYachtService,
         defects.ForeignPartMessageService, defects.ClaimedUserService, defects.SupportTenantHeaderService,
-        defects.PrinterBucketsOnPoolService, defects.WriteOffReordersFirstService)},
+        defects.PrinterBucketsOnPoolService, defects.WriteOffReordersFirstService,
+        defects.FleetReplayCacheService)},
 }
