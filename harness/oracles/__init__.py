@@ -10,6 +10,7 @@ the path, the arguments, the actor, and both sides of the comparison.
 - ``containment`` (§11.1): no call adds, changes or removes another yacht's rows;
 - ``immutability`` (§11.2): ledger and audit rows before and after each call;
 - ``all_or_nothing`` (§11.3): a refused call's footprint, transfer pairs, drift;
+- ``quantities`` (§4): each booked ledger row's sign, arithmetic, and the stock it moved;
 - ``movements`` (§5/§7): each booked ledger row's type against the caller's tier, its signature;
 - ``attribution`` (§11.5): user-naming columns of written rows, decisions on them;
 - ``authority`` (§11.4): the plain caller against forged claims and mined role strings.

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 import asyncpg
 
 from harness import batch
-from harness.paths import catalog, graph
+from harness.paths import catalog, graph, signs
 from harness.paths.catalog import Path
 from harness.oracles.observation import delta
 from harness.db import literal
@@ -316,7 +316,8 @@ async def _plain_calls(conn, paths: list[Path], pool: Pool, budget: int, user_co
                       (("own row", (pool.own.get(p.name) or [None])[0]), ("phantom row", phantom_id(p.name, pool.own_yacht)))
                       if row is not None]
         elif p.kind == "function":
-            calls += [Call(p.label(), args, function_sql(p), args, "function") for args in examples(p, pool, budget)]
+            calls += [Call(p.label(), args, function_sql(p), args, "function")
+                      for args in dict.fromkeys([*examples(p, pool, budget), *signs.function_args(p, pool)])]
         elif p.kind == "insert":
             calls += await _inserts(conn, p.name, rows[p.name], pool, user_columns.get(p.name, ()),
                                     unique_text.get(p.name, ()))
@@ -354,11 +355,24 @@ async def _inserts(conn, table: str, own_rows: list[dict], pool: Pool, users: tu
                       **dict.fromkeys(await optional_columns(conn, table)), **{c: str(pool.colleague) for c in users}}
             out.append(Call(f"insert {table}", ("fresh copy (numbers 0), user columns = colleague",),
                             insert_sql(table, [c for c in columns if c in values]), (json.dumps(values),), "insert"))
+        if n == 0 and await signs.kind_literals(conn, table):   # each kind with each sign (paths/signs.py)
+            mine = {**await _callers_row(conn, table, pool, row), **{c: COLLIDE for c in unique}}
+            out += [Call(f"insert {table}", (label,), insert_sql(table, [c for c in columns if c in values]),
+                         (json.dumps(values, default=str),), "insert")
+                    for label, values in await signs.insert_rows(conn, table, mine, pool, users,
+                                                                 await optional_columns(conn, table))]
         for col, ref in references(row, [c for c in columns if c not in users], pool) if n == 0 else ():
             values = {**row, **{c: str(pool.caller) for c in users}, col: str(phantom_id(ref, pool.own_yacht))}
             out.append(Call(f"insert {table}", (f"copy, {col} = phantom:{ref}",),
                             insert_sql(table, [c for c in columns if c in values]), (json.dumps(values),), "insert"))
     return out
+
+
+async def _callers_row(conn, table: str, pool: Pool, row: dict) -> dict:
+    """The own row the pool ranks first (one naming the caller, live), else ``row``."""
+    first = (pool.own.get(table) or [None])[0]
+    found = first and await conn.fetchval(f"SELECT to_jsonb(t)::text FROM public.{table} t WHERE id = $1", first)
+    return json.loads(found) if found else row
 
 
 def references(row: dict, columns: list[str], pool: Pool) -> list[tuple[str, str]]:

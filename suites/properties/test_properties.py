@@ -33,6 +33,7 @@ from harness.oracles import (
     immutability,
     movements,
     noninterference,
+    quantities,
     references,
 )
 from harness.oracles.observation import Observation
@@ -403,6 +404,15 @@ def test_movements_carry_their_tier_and_signature(runs, lens_artifacts, record_p
     obs = [*runs.world_a, *runs.world_b]
     lines = [l for o in obs for l in movements.judge(o, o.actor, runs.callers[o.actor])]
     _report(runs, "movements", len(obs), lines, lens_artifacts, record_property)
+
+
+def test_booked_rows_keep_their_sign_and_move_the_stock(runs, lens_artifacts, record_property):
+    """§4: every ledger row any call booked (every actor, world, claim set, path) has its type's
+    sign, a non-zero change, consistent before/after, and moved its stock by exactly that much —
+    each type was tried with each sign on the direct inserts and the functions (paths/signs.py)."""
+    obs = runs.every()
+    _report(runs, "quantities", len(obs), [l for o in obs for l in quantities.judge(o)], lens_artifacts,
+            record_property)
 
 
 def test_authority_comes_from_the_database(runs, lens_artifacts, record_property):
