@@ -293,8 +293,15 @@ def alive(pids: set[int]) -> set[int]:
             and " Z " not in Path(f"/proc/{p}/stat").read_text()}
 
 
+def patience(seconds: float) -> float:
+    """``seconds`` (sized on loopback) scaled by the proxy's RTT ($LENS_TEST_RTT_MS): a gate
+    through a 50 ms link takes up to ~3x as long, and a timeout sized for loopback would fail a
+    correct run there (docs/REMOTE.md)."""
+    return seconds * (1 + float(os.environ.get(RTT_ENV) or 0) / 25)
+
+
 def wait_for(predicate, timeout: float = 180, what: str = "condition"):
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + patience(timeout)
     while time.monotonic() < deadline:
         value = predicate()
         if value:

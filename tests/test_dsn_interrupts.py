@@ -20,6 +20,7 @@ from .staging_server import (
     cli_process,
     descendants,
     dsn_env,
+    patience,
     production_server,
     wait_for,
 )
@@ -105,7 +106,7 @@ def test_gate_interrupted_while_writing_purges_and_says_so(staging, tmp_path, si
     children = _frozen_holding_rows(staging, proc.pid, run_id)
     proc.send_signal(sig)
     _signal_all({proc.pid, *children}, signal.SIGCONT)
-    out, _ = proc.communicate(timeout=180)
+    out, _ = proc.communicate(timeout=patience(180))
     assert proc.returncode == 130, out[-2000:]
     assert "interrupted: purged" in out and run_id in out
     wait_for(lambda: not alive(children), timeout=30, what="the children to exit")
@@ -122,7 +123,7 @@ def test_load_interrupted_by_sigterm_purges(staging, tmp_path, processes):
                        "--processes", processes, "--out", str(tmp_path))
     wait_for(lambda: staging.tagged_rows().get("pms_inventory_transactions", 0) > 20, what="load writes")
     proc.send_signal(signal.SIGTERM)
-    out, _ = proc.communicate(timeout=120)
+    out, _ = proc.communicate(timeout=patience(120))
     assert proc.returncode == 130, out[-2000:]
     assert "interrupted" in out and "purged" in out
     assert staging.tagged_rows() == {}
@@ -142,7 +143,7 @@ def test_sigkilled_gate_leaves_no_process_and_purge_leaves_no_row(staging, tmp_p
     secrets_dir = _settings_dir_of(proc.pid)
     assert (secrets_dir / "settings.json").stat().st_mode & 0o077 == 0  # left behind, readable by its owner only
     warned = run_cli("run", "--target", "dsn", "--suites", "schema", "--quiet", "--report-dir", str(tmp_path / "next"),
-                     env=dsn_env(staging), timeout=300)
+                     env=dsn_env(staging), timeout=patience(300))
     assert run_id in warned.stdout + warned.stderr and "lens-harness purge" in warned.stdout + warned.stderr
     assert not secrets_dir.exists(), "the next gate removes the settings (DSN, JWT secret) of a killed one"
     purged = run_cli("purge", "--run", run_id, env=dsn_env(staging))

@@ -15,7 +15,8 @@ import pytest
 from harness.provision import Database
 
 from .conftest import run_cli
-from .staging_server import PASSWORD, SPELLINGS, USER, CmdlineSampler, cli_process, dsn_env, leaked_files, production_server
+from .staging_server import (PASSWORD, SPELLINGS, USER, CmdlineSampler, cli_process, dsn_env, leaked_files, patience,
+                             production_server)
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +34,7 @@ def test_repr_of_a_database_hides_an_url_encoded_password(staging):
 def test_verify_only_gate_with_default_workers_writes_nothing(staging, tmp_path):
     before, xid, offset = staging.table_hashes(), staging.next_xid(), staging.log_offset()
     result = run_cli("run", "--target", "dsn", "--load", "--quiet", "--report-dir", str(tmp_path),
-                     env=dsn_env(staging), timeout=900)
+                     env=dsn_env(staging), timeout=patience(900))
     output = result.stdout + result.stderr
     assert staging.ddl_since(offset) == []
     assert staging.committed_since(xid) == 0
@@ -66,7 +67,7 @@ def test_a_failing_test_that_takes_the_database_leaks_no_password(staging, tmp_p
     result = subprocess.run(
         [sys.executable, "-m", "pytest", str(tmp_path / "test_fails.py"), "-p", "no:cacheprovider", "-l",
          f"--junitxml={out / 'junit.xml'}", f"--alluredir={out / 'allure'}", "--rootdir", str(tmp_path)],
-        capture_output=True, text=True, env={**dsn_env(staging), "LENS_TARGET": "dsn"}, cwd=tmp_path, timeout=300)
+        capture_output=True, text=True, env={**dsn_env(staging), "LENS_TARGET": "dsn"}, cwd=tmp_path, timeout=patience(300))
     assert result.returncode == 1, result.stdout[-2000:]
     assert "stage_owner:***@" in (out / "junit.xml").read_text()
     assert leaked_files(out) == []
@@ -82,7 +83,7 @@ def test_gate_and_load_with_writes_leave_nothing_and_no_password_in_argv(staging
         proc = cli_process(staging, *args)
         sampler = CmdlineSampler(proc.pid)
         sampler.start()
-        out, _ = proc.communicate(timeout=900)
+        out, _ = proc.communicate(timeout=patience(900))
         sampler.stop.set()
         sampler.join()
         runs[name] = (proc.returncode, out, sampler)
@@ -107,7 +108,7 @@ def test_a_password_not_url_encoded_or_in_key_value_form_is_written_nowhere(stag
     key_value = (f"host=127.0.0.1 port={staging.client_port or staging.port} user={USER} dbname=staging "
                  f"password='{PASSWORD}'")
     result = run_cli("run", "--target", "dsn", "--suites", "schema", "--quiet", "--report-dir", str(tmp_path / "kv"),
-                     env={**dsn_env(staging), "LENS_DSN": key_value}, timeout=600)
+                     env={**dsn_env(staging), "LENS_DSN": key_value}, timeout=patience(600))
     output = result.stdout + result.stderr
     run = json.loads((tmp_path / "kv" / "run.json").read_text())
     assert run.get("postgres_version"), output[-2000:]  # it connected
@@ -131,7 +132,7 @@ def test_load_over_two_worker_processes_is_judged_whole_and_leaves_nothing(stagi
                            "--users", "4", "--iterations", "300", "--out", str(tmp_path / "load"))
         sampler = CmdlineSampler(proc.pid)
         sampler.start()
-        out, _ = proc.communicate(timeout=600)
+        out, _ = proc.communicate(timeout=patience(600))
         sampler.stop.set()
         sampler.join()
     assert proc.returncode == 0, out[-3000:]
@@ -155,7 +156,7 @@ def test_gate_across_a_slow_link_measures_it_and_still_writes_nothing(staging, t
     with LatencyProxy(staging.port, rtt_ms=10) as proxy:
         far = staging.dsn.replace(f":{staging.client_port or staging.port}/", f":{proxy.port}/")
         result = run_cli("run", "--target", "dsn", "--suites", "schema,rls", "--report-dir", str(tmp_path),
-                         env={**dsn_env(staging), "LENS_DSN": far}, timeout=600)
+                         env={**dsn_env(staging), "LENS_DSN": far}, timeout=patience(600))
     output = result.stdout + result.stderr
     run = json.loads((tmp_path / "run.json").read_text())
     suites = next(s for s in run["steps"] if s["name"].startswith("suites"))
@@ -179,7 +180,7 @@ def test_load_at_a_rate_holds_it_across_a_slow_link_and_leaves_nothing(staging, 
     with LatencyProxy(staging.port, rtt_ms=20) as proxy:
         far = staging.dsn.replace(f":{staging.client_port or staging.port}/", f":{proxy.port}/")
         result = run_cli("load", "--target", "dsn", "--allow-writes", "--rate", "60", "--run-time", "5",
-                         "--out", str(tmp_path), env={**dsn_env(staging), "LENS_DSN": far}, timeout=300)
+                         "--out", str(tmp_path), env={**dsn_env(staging), "LENS_DSN": far}, timeout=patience(300))
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
     summary = json.loads((tmp_path / "load_summary.json").read_text())
     assert abs(summary["rate"]["held"] - 60) <= 3, summary["rate"]

@@ -20,6 +20,7 @@ import uuid
 from dataclasses import dataclass, field, replace
 
 import asyncpg
+import pytest
 import pytest_asyncio
 
 from harness import roles, surface
@@ -41,6 +42,8 @@ from harness.paths import bulk, catalog, claims, ranks, values, worlds
 from harness.paths.probe import Probe, insert_sql, relation
 
 from ..surface.test_surface import _side
+
+pytestmark = pytest.mark.early  # one module fixture, the longest work unit on a remote server
 
 #: Examples per function: smoke keeps the gate fast, full varies every parameter further.
 BUDGET = {"smoke": 8, "full": 40}
