@@ -8,6 +8,7 @@ import json
 import uuid
 from datetime import timedelta
 
+from harness.roles import allowed_any
 from harness.sut import ServiceError
 from harness.sut.rules import SIGNATURE_KEYS, UUID_RE, InputRules
 from harness.sut.service import InventoryService, Tx, jsonable, refusal
@@ -432,3 +433,25 @@ class FleetReplayCacheService(InventoryService):
 
     variant = "fleet_replay_cache"
     tx_class = _ReplayCacheTx
+
+
+class HeadsReadYachtFilesService(InventoryService):
+    """A head of department reads any file of its own yacht: an object RLS does not return to
+    the caller is looked up again on the pool's own login when the caller holds a HOD role and
+    the name lies under its yacht's prefix ("HODs see the whole yacht's files") — every folder
+    the storage policies keep from them is served (CONTRACT §5)."""
+
+    variant = "heads_read_yacht_files"
+
+    async def get_object(self, user_id, bucket: str, path: str) -> tuple[bytes, str, dict]:
+        try:
+            return await super().get_object(user_id, bucket, path)
+        except ServiceError as exc:
+            async with self._session(user_id) as tx:
+                head = allowed_any(tx.caller.roles, "transfer_part") and path.split("/")[0] == str(tx.yacht)
+            meta = head and await self.pool.fetchval(
+                "SELECT metadata FROM storage.objects WHERE bucket_id = $1 AND name = $2", bucket, path)
+            if not meta:
+                raise exc from None
+            meta = json.loads(meta)
+            return base64.b64decode(meta.get("content_base64", "")), "application/octet-stream", self.rules.served_headers()

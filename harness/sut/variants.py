@@ -38,5 +38,6 @@ VARIANTS = {
         defects.NoHeaderTimeoutService, defects.NoBodyTimeoutService, defects.RolesAnyYachtService,
         defects.ForeignPartMessageService, defects.ClaimedUserService, defects.SupportTenantHeaderService,
         defects.PrinterBucketsOnPoolService, defects.WriteOffReordersFirstService,
-        defects.FleetReplayCacheService)},
+        defects.FleetReplayCacheService,
+        defects.HeadsReadYachtFilesService)},
 }
