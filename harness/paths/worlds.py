@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 import asyncpg
 
 from harness import batch
-from harness.paths import catalog, graph, signs
+from harness.paths import catalog, graph, signs, statuses
 from harness.paths.catalog import Path
 from harness.oracles.observation import delta
 from harness.db import literal
@@ -95,8 +95,11 @@ async def plant(conn: asyncpg.Connection, yacht: uuid.UUID, tables: list[str], u
     One more copy per ``prefixes`` literal (the defaults and compared literals of the functions'
     text parameters) holds ``<literal>-<collision>`` in its texts: a count of rows whose name
     starts with what a call passes (``LIKE p_prefix || '-%'``) meets the other yacht's.
+    And one more per value each status-like column can hold (harness/paths/statuses.py): a
+    policy or function that lets the other yacht's rows through for one status value meets one.
     Returns the tables planted (a copy a constraint refuses is left out)."""
     planted, ids, texts = [], [], await catalog.text_columns(conn, tables)
+    held = await statuses.by_column(conn, tables)
     everything = await rows_by_table(conn, tables, yacht, limit=EVERY)
     found = {t: rows[:3] for t, rows in everything.items()}   # a deactivated row's copy is refused
     owner = graph.owners(everything)
@@ -120,6 +123,7 @@ async def plant(conn: asyncpg.Connection, yacht: uuid.UUID, tables: list[str], u
                 if await insert_copy(conn, table, copy) and "id" in row:
                     mirrors[table] = copy["id"]
                 ids += [phantom_id(table, salt), phantom_id(table, yacht)]
+                ids += await _in_every_status(conn, table, collide, held.get(table, {}), unique_text.get(table, ()), salt)
                 for n, prefix in enumerate(prefixes if texts[table] else ()):
                     fresh = {**collide, **({"id": str(phantom_id(table, uuid.uuid5(salt, f"prefix/{n}")))} if "id" in row else {})}
                     if await insert_copy(conn, table, await _widest(conn, table, fresh, texts[table], f"{prefix}-{COLLIDE}")):
@@ -131,6 +135,19 @@ async def plant(conn: asyncpg.Connection, yacht: uuid.UUID, tables: list[str], u
                                "AND deleted_at IS NULL AND NOT id = ANY($2::uuid[])", yacht, ids)
             await settle(conn)
     return planted
+
+
+async def _in_every_status(conn: asyncpg.Connection, table: str, row: dict, held: dict[str, list], unique: tuple,
+                           salt: uuid.UUID) -> list[uuid.UUID]:
+    """Copies of ``row`` (the collision copy) with one status-like column in one value each, its
+    unique texts told apart; the ids of those the tables accept."""
+    ids = []
+    for column, value in ((c, v) for c, vs in held.items() for v in vs if str(row.get(c)).lower() != v.lower()):
+        key = uuid.uuid5(salt, f"status/{table}/{column}/{value}")
+        copy = {**row, **{c: f"{value}-{COLLIDE}" for c in unique}, column: value} | ({"id": str(key)} if "id" in row else {})
+        if await insert_copy(conn, table, copy) and "id" in row:
+            ids.append(key)
+    return ids
 
 
 def prefixes(paths: list[Path], most: int = 8) -> list[str]:
