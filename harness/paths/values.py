@@ -150,7 +150,7 @@ class Pool:
     extra: dict = field(default_factory=dict)
     named_texts: dict[str, list[str]] = field(default_factory=dict)   # column -> own values, first row first
     caller_role: str | None = None         # the caller's role on the own yacht (its signatures)
-    elsewhere_role: str | None = None      # a role the caller holds only on the other yacht
+    elsewhere_role: str | None = None      # a role the caller holds on the other yacht (here: inactive)
     objects: list[str] = field(default_factory=list)           # own storage object names
     mirrored: dict[str, uuid.UUID] = field(default_factory=dict)   # table -> the own row world B mirrors
     foreign_objects: list[str] = field(default_factory=list)   # the other yacht's

@@ -49,8 +49,9 @@ pytestmark = pytest.mark.early  # one module fixture, the longest work unit on a
 BUDGET = {"smoke": 8, "full": 40}
 ACTORS = ("deckhand", "captain")
 COLLEAGUE = {"deckhand": "captain", "captain": "deckhand"}
-#: A role each actor also holds, on the other yacht only (a relief officer): it authorises
-#: nothing here, a signature in it included (§7: a role the caller holds on that yacht).
+#: A role each actor also holds active on the other yacht (a relief officer) and held here once,
+#: now inactive (a rotation ended): it authorises nothing here, a signature in it included (§7: a
+#: role the caller holds on that yacht; §2: inactive roles grant nothing).
 ELSEWHERE = {"deckhand": "captain", "captain": "manager"}
 
 
@@ -192,8 +193,9 @@ async def _scene(conn, f: Factory) -> Scene:
                                 for b in await surface.buckets(conn)])
     await _booked_by_each_actor(conn, f, own)
     await _transferred(conn, f, own)
-    await conn.executemany("INSERT INTO auth_users_roles (user_id, yacht_id, role, is_active) VALUES ($1, $2, $3, true)",
-                           [(own.users[actor].id, foreign.yacht.id, ELSEWHERE[actor]) for actor in ACTORS])
+    await conn.executemany("INSERT INTO auth_users_roles (user_id, yacht_id, role, is_active) VALUES ($1, $2, $3, $4)",
+                           [(own.users[actor].id, yacht, ELSEWHERE[actor], yacht == foreign.yacht.id)
+                            for actor in ACTORS for yacht in (foreign.yacht.id, own.yacht.id)])
     tables = await surface.yacht_tables(conn)
     users = {**await catalog.user_columns(conn, tables), "storage.objects": ("owner",)}
     probe = Probe(conn, [own.yacht.id, foreign.yacht.id], tables)
