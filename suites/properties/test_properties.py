@@ -32,6 +32,7 @@ from harness.oracles import (
     authority,
     containment,
     immutability,
+    lifecycle,
     movements,
     noninterference,
     quantities,
@@ -409,6 +410,14 @@ def test_movements_carry_their_tier_and_signature(runs, lens_artifacts, record_p
     obs = [*runs.world_a, *runs.world_b]
     lines = [l for o in obs for l in movements.judge(o, o.actor, runs.callers[o.actor])]
     _report(runs, "movements", len(obs), lines, lens_artifacts, record_property)
+
+
+def test_deactivation_leaves_its_signed_action(runs, lens_artifacts, record_property):
+    """§11.6: a part's or stock row's deleted_at set or cleared by any call comes with the signed
+    audit row of deactivate_part / reactivate_part (the action's tier: the movements oracle)."""
+    obs = [*runs.world_a, *runs.world_b]
+    lines = [l for o in obs for l in lifecycle.judge(o, runs.callers[o.actor])]
+    _report(runs, "lifecycle", len(obs), lines, lens_artifacts, record_property)
 
 
 def test_booked_rows_keep_their_sign_and_move_the_stock(runs, lens_artifacts, record_property):
