@@ -12,6 +12,7 @@ listed as ``unspecified`` (recorded with what happened, never counted as verifie
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -126,6 +127,24 @@ async def executable_functions(conn: asyncpg.Connection) -> list[asyncpg.Record]
 
 async def buckets(conn: asyncpg.Connection) -> list[str]:
     return [r["id"] for r in await conn.fetch("SELECT id FROM storage.buckets ORDER BY id")]
+
+
+async def storage_folders(conn: asyncpg.Connection) -> list[str]:
+    """Each literal the storage policies compare a name's folders with (buckets aside)."""
+    rows = await conn.fetch("SELECT coalesce(qual, '') || ' ' || coalesce(with_check, '') AS t FROM pg_policies "
+                            "WHERE schemaname = 'storage'")
+    found = {m for r in rows for m in re.findall(r"'([A-Za-z][A-Za-z0-9_-]{1,40})'", r["t"])}
+    return sorted(found - set(await buckets(conn)))
+
+
+#: At most this many folder paths (one folder, or two nested) are tried under another yacht's prefix.
+FOLDER_PATHS = 40
+
+
+def folder_paths(folders: list[str]) -> list[str]:
+    """Every folder the policies name, alone and nested two deep in either order: a policy that
+    admits one nested folder of any yacht (``<yacht>/a/b/``) meets an object there."""
+    return [*folders, *(f"{a}/{b}" for a in folders for b in folders if a != b)][:FOLDER_PATHS]
 
 
 def table_cells(tables: list[str], views: list[str] = ()) -> list[Cell]:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 from urllib.parse import urlencode
 
 from harness import surface
@@ -49,18 +48,10 @@ def _routes(sut, document) -> list[str]:
     return routes + [r.replace("{bucket}", f"{mode}/{{bucket}}") for r in routes for mode in MODES]
 
 
-async def _folders(conn) -> list[str]:
-    """Each literal the storage policies compare a name's folders with (buckets aside)."""
-    rows = await conn.fetch("SELECT coalesce(qual, '') || ' ' || coalesce(with_check, '') AS t FROM pg_policies "
-                            "WHERE schemaname = 'storage'")
-    found = {m for r in rows for m in re.findall(r"'([A-Za-z][A-Za-z0-9_-]{1,40})'", r["t"])}
-    return sorted(found - set(await surface.buckets(conn)))
-
-
 async def _plant(conn, own: str, foreign: str) -> list[tuple[str, str]]:
     """(bucket, name) of an object in every bucket under every folder of ``own``'s prefix, and
     one under ``foreign``'s; each holds ``bucket/name`` as its content."""
-    folders = await _folders(conn)
+    folders = await surface.storage_folders(conn)
     names = [f"{own}/lens-read.pdf", *(f"{own}/{f}/lens-read.pdf" for f in folders), f"{own}/{UNNAMED}/lens-read.pdf",
              f"{own}/{(folders or [UNNAMED])[0]}/{UNNAMED}/lens-read.pdf", f"{foreign}/{(folders or [UNNAMED])[0]}/lens-read.pdf"]
     objects = [(b, n) for b in await surface.buckets(conn) for n in names]
@@ -104,7 +95,7 @@ async def test_storage_reads_follow_rls(sut, committed_factory, lens_artifacts, 
     conn = committed_factory.conn
     own, foreign = await _ship(committed_factory), await _ship(committed_factory)
     objects = await _plant(conn, str(own["yacht"].id), str(foreign["yacht"].id))
-    folders, routes = await _folders(conn), _routes(sut, await _published(sut))
+    folders, routes = await surface.storage_folders(conn), _routes(sut, await _published(sut))
     lines, judged = [], 0
     for user in own["users"].values():
         readable = await _readable(conn, user, objects)

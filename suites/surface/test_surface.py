@@ -522,19 +522,22 @@ async def _stock_function_cell(cell: Cell, lens_tx, as_user, lens_binding, own: 
     cell.actual, cell.detail = await _attempt(lens_binding, lens_tx, as_user, who, work)
 
 
-def _object_path(bucket: str, scope: str, own: Side, foreign: Side) -> str:
+def _object_paths(bucket: str, scope: str, own: Side, foreign: Side, folders: list[str]) -> list[str]:
+    """The object names a cell acts on: one, or for another yacht's objects (but an insert) one
+    in the bucket's folder and one in every folder path the storage policies name (``folders``,
+    surface.folder_paths): whichever folder a policy lets through, no object of it may be."""
     folder = roles.STORAGE_POLICIES.get(bucket, ("parts", {}))[0]
     inner = f"{folder}/" if folder else ""
     name = f"surface-{uuid.uuid4().hex[:8]}.pdf"
     if scope == "own":
-        return f"{own.yacht.id}/{inner}{name}"
+        return [f"{own.yacht.id}/{inner}{name}"]
     if scope == "other_folder":   # a folder of the own yacht that is not the bucket's
-        return f"{own.yacht.id}/manuals/{name}"
+        return [f"{own.yacht.id}/manuals/{name}"]
     if scope == "yacht_root":
-        return f"{own.yacht.id}/{name}"
+        return [f"{own.yacht.id}/{name}"]
     if scope == "foreign":
-        return f"{foreign.yacht.id}/{inner}{name}"
-    return f"{own.yacht.id}/{inner}../../{foreign.yacht.id}/{inner}{name}"
+        return list(dict.fromkeys([f"{foreign.yacht.id}/{inner}{name}", *(f"{foreign.yacht.id}/{path}/{name}" for path in folders)]))
+    return [f"{own.yacht.id}/{inner}../../{foreign.yacht.id}/{inner}{name}"]
 
 
 async def test_storage(lens_tx, as_user, lens_binding, sides, record_cells):
@@ -547,9 +550,9 @@ async def test_storage(lens_tx, as_user, lens_binding, sides, record_cells):
 
 
 STORAGE_SQL = {
-    "select": "SELECT count(*) FROM storage.objects WHERE bucket_id = {bucket} AND name = {name}",
-    "update": "UPDATE storage.objects SET metadata = '{{\"x\": 1}}'::jsonb WHERE bucket_id = {bucket} AND name = {name}",
-    "delete": "DELETE FROM storage.objects WHERE bucket_id = {bucket} AND name = {name}",
+    "select": "SELECT count(*) FROM storage.objects WHERE bucket_id = {bucket} AND name = ANY({names})",
+    "update": "UPDATE storage.objects SET metadata = '{{\"x\": 1}}'::jsonb WHERE bucket_id = {bucket} AND name = ANY({names})",
+    "delete": "DELETE FROM storage.objects WHERE bucket_id = {bucket} AND name = ANY({names})",
     "insert": "INSERT INTO storage.objects (bucket_id, name, owner, metadata) VALUES ({bucket}, {name}, auth.uid(), '{{}}'::jsonb)",
 }
 
@@ -558,16 +561,19 @@ async def _storage_cells(cells: list[tuple[Cell, str]], lens_tx, lens_binding, o
     """Each cell's role tries its operation on an object of the cell's bucket at its scope's
     path. The owner puts every object a cell needs first (one statement), then every cell runs
     in one probe batch (harness/batch.py): a few round trips for all, not a few per cell."""
-    names = [_object_path(cell.target, scope, own, foreign) for cell, scope in cells]
-    present = [(cell.target, name) for (cell, _), name in zip(cells, names) if cell.operation != "insert"]
+    folders = surface.folder_paths(await surface.storage_folders(lens_tx))
+    names = [_object_paths(cell.target, scope, own, foreign, folders if cell.operation != "insert" else [])
+             for cell, scope in cells]
+    present = [(cell.target, name) for (cell, _), each in zip(cells, names) if cell.operation != "insert" for name in each]
     await lens_tx.execute("INSERT INTO storage.objects (bucket_id, name, owner, metadata) "
                           "SELECT b, n, $3, '{}'::jsonb FROM unnest($1::text[], $2::text[]) AS o(b, n)",
                           [b for b, _ in present], [n for _, n in present], own.users["captain"].id)
     outcomes = await probe_all(lens_tx, [
         Probe("authenticated", claims_for(own.users[cell.role]),
-              STORAGE_SQL[cell.operation].format(bucket=literal(cell.target), name=literal(name)),
+              STORAGE_SQL[cell.operation].format(bucket=literal(cell.target), name=literal(each[0]),
+                                                 names=f"ARRAY[{', '.join(map(literal, each))}]::text[]"),
               value=cell.operation == "select")
-        for (cell, _), name in zip(cells, names)])
+        for (cell, _), each in zip(cells, names)])
     for (cell, _), outcome in zip(cells, outcomes):
         cell.actual, cell.detail = _judged(lens_binding, outcome)
 
