@@ -2,6 +2,11 @@
 gets past the door; everything else is 401 `unauthorized` (and changes nothing)."""
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import json
+import os
 import time
 import uuid
 
@@ -65,6 +70,45 @@ async def test_bad_tokens_are_401(sut, ship, ledger, lens_settings, case):
     before = await ledger.snapshot(ship.yacht.id)
     r = await sut.call(ship.crew, "consume_part", body, token=token)
     assert (r.status, r.error) == (401, "unauthorized"), r.json
+    assert await ledger.snapshot(ship.yacht.id) == before
+
+
+#: JOSE header parameters a verifier may branch on (RFC 7515 §4.1, RFC 7797): a key id "for the
+#: gateway's keys", a key set URL, an embedded key, a certificate, a token type, unencoded payload.
+JOSE_HEADERS = ({}, {"kid": "lens-key-1"}, {"jku": "https://keys.example/.well-known/jwks.json"},
+                {"jwk": {"kty": "oct", "k": "bGVucw"}}, {"x5u": "https://keys.example/cert.pem"},
+                {"x5c": ["bGVucw"]}, {"x5t": "bGVucw"}, {"typ": "at+jwt"}, {"cty": "JWT"},
+                {"crit": ["b64"], "b64": False})
+#: Algorithms a token may name: the configured one, its siblings, asymmetric ones, none.
+JOSE_ALGORITHMS = ("HS256", "HS384", "HS512", "RS256", "ES256", "PS256", "EdDSA", "none")
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _forged(user, alg: str, extra: dict) -> str:
+    """A token with valid claims whose signature the configured key did not make: made with the
+    key its own header carries (``jwk``, HMAC algorithms), else random bytes (empty for none)."""
+    signing = f"{_b64(json.dumps({'alg': alg, 'typ': 'JWT', **extra}).encode())}.{_b64(json.dumps(_claims(user)).encode())}"
+    if "jwk" in extra and alg.startswith("HS"):
+        key = base64.urlsafe_b64decode(extra["jwk"]["k"] + "==")
+        return f"{signing}.{_b64(hmac.new(key, signing.encode(), getattr(hashlib, 'sha' + alg[2:])).digest())}"
+    return f"{signing}.{_b64(os.urandom(64)) if alg != 'none' else ''}"
+
+
+async def test_forged_tokens_are_401_whatever_their_header_says(sut, ship, ledger):
+    """Only the configured key makes a token: one whose signature no key made is 401 whatever
+    algorithm and header parameters it names (a verifier that skips the check when a `kid`
+    says "an asymmetric key, the gateway checked it" lets anyone in), and changes nothing."""
+    body = {"part_id": str(ship.part.id), "location_id": str(ship.here.id), "quantity": 1}
+    before, let_in = await ledger.snapshot(ship.yacht.id), []
+    for alg in JOSE_ALGORITHMS:
+        for extra in JOSE_HEADERS:
+            r = await sut.call(ship.crew, "consume_part", body, token=_forged(ship.crew, alg, extra))
+            if (r.status, r.error) != (401, "unauthorized"):
+                let_in.append(f"alg {alg} {extra}: {r.status} {r.error}")
+    assert not let_in, f"{len(let_in)} forged tokens were not 401:\n" + "\n".join(let_in[:20])
     assert await ledger.snapshot(ship.yacht.id) == before
 
 
