@@ -7,12 +7,10 @@ here only that it exists, so a reactivation with no trail shows without any cell
 function should have refused it."""
 from __future__ import annotations
 
-import json
-
+from harness.oracles.movements import AUDIT_TABLE, parsed_signature
 from harness.oracles.observation import Observation, delta
 
 TABLES = ("pms_parts", "pms_inventory_stock")
-AUDIT_TABLE = "pms_audit_log"
 ACTION = {True: "deactivate_part", False: "reactivate_part"}   # deleted_at set -> its action
 
 
@@ -30,5 +28,5 @@ def judge(obs: Observation, caller: str) -> list[str]:
 
 
 def _signer(signature) -> str | None:
-    signature = json.loads(signature) if isinstance(signature, str) else signature
+    signature = parsed_signature(signature)
     return str(signature.get("user_id")) if isinstance(signature, dict) else None

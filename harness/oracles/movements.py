@@ -57,7 +57,11 @@ def _signed_by(row: dict, caller: str, role: str) -> bool:
     """Signed by the caller, in the role it holds on the row's yacht (a role it holds on another
     yacht signs nothing here — red team round 6, 34); a row that keeps no role is judged by the
     signer alone."""
-    signature = row.get("signature")
-    signature = json.loads(signature) if isinstance(signature, str) else signature
+    signature = parsed_signature(row.get("signature"))
     return (isinstance(signature, dict) and str(signature.get("user_id")) == caller
             and signature.get("role_at_signing", role) == role)
+
+
+def parsed_signature(value):
+    """A row's signature as stored (jsonb read as text or as an object)."""
+    return json.loads(value) if isinstance(value, str) else value

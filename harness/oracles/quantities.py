@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from harness.oracles.all_or_nothing import DRIFT, LEDGER
 from harness.oracles.observation import Observation, delta
+from harness.roles import STOCK_TABLE as STOCK
 
-LEDGER = "pms_inventory_transactions"
-STOCK = "pms_inventory_stock"
-DRIFT = "check_inventory_drift()"
 #: §4's table: the sign of ``quantity_change`` per type (0: either sign; ``reversed``: the
 #: opposite of the reversed row, judged against it).
 SIGN = {"received": 1, "transferred_in": 1, "consumed": -1, "transferred_out": -1, "write_off": -1,

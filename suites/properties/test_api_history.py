@@ -24,13 +24,9 @@ from harness.oracles.observation import differences, tenant_view
 from harness.paths.probe import Probe
 
 from ..surface.test_api_surface import _body, _lowest, _ship
-from .test_api_properties import _observe
+from .test_api_properties import _observe, _opening
 
 SHIP = ("part", "here", "there", "stock", "yacht")
-
-
-async def _opening(conn, ship: dict):
-    return await conn.fetchval("SELECT id FROM pms_inventory_transactions WHERE stock_id = $1 LIMIT 1", ship["stock"].id)
 
 
 def _requests(ship: dict, opening, keys: dict[str, str]) -> list[tuple]:

@@ -53,6 +53,11 @@ async def _requests(sut, own: dict, transaction_id, salt, declared: dict[str, li
                   for table in dict.fromkeys(ID_FIELDS.values())]
 
 
+async def _opening(conn, ship: dict):
+    """The ledger row the factory opened the ship's stock with (a transaction a request may name)."""
+    return await conn.fetchval("SELECT id FROM pms_inventory_transactions WHERE stock_id = $1 LIMIT 1", ship["stock"].id)
+
+
 async def _published(sut) -> object:
     """The API's OpenAPI document, where it serves one (PostgREST at its root), else None."""
     for path in ("/openapi.json", "/rest/v1/"):
@@ -110,7 +115,7 @@ async def test_api_non_interference(sut, committed_factory, lens_artifacts, reco
     refused request leaves no row."""
     conn = committed_factory.conn
     own, foreign = await _ship(committed_factory), await _ship(committed_factory)
-    tx = await conn.fetchval("SELECT id FROM pms_inventory_transactions WHERE stock_id = $1 LIMIT 1", own["stock"].id)
+    tx = await _opening(conn, own)
     tables = await surface.yacht_tables(conn)
     probe = Probe(conn, [own["yacht"].id, foreign["yacht"].id], tables)
     labels = worlds.labels(await probe.snapshot(), own["yacht"].id, foreign["yacht"].id)
